@@ -1,0 +1,233 @@
+// The shape data the generator emits and every protocol walks.
+//
+// Design: generated code holds no per-shape serde functions, only these small constants.
+// A scalar shape without wire traits is a bare number (its kind), so most members cost one
+// digit; aggregates are plain objects with one-letter keys. A member is its target shape,
+// or `[target, traits]` when it carries member traits (wire name, HTTP location, ...).
+// References that would form a cycle in constant declaration order are thunks
+// (`() => shape`), resolved by `target()`. Everything here is data: side-effect free,
+// tree-shakable, and readable by the protocol serializers and parsers in protocols/.
+
+/** Shape kinds. Scalars are 0-7; aggregates are 8-10. */
+export const K = {
+  String: 0,
+  Boolean: 1,
+  /** integer, long, short, byte: a JS number (longs beyond 2^53 lose precision, as JSON.parse does). */
+  Integer: 2,
+  /** float, double: a JS number; NaN and infinities travel as the strings the protocols define. */
+  Float: 3,
+  Blob: 4,
+  Timestamp: 5,
+  /** An untyped JSON document (`document: true`). */
+  Document: 6,
+  /** bigInteger / bigDecimal: kept as a decimal string so no precision is lost. */
+  BigNumber: 7,
+  Structure: 8,
+  List: 9,
+  Map: 10,
+} as const;
+export type ScalarKind = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7;
+
+/** Timestamp wire formats (the model's `timestampFormat`). */
+export type TimestampFormat = "iso8601" | "rfc822" | "unixTimestamp";
+
+/** An XML namespace: `xmlns[:prefix]="uri"`. */
+export interface XmlNamespace {
+  readonly uri: string;
+  readonly prefix?: string;
+}
+
+/** A scalar that carries shape-level wire traits. */
+export interface ScalarShape {
+  readonly t: ScalarKind;
+  /** timestampFormat */
+  readonly tf?: TimestampFormat;
+  /** streaming payload (blob or string) */
+  readonly st?: 1;
+  /** requiresLength on a streaming blob */
+  readonly rl?: 1;
+  /** jsonvalue: a string holding JSON (header values are base64 of it) */
+  readonly j?: 1;
+  /** the shape is sensitive: never printed */
+  readonly s?: 1;
+  /** the string is an enum (values only matter to types, so they are not kept) */
+  readonly e?: 1;
+}
+
+export interface StructureShape {
+  readonly t: 8;
+  /** Members in model order: wire name resolution happens through member traits. */
+  readonly m: Readonly<Record<string, Member>>;
+  /** Shape name, kept for errors and events (the code matched against the wire). */
+  readonly n?: string;
+  /** The member bound to the HTTP payload (`payload`). */
+  readonly p?: string;
+  /** xmlNamespace */
+  readonly x?: XmlNamespace;
+  /** The wire element name of the structure itself (`locationName` on the shape). */
+  readonly ln?: string;
+  /** union: exactly one member set */
+  readonly u?: 1;
+  /** eventstream: a union of events */
+  readonly es?: 1;
+  /** event: one event of an event stream */
+  readonly ev?: 1;
+  /** error: [code on the wire, HTTP status, "client" | "server"] */
+  readonly er?: readonly [code: string, status: number, fault: "client" | "server"];
+  /** sensitive */
+  readonly s?: 1;
+}
+
+export interface ListShape {
+  readonly t: 9;
+  readonly m: Member;
+  /** flattened (XML) */
+  readonly f?: 1;
+  /** sparse: nulls are kept */
+  readonly sp?: 1;
+}
+
+export interface MapShape {
+  readonly t: 10;
+  readonly k: Member;
+  readonly v: Member;
+  /** flattened (XML) */
+  readonly f?: 1;
+  /** sparse: null values are kept */
+  readonly sp?: 1;
+}
+
+export type Shape = ScalarKind | ScalarShape | StructureShape | ListShape | MapShape;
+export type ShapeRef = Shape | (() => Shape);
+
+/** Where an HTTP-bound member travels (the model's `location`). */
+export type Location =
+  | "header"
+  | "headers" // prefix headers; `n` is the prefix
+  | "querystring"
+  | "uri"
+  | "statusCode";
+
+export interface MemberTraits {
+  /** Wire name: locationName (XML element, header, query key, JSON key, URI label). */
+  readonly n?: string;
+  /** HTTP location */
+  readonly l?: Location;
+  /** xmlAttribute */
+  readonly xa?: 1;
+  /** xmlNamespace on the member */
+  readonly x?: XmlNamespace;
+  /** flattened on the member (XML) */
+  readonly f?: 1;
+  /** timestampFormat on the member */
+  readonly tf?: TimestampFormat;
+  /** jsonvalue on the member */
+  readonly j?: 1;
+  /** hostLabel: fills `{name}` in the operation's host prefix */
+  readonly hl?: 1;
+  /** idempotencyToken: filled with a UUID when absent */
+  readonly it?: 1;
+  /** queryName (EC2) */
+  readonly qn?: string;
+  /** eventpayload / eventheader */
+  readonly ep?: 1;
+  readonly eh?: 1;
+  /** required: used for URI labels and host labels, which must be present */
+  readonly r?: 1;
+}
+
+export type Member = ShapeRef | readonly [ShapeRef, MemberTraits];
+
+/** The HTTP binding of an operation: [method, requestUri, success status]. */
+export type HttpTrait = readonly [method: string, requestUri: string, responseCode?: number];
+
+export interface ChecksumTrait {
+  /** requestChecksumRequired */
+  readonly rq?: 1;
+  /** requestAlgorithmMember */
+  readonly ra?: string;
+  /** requestValidationModeMember */
+  readonly vm?: string;
+  /** responseAlgorithms */
+  readonly rs?: readonly string[];
+}
+
+/** An error class generated for a modeled error; `$s` is its structure shape. */
+export interface ErrorClassLike {
+  new (message: string, fields: Record<string, unknown>, metadata: unknown): Error;
+  readonly $s: StructureShape;
+}
+
+export interface OperationSchema {
+  /** Operation name (the wire action / target suffix). */
+  readonly n: string;
+  readonly h: HttpTrait;
+  readonly i?: StructureShape;
+  readonly o?: StructureShape;
+  /** Modeled errors, as the generated error classes (thunks keep classes tree-shakable). */
+  readonly e?: readonly (ErrorClassLike | (() => ErrorClassLike))[];
+  /** query protocols: the output `resultWrapper` element */
+  readonly rw?: string;
+  /** endpoint host prefix, e.g. "{AccountId}.data." */
+  readonly hp?: string;
+  /** httpChecksumRequired (Content-MD5 or a checksum must be sent) */
+  readonly cr?: 1;
+  /** httpChecksum */
+  readonly ck?: ChecksumTrait;
+  /** unsignedPayload / auth types this operation accepts (e.g. ["v4", "none", "bearer"]) */
+  readonly au?: readonly string[];
+  /** endpoint rule parameters bound from input members: param name -> member path */
+  readonly cp?: Readonly<Record<string, string>>;
+  /** static endpoint context params */
+  readonly sc?: Readonly<Record<string, string | boolean>>;
+  /** request compression encodings */
+  readonly rc?: readonly string[];
+}
+
+export type ProtocolName = "json" | "rest-json" | "rest-xml" | "query" | "ec2" | "smithy-rpc-v2-cbor";
+
+export interface ServiceSchema {
+  /** serviceId, e.g. "DynamoDB" */
+  readonly id: string;
+  /** The protocol the runtime uses (chosen at generation time, as botocore chooses). */
+  readonly p: ProtocolName;
+  /** apiVersion */
+  readonly v: string;
+  /** endpointPrefix */
+  readonly ep: string;
+  /** signingName (defaults to endpointPrefix) */
+  readonly sn: string;
+  /** targetPrefix (json, cbor) */
+  readonly tp?: string;
+  /** jsonVersion (json) */
+  readonly jv?: string;
+  /** xmlNamespace (rest-xml, query) */
+  readonly x?: string;
+  /** awsQueryCompatible */
+  readonly qc?: 1;
+  /** auth schemes in model order (e.g. ["aws.auth#sigv4"]) */
+  readonly au?: readonly string[];
+}
+
+/** Resolves a member to its shape, unwrapping traits and thunks. */
+export function target(member: Member): Shape {
+  const ref = Array.isArray(member) ? (member as readonly [ShapeRef, MemberTraits])[0] : (member as ShapeRef);
+  return typeof ref === "function" ? ref() : ref;
+}
+
+const NO_TRAITS: MemberTraits = {};
+
+/** The member's own traits (an empty object when it has none). */
+export function traits(member: Member): MemberTraits {
+  return Array.isArray(member) ? (member as readonly [ShapeRef, MemberTraits])[1] : NO_TRAITS;
+}
+
+/** The kind of a shape (scalar number or aggregate `t`). */
+export function kind(shape: Shape): number {
+  return typeof shape === "number" ? shape : shape.t;
+}
+
+/** Shape-level scalar traits, or an empty object for a bare scalar. */
+export function scalarTraits(shape: Shape): ScalarShape | typeof NO_TRAITS {
+  return typeof shape === "number" ? NO_TRAITS : (shape as ScalarShape);
+}
