@@ -34,6 +34,8 @@ const SCALAR_KIND: Record<string, ScalarKind> = {
   document: 6,
   bigInteger: 7,
   bigDecimal: 7,
+  // Old botocore models (and the legacy protocol tests) still use `character`: a string.
+  character: 0,
 };
 
 function xmlNamespace(ns: BotoShape["xmlNamespace"]): XmlNamespace | undefined {
@@ -75,6 +77,22 @@ export class SchemaBuilder {
     this.protocol = options.protocol;
     this.keepNames = options.protocol === "rest-xml" || options.protocol === "query" || options.protocol === "ec2";
   }
+
+  /** Every shape built so far, by model name. */
+  builtShapes(): IterableIterator<[string, Shape]> {
+    return this.built.entries();
+  }
+
+  /** The model name of a built aggregate shape object, if it is one. */
+  shapeNameOf(shape: object): string | undefined {
+    let name = this.names.get(shape);
+    if (name === undefined) {
+      for (const [n, s] of this.built) if (typeof s === "object") this.names.set(s, n);
+      name = this.names.get(shape);
+    }
+    return name;
+  }
+  private readonly names = new Map<object, string>();
 
   shape(name: string): Shape {
     const done = this.built.get(name);
@@ -147,7 +165,8 @@ export class SchemaBuilder {
     const shape = this.shape(ref.shape);
     const t: MemberTraits = clean({
       n: ref.locationName,
-      l: ref.location,
+      // botocore also honours a `location` set on the target shape itself (older models).
+      l: ref.location ?? (this.shapes[ref.shape] as { location?: BotoMemberRef["location"] } | undefined)?.location,
       xa: ref.xmlAttribute ? 1 : undefined,
       x: xmlNamespace(ref.xmlNamespace),
       f: ref.flattened ? 1 : undefined,
@@ -170,8 +189,10 @@ export class SchemaBuilder {
     // An operation's input reference may rename the root element or give it a namespace
     // (rest-xml), which belongs to this operation only: copy the shape in that case.
     const ns = xmlNamespace(ref.xmlNamespace);
-    if (ref.locationName === undefined && ns === undefined) return shape;
-    return clean({ ...shape, ln: ref.locationName ?? shape.ln, x: ns ?? shape.x });
+    // botocore also reads `payload` from the reference (the legacy protocol tests put it there).
+    const payload = (ref as { payload?: string }).payload;
+    if (ref.locationName === undefined && ns === undefined && payload === undefined) return shape;
+    return clean({ ...shape, ln: ref.locationName ?? shape.ln, x: ns ?? shape.x, p: payload ?? shape.p });
   }
 
   /** Operation schema without error classes (the emitter and test runners add those). */

@@ -207,6 +207,8 @@ export interface ServiceSchema {
   readonly qc?: 1;
   /** auth schemes in model order (e.g. ["aws.auth#sigv4"]) */
   readonly au?: readonly string[];
+  /** client context params: endpoint rule parameter name -> client config key */
+  readonly cc?: Readonly<Record<string, string>>;
 }
 
 /** Resolves a member to its shape, unwrapping traits and thunks. */

@@ -1,0 +1,62 @@
+# tsaws — two commands: `make` (install, generate every service, build, type-check, demo)
+# and `make test` (all tests). SERVICES=s3,dynamodb make regenerates only those services.
+SHELL := /bin/bash
+NODE := node
+TSX := $(NODE) --conditions=tsaws-source --import tsx
+TSC := npx --no-install tsc
+SERVICES ?=
+
+.PHONY: all install models-check root generate build typecheck demo test test-unit test-conformance \
+        test-types test-integration golden golden-check bench update-models vendor clean
+
+all: install generate build typecheck demo
+
+node_modules/.package-lock.json: package.json
+	npm install --no-audit --no-fund
+	@touch $@
+
+install: node_modules/.package-lock.json
+
+models-check: install
+	$(TSX) codegen/models.ts check
+
+root: install
+	$(TSX) codegen/root.ts generated/_root
+
+# Every service (or $(SERVICES)) into generated/.
+generate: install
+	SERVICES=$(SERVICES) $(TSX) codegen/main.ts
+
+# The hand-written runtime, compiled to dist/ (generated/ is plain JS + .d.ts already).
+build: install root
+	$(TSC) -p tsconfig.json
+
+# Type-checks every generated service's declarations against the runtime's.
+typecheck: build
+	$(TSX) codegen/typecheck.ts
+
+demo: build
+	$(NODE) --openssl-legacy-provider examples/demo.js
+
+test: install
+	@[ -d generated/s3 ] || $(MAKE) generate
+	@[ -d dist/runtime ] || $(MAKE) build
+	$(TSX) test/run.ts
+
+golden: install
+	$(TSX) codegen/golden.ts write
+
+golden-check: install
+	$(TSX) codegen/golden.ts check
+
+bench: all
+	$(TSX) bench/run.ts
+
+update-models: install
+	MODELS_SRC=$${MODELS_SRC:-../shared/models} $(TSX) codegen/models.ts update
+
+vendor:
+	rm -rf test/vendor/conformance && cp -r $${CONFORMANCE_DIR:-../shared/conformance} test/vendor/conformance && chmod -R u+w test/vendor/conformance
+
+clean:
+	rm -rf generated dist

@@ -1,0 +1,430 @@
+// The client core every generated client extends. One straight pipeline per call, no
+// middleware stack: serialize (protocol) -> resolve endpoint (rule set) -> add checksums and
+// SDK headers -> sign (SigV4) -> send (HTTP handler) -> retry loop -> parse (protocol).
+// Configuration is resolved once, lazily, on the first call; every dependency (clock, UUID
+// source, HTTP handler, credentials) is injectable so tests are deterministic.
+import type { ErrorClassLike, OperationSchema, ServiceSchema, StructureShape } from "./schema.js";
+import { target, traits } from "./schema.js";
+import type { Protocol, ReceivedResponse, SerializedRequest } from "./protocols/types.js";
+import type { HttpHandler, HttpRequest, HttpResponse, RequestBody, ResponseBody } from "./http/types.js";
+import {
+  AbortError,
+  ConfigError,
+  CredentialsError,
+  ResponseParseError,
+  ServiceError,
+  TsawsError,
+  type ResponseMetadata,
+} from "./errors.js";
+import { createHttpHandler } from "#http";
+import { randomUUID } from "#crypto";
+import { signRequest, type Credentials } from "./signer/sigv4.js";
+import { createEndpointResolver, type EndpointResolver } from "./endpoints/resolver.js";
+import { createRetryStrategy, type RetryStrategy, type RetryErrorInfo } from "./retry/index.js";
+import { addChecksums, needsBodyBytes } from "./checksum-request.js";
+import { readBody } from "./http/body.js";
+import { defaultCredentials, defaultRegion } from "#defaults";
+
+export { ServiceError, errorClass } from "./errors.js";
+export type { ResponseMetadata } from "./errors.js";
+export type { Credentials } from "./signer/sigv4.js";
+
+/** A JSON value, for model `document` members. */
+export type DocumentType = null | boolean | number | string | DocumentType[] | { [key: string]: DocumentType };
+
+/** What a streaming blob input accepts: bytes, text, a Blob, a web stream, or a node Readable. */
+export type StreamingBlobInput = Uint8Array | string | Blob | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+
+/** A streaming output body: read it once with `transformToString()`, `transformToByteArray()` or as a stream. */
+export type StreamingBody = ResponseBody;
+
+/** An async source of credentials (compatible with @smithy/types identity providers). */
+export type CredentialsProvider = () => Promise<Credentials>;
+
+/** Options for one call. */
+export interface CallOptions {
+  /** Aborts the call (and its retries); the call rejects with AbortError. */
+  signal?: AbortSignal | undefined;
+}
+
+/** A log sink. Messages never contain secrets. */
+export interface Logger {
+  debug?(message: string): void;
+  warn?(message: string): void;
+}
+
+/** Configuration shared by every client. */
+export interface ClientConfig {
+  /** The AWS region, e.g. "us-east-1". Defaults to AWS_REGION / AWS_DEFAULT_REGION or the profile. */
+  region?: string | undefined;
+  /** A custom endpoint URL (e.g. "http://127.0.0.1:4569"), used instead of the resolved one. */
+  endpoint?: string | undefined;
+  /** Static credentials or an async provider; defaults to the standard credential chain. */
+  credentials?: Credentials | CredentialsProvider | undefined;
+  /** Use FIPS endpoints. */
+  useFipsEndpoint?: boolean | undefined;
+  /** Use dual-stack (IPv6) endpoints. */
+  useDualstackEndpoint?: boolean | undefined;
+  /** Total attempts per call, including the first (default 3). */
+  maxAttempts?: number | undefined;
+  /** Retry mode (default "standard"). */
+  retryMode?: "standard" | "adaptive" | "legacy" | undefined;
+  /** The HTTP transport; defaults to node:http(s) on Node and fetch elsewhere. */
+  httpHandler?: HttpHandler | undefined;
+  /** Milliseconds to wait for a response (and between body chunks). */
+  requestTimeout?: number | undefined;
+  /** Milliseconds to wait for a connection. */
+  connectionTimeout?: number | undefined;
+  /**
+   * Checksums on requests: "when_supported" (default, as AWS SDKs since 2025) or "when_required"
+   * (only where the operation requires one; what S3-compatible stores expect).
+   */
+  requestChecksumCalculation?: "when_supported" | "when_required" | undefined;
+  /** Appended to the user agent as `app/<id>`. */
+  userAgentAppId?: string | undefined;
+  logger?: Logger | undefined;
+  /** The clock in epoch milliseconds (tests inject one). */
+  clock?: (() => number) | undefined;
+  /** Source of idempotency tokens and invocation ids (tests inject one). */
+  uuid?: (() => string) | undefined;
+}
+
+/**
+ * A generated operation: its shape data, with the input and output types attached for the
+ * compiler only (the phantom field never exists at run time).
+ */
+export type Operation<I, O> = OperationSchema & { readonly __types?: (input: I) => O };
+
+const VERSION = "0.1.0";
+const EMPTY = new Uint8Array(0);
+
+interface ResolvedConfig {
+  region: string;
+  credentials: CredentialsProvider;
+  handler: HttpHandler;
+  retry: RetryStrategy;
+  endpoint: EndpointResolver;
+  clock: () => number;
+  uuid: () => string;
+  userAgent: string;
+  /** Milliseconds to add to the local clock, learnt from server Date headers. */
+  skew: number;
+}
+
+function isProvider(c: ClientConfig["credentials"]): c is CredentialsProvider {
+  return typeof c === "function";
+}
+
+/** The base of every generated client. */
+export class RuntimeClient {
+  /** The configuration as given. */
+  readonly config: Readonly<ClientConfig>;
+  /** @internal */
+  protected readonly service: ServiceSchema;
+  /** @internal */
+  protected readonly protocol: Protocol;
+  readonly #ruleset: unknown;
+  readonly #partitions: unknown;
+  #resolved: ResolvedConfig | undefined;
+
+  constructor(config: ClientConfig | undefined, service: ServiceSchema, protocol: Protocol, ruleset: unknown, partitions: unknown) {
+    this.config = { ...config };
+    this.service = service;
+    this.protocol = protocol;
+    this.#ruleset = ruleset;
+    this.#partitions = partitions;
+  }
+
+  /** Closes pooled connections of the default HTTP handler. */
+  destroy(): void {
+    this.#resolved?.handler.destroy?.();
+  }
+
+  #resolve(): ResolvedConfig {
+    if (this.#resolved) return this.#resolved;
+    const c = this.config;
+    const region = c.region ?? defaultRegion();
+    if (!region) {
+      throw new ConfigError(
+        `${this.service.id}: no region configured. Set \`region\` in the client config, AWS_REGION, or region in your profile.`,
+      );
+    }
+    const creds = c.credentials;
+    const credentials: CredentialsProvider = creds === undefined ? defaultCredentials() : isProvider(creds) ? creds : () => Promise.resolve(creds);
+    const handlerOptions: Record<string, unknown> = { clientName: this.service.id };
+    if (c.requestTimeout !== undefined) handlerOptions.requestTimeout = c.requestTimeout;
+    if (c.connectionTimeout !== undefined) handlerOptions.connectionTimeout = c.connectionTimeout;
+    this.#resolved = {
+      region,
+      credentials,
+      handler: c.httpHandler ?? createHttpHandler(handlerOptions),
+      retry: createRetryStrategy({
+        ...(c.retryMode !== undefined ? { mode: c.retryMode } : {}),
+        ...(c.maxAttempts !== undefined ? { maxAttempts: c.maxAttempts } : {}),
+      }),
+      endpoint: createEndpointResolver(this.#ruleset, this.#partitions, this.service, c),
+      clock: c.clock ?? Date.now,
+      uuid: c.uuid ?? randomUUID,
+      userAgent: `tsaws/${VERSION} api/${this.service.id.replace(/ /g, "_")}#${this.service.v}${c.userAgentAppId ? ` app/${c.userAgentAppId}` : ""}`,
+      skew: 0,
+    };
+    return this.#resolved;
+  }
+
+  /** Sends one operation. Rejects with a ServiceError subclass, or another TsawsError. */
+  async send<I, O>(operation: Operation<I, O>, input: I, options?: CallOptions): Promise<O> {
+    try {
+      return (await this.#send(operation, (input ?? {}) as Record<string, unknown>, options)) as O;
+    } catch (e) {
+      // Re-capture the stack here so it shows the caller's frames (async stack traces), not
+      // only the socket callback that produced the error.
+      if (e instanceof TsawsError && typeof Error.captureStackTrace === "function") {
+        const original = e.stack;
+        Error.captureStackTrace(e);
+        if (original && e.stack) e.stack = `${e.stack}\n    --- raised at ---\n${original.split("\n").slice(1).join("\n")}`;
+      }
+      throw e;
+    }
+  }
+
+  async #send(op: OperationSchema, input: Record<string, unknown>, options: CallOptions | undefined): Promise<unknown> {
+    const signal = options?.signal;
+    if (signal?.aborted) throw new AbortError(`${op.n} was aborted before it was sent`, { cause: signal.reason });
+    const cfg = this.#resolve();
+    const serialized = this.protocol.serialize(this.service, op, input, { uuid: cfg.uuid });
+    const endpoint = cfg.endpoint(op, input);
+    const base = await this.#request(op, serialized, endpoint.url, endpoint.headers, input);
+    const invocationId = cfg.uuid();
+    const retry = cfg.retry;
+    const token = await retry.acquireToken();
+    let attempts = 0;
+    let totalRetryDelay = 0;
+    // A body that can only be read once (a stream) cannot be replayed: one attempt only.
+    const replayable = isReplayable(base.body);
+    for (;;) {
+      attempts++;
+      const request: HttpRequest = { ...base, headers: { ...base.headers } };
+      request.headers["amz-sdk-invocation-id"] = invocationId;
+      request.headers["amz-sdk-request"] = `attempt=${attempts}; max=${retry.maxAttempts}`;
+      let info: RetryErrorInfo;
+      let failure: unknown;
+      try {
+        const credentials = endpoint.auth === "none" ? undefined : await this.#credentials(cfg);
+        const signed = credentials
+          ? await signRequest(request, {
+              credentials,
+              region: endpoint.signingRegion ?? cfg.region,
+              service: endpoint.signingName ?? this.service.sn,
+              date: new Date(cfg.clock() + cfg.skew),
+              uriEscapePath: !endpoint.disableDoubleEncoding,
+              normalizePath: !endpoint.disableDoubleEncoding,
+              contentSha256Header: this.service.sn === "s3" || this.service.sn === "s3-outposts",
+              ...(endpoint.unsignedPayload ? { payloadHash: "UNSIGNED-PAYLOAD" } : {}),
+            })
+          : request;
+        const response = await cfg.handler.handle(signed, signal ? { signal } : {});
+        this.#learnSkew(cfg, response);
+        const result = await this.#handleResponse(op, response, attempts, totalRetryDelay);
+        if (result.ok) {
+          retry.recordSuccess(token);
+          return result.output;
+        }
+        failure = result.error;
+        info = { error: failure, statusCode: response.statusCode, code: result.error.code, headers: response.headers };
+      } catch (e) {
+        if (signal?.aborted) throw new AbortError(`${op.n} was aborted`, { cause: signal.reason });
+        if (!(e instanceof TsawsError) || e instanceof CredentialsError || e instanceof ConfigError) throw e;
+        failure = e;
+        info = { error: e };
+      }
+      const delay = replayable && attempts < retry.maxAttempts ? retry.retryDelay(token, info) : undefined;
+      if (delay === undefined) throw failure;
+      totalRetryDelay += delay;
+      cfg.retry === retry && (await sleep(delay, signal));
+    }
+  }
+
+  async #credentials(cfg: ResolvedConfig): Promise<Credentials> {
+    try {
+      const c = await cfg.credentials();
+      if (!c || !c.accessKeyId || !c.secretAccessKey) throw new CredentialsError("the credentials provider returned no access key");
+      return c;
+    } catch (e) {
+      if (e instanceof CredentialsError) throw e;
+      throw new CredentialsError(`${this.service.id}: could not load credentials: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+  }
+
+  #learnSkew(cfg: ResolvedConfig, response: HttpResponse): void {
+    const date = response.headers.date;
+    if (!date) return;
+    const server = Date.parse(date);
+    if (Number.isNaN(server)) return;
+    const offset = server - cfg.clock();
+    // Only a skew large enough to break signatures is corrected (botocore uses a few minutes).
+    if (Math.abs(offset - cfg.skew) > 4 * 60 * 1000) cfg.skew = offset;
+  }
+
+  async #request(
+    op: OperationSchema,
+    s: SerializedRequest,
+    url: URL,
+    endpointHeaders: Record<string, string>,
+    input: Record<string, unknown>,
+  ): Promise<HttpRequest> {
+    const cfg = this.#resolved!;
+    const basePath = url.pathname === "/" ? "" : url.pathname.replace(/\/$/, "");
+    let path = basePath + s.path;
+    if (!path.startsWith("/")) path = `/${path}`;
+    let query = url.search.length > 1 ? url.search.slice(1) : "";
+    for (const [k, v] of s.query) query += `${query ? "&" : ""}${k}=${v}`;
+    const headers = s.headers;
+    for (const [k, v] of Object.entries(endpointHeaders)) headers[k.toLowerCase()] = v;
+    headers["user-agent"] ??= cfg.userAgent;
+    headers["x-amz-user-agent"] ??= cfg.userAgent;
+    let body: RequestBody | undefined = s.body;
+    if (needsBodyBytes(op, this.config, body)) body = await toBytesBody(body);
+    if (body !== undefined) await addChecksums(op, this.config, headers, body, input);
+    if (typeof body === "string" || body instanceof Uint8Array) {
+      headers["content-length"] ??= String(typeof body === "string" ? utf8Length(body) : body.byteLength);
+    }
+    const request: HttpRequest = {
+      method: s.method,
+      protocol: url.protocol === "http:" ? "http:" : "https:",
+      hostname: (s.hostPrefix ?? "") + url.hostname,
+      path,
+      query,
+      headers,
+    };
+    if (url.port) request.port = Number(url.port);
+    if (body !== undefined) request.body = body;
+    return request;
+  }
+
+  async #handleResponse(
+    op: OperationSchema,
+    response: HttpResponse,
+    attempts: number,
+    totalRetryDelay: number,
+  ): Promise<{ ok: true; output: unknown } | { ok: false; error: ServiceError }> {
+    const h = response.headers;
+    const meta = (): ResponseMetadata => {
+      const m: { -readonly [K in keyof ResponseMetadata]: ResponseMetadata[K] } = {
+        httpStatusCode: response.statusCode,
+        attempts,
+        totalRetryDelay,
+      };
+      const requestId = h["x-amzn-requestid"] ?? h["x-amz-request-id"] ?? h["x-amzn-request-id"];
+      if (requestId) m.requestId = requestId;
+      if (h["x-amz-id-2"]) m.extendedRequestId = h["x-amz-id-2"];
+      if (h["x-amz-cf-id"]) m.cfId = h["x-amz-cf-id"];
+      return m;
+    };
+    const status = response.statusCode;
+    const streaming = status < 300 && hasStreamingOutput(op);
+    const received: ReceivedResponse = { statusCode: status, headers: h, body: EMPTY };
+    if (streaming) received.stream = response.body;
+    else received.body = await readBody(response.body);
+    if (status >= 300 || (status === 200 && this.#isErrorIn200(op, received))) {
+      const parsed = this.protocol.parseError(this.service, op, received);
+      const metadata = meta();
+      const withId = parsed.requestId && !metadata.requestId ? { ...metadata, requestId: parsed.requestId } : metadata;
+      const cls = parsed.errorClass as (ErrorClassLike & (new (m: string | undefined, f: Record<string, unknown>, md: ResponseMetadata) => ServiceError)) | undefined;
+      const error = cls ? new cls(parsed.message, parsed.fields, withId) : new ServiceError(parsed.code, parsed.message, withId);
+      return { ok: false, error };
+    }
+    const output = this.protocol.parse(this.service, op, received);
+    Object.defineProperty(output, "$metadata", { value: meta(), enumerable: false, writable: false });
+    return { ok: true, output };
+  }
+
+  /** S3 reports some failures of CopyObject, UploadPartCopy and CompleteMultipartUpload in a 200 body. */
+  #isErrorIn200(op: OperationSchema, r: ReceivedResponse): boolean {
+    if (this.service.p !== "rest-xml" || r.body.length === 0 || hasStreamingOutput(op)) return false;
+    let i = 0;
+    const b = r.body;
+    while (i < b.length && (b[i] === 0x20 || b[i] === 0x0a || b[i] === 0x0d || b[i] === 0x09)) i++;
+    if (b[i] === 0x3c && b[i + 1] === 0x3f) {
+      // skip the XML declaration
+      while (i < b.length && b[i] !== 0x3e) i++;
+      i++;
+      while (i < b.length && (b[i] === 0x20 || b[i] === 0x0a || b[i] === 0x0d || b[i] === 0x09)) i++;
+    }
+    return b[i] === 0x3c && b[i + 1] === 0x45 && b[i + 2] === 0x72 && b[i + 3] === 0x72 && b[i + 4] === 0x6f && b[i + 5] === 0x72 && b[i + 6] === 0x3e;
+  }
+}
+
+function hasStreamingOutput(op: OperationSchema): boolean {
+  const o = op.o as StructureShape | undefined;
+  if (!o?.p) return false;
+  const m = o.m[o.p];
+  if (m === undefined) return false;
+  const t = target(m);
+  return typeof t === "object" && ((t.t === 4 || t.t === 0) && "st" in t ? t.st === 1 : t.t === 8 && (t as StructureShape).es === 1) || !!traits(m).ep;
+}
+
+function isReplayable(body: RequestBody | undefined): boolean {
+  return body === undefined || typeof body === "string" || body instanceof Uint8Array || (typeof Blob !== "undefined" && body instanceof Blob);
+}
+
+async function toBytesBody(body: RequestBody | undefined): Promise<Uint8Array | string | undefined> {
+  if (body === undefined || typeof body === "string" || body instanceof Uint8Array) return body;
+  if (typeof Blob !== "undefined" && body instanceof Blob) return new Uint8Array(await body.arrayBuffer());
+  const chunks: Uint8Array[] = [];
+  const iterable: AsyncIterable<Uint8Array> =
+    Symbol.asyncIterator in body ? (body as AsyncIterable<Uint8Array>) : streamIterable(body as ReadableStream<Uint8Array>);
+  for await (const c of iterable) chunks.push(typeof c === "string" ? new TextEncoder().encode(c) : c);
+  let n = 0;
+  for (const c of chunks) n += c.length;
+  const out = new Uint8Array(n);
+  n = 0;
+  for (const c of chunks) {
+    out.set(c, n);
+    n += c.length;
+  }
+  return out;
+}
+
+async function* streamIterable(stream: ReadableStream<Uint8Array>): AsyncIterable<Uint8Array> {
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (ms <= 0) return resolve();
+    const t = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(new AbortError("aborted while waiting to retry", { cause: signal?.reason }));
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+export { ResponseParseError };

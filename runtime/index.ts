@@ -1,0 +1,27 @@
+// The package root (`import { ServiceError } from "tsaws"`): the error classes, the shared
+// config and client types, and the user-facing helpers that are not tied to one service.
+export {
+  TsawsError,
+  ServiceError,
+  RequestFormError,
+  ResponseParseError,
+  CredentialsError,
+  EndpointError,
+  ConfigError,
+  NetworkError,
+  TimeoutError,
+  AbortError,
+} from "./errors.js";
+export type { ResponseMetadata } from "./errors.js";
+export type {
+  CallOptions,
+  ClientConfig,
+  Credentials,
+  CredentialsProvider,
+  DocumentType,
+  Logger,
+  Operation,
+  StreamingBlobInput,
+  StreamingBody,
+} from "./client.js";
+export type { HttpHandler, HttpRequest, HttpResponse } from "./http/types.js";
