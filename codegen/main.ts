@@ -10,16 +10,30 @@ import { listServices, loadService } from "./model.ts";
 import { emitService } from "./emit.ts";
 import { checkModels } from "./models.ts";
 import { compactRuleSetSource } from "./ruleset.ts";
+import { format } from "prettier";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 
 interface Job { services: string[] }
 interface Result { name: string; files: Record<string, string>; operations: number; error?: string }
 
-function generateOne(name: string): Result {
+/** Prettier settings for generated code (explicit, so no local config file changes the bytes). */
+export const PRETTIER = { printWidth: 120 } as const;
+
+/** Formats emitted files; rule-set data (endpoints.js) stays compact: it is data, not code to read. */
+export async function formatFiles(files: Record<string, string>): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const [f, text] of Object.entries(files)) {
+    if (f === "endpoints.js" || process.env.CODEGEN_NO_FORMAT) out[f] = text;
+    else out[f] = await format(text, { ...PRETTIER, parser: f.endsWith(".ts") ? "typescript" : "babel" });
+  }
+  return out;
+}
+
+async function generateOne(name: string): Promise<Result> {
   try {
     const emitted = emitService(loadService(name), compactRuleSetSource);
-    return { name, ...emitted };
+    return { name, operations: emitted.operations, files: await formatFiles(emitted.files) };
   } catch (e) {
     return { name, files: {}, operations: 0, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
   }
@@ -98,7 +112,7 @@ if (isMainThread) {
     });
   }
 } else if (workerData === null) {
-  parentPort!.on("message", (job: Job) => {
-    for (const s of job.services) parentPort!.postMessage(generateOne(s));
+  parentPort!.on("message", async (job: Job) => {
+    for (const s of job.services) parentPort!.postMessage(await generateOne(s));
   });
 }

@@ -108,7 +108,6 @@ export class SchemaBuilder {
         rl: s.requiresLength ? 1 : undefined,
         j: s.jsonvalue ? 1 : undefined,
         s: s.sensitive ? 1 : undefined,
-        e: s.enum ? 1 : undefined,
       } as ScalarShape);
       const out: Shape = Object.keys(traits).length === 1 ? scalar : traits;
       this.built.set(name, out);
@@ -192,7 +191,7 @@ export class SchemaBuilder {
     // botocore also reads `payload` from the reference (the legacy protocol tests put it there).
     const payload = (ref as { payload?: string }).payload;
     if (ref.locationName === undefined && ns === undefined && payload === undefined) return shape;
-    return clean({ ...shape, ln: ref.locationName ?? shape.ln, x: ns ?? shape.x, p: payload ?? shape.p });
+    return clean({ ...shape, ln: ref.locationName ?? shape.ln, x: ns ?? shape.x, p: payload ?? shape.p } as StructureShape);
   }
 
   /** Operation schema without error classes (the emitter and test runners add those). */

@@ -50,8 +50,6 @@ export interface ScalarShape {
   readonly j?: 1;
   /** the shape is sensitive: never printed */
   readonly s?: 1;
-  /** the string is an enum (values only matter to types, so they are not kept) */
-  readonly e?: 1;
 }
 
 export interface StructureShape {
