@@ -1,0 +1,78 @@
+// The generator's own checks: the golden output is current, generation is byte-for-byte
+// deterministic and matches what `make` wrote, and every service module imports and exposes
+// one method and one operation constant per operation of its model.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { goldenDiff } from "../../codegen/golden.ts";
+import { listServices, loadService } from "../../codegen/model.ts";
+import { emitService, methodName, className } from "../../codegen/emit.ts";
+import { formatFiles } from "../../codegen/main.ts";
+import { compactRuleSetSource } from "../../codegen/ruleset.ts";
+import { htmlToMarkdown } from "../../codegen/docs.ts";
+
+const ROOT = new URL("../..", import.meta.url).pathname;
+
+test("golden service output is up to date", async () => {
+  assert.deepEqual(await goldenDiff(), []);
+});
+
+test("generation is deterministic and matches generated/", async () => {
+  for (const name of ["dynamodb", "s3", "sqs", "partnercentral-revenue-measurement"]) {
+    const a = await formatFiles(emitService(loadService(name), compactRuleSetSource).files);
+    const b = await formatFiles(emitService(loadService(name), compactRuleSetSource).files);
+    assert.deepEqual(a, b, `${name}: two runs differ`);
+    for (const [f, text] of Object.entries(a)) {
+      const p = join(ROOT, "generated", name, f);
+      assert.ok(existsSync(p), `${p} is missing: run make`);
+      assert.equal(readFileSync(p, "utf8"), text, `${name}/${f} differs from a fresh generation: run make`);
+    }
+  }
+});
+
+test("names follow the model", () => {
+  assert.equal(methodName("GetItem"), "getItem");
+  assert.equal(methodName("ListObjectsV2"), "listObjectsV2");
+  assert.equal(methodName("DescribeDBInstances"), "describeDBInstances");
+  assert.equal(methodName("SSOLogin"), "ssoLogin");
+  assert.equal(className("CloudWatch Logs"), "CloudWatchLogs");
+  assert.equal(className("ACM PCA"), "ACMPCA");
+  assert.equal(className("DynamoDB"), "DynamoDB");
+});
+
+test("model HTML becomes short Markdown", () => {
+  assert.deepEqual(htmlToMarkdown("<p>Use <code>x</code> and <a href=\"https://a.b\">docs</a>.</p> <ul> <li> <p>one</p> </li> <li> <p>two &amp; more</p> </li> </ul>"), [
+    "Use `x` and [docs](https://a.b).",
+    "",
+    "- one",
+    "- two & more",
+  ]);
+  assert.deepEqual(htmlToMarkdown(undefined), []);
+});
+
+test("every service module imports and exposes one method per operation", async () => {
+  const services = listServices();
+  assert.ok(services.length >= 429, `expected at least 429 services, found ${services.length}`);
+  let ops = 0;
+  for (const name of services) {
+    const model = loadService(name).service;
+    const mod = (await import(`tsaws/${name}`)) as Record<string, unknown>;
+    const cls = className(model.metadata.serviceId);
+    const Client = mod[cls] as (new (c: object) => object) | undefined;
+    assert.equal(typeof Client, "function", `${name}: no class ${cls}`);
+    assert.equal(typeof mod[`${cls}Client`], "function", `${name}: no bare client ${cls}Client`);
+    const methods = Object.getOwnPropertyNames(Client!.prototype).filter((m) => m !== "constructor");
+    const opNames = Object.keys(model.operations);
+    assert.equal(methods.length, opNames.length, `${name}: ${methods.length} methods for ${opNames.length} operations`);
+    for (const op of opNames) {
+      assert.ok(methods.includes(methodName(op)), `${name}: no method ${methodName(op)}`);
+      const constant = (mod[op] ?? mod[`${op}Operation`]) as { n?: string } | undefined;
+      assert.equal(constant?.n, op, `${name}: no operation constant for ${op}`);
+    }
+    const client = new Client!({ region: "us-east-1" });
+    assert.ok(client);
+    ops += opNames.length;
+  }
+  assert.ok(ops > 18000, `only ${ops} operations`);
+});
