@@ -1,0 +1,472 @@
+// The REST HTTP binding shared by rest-json and rest-xml (Smithy's HTTP binding traits,
+// botocore's BaseRestSerializer/BaseRestParser). It moves members between the typed
+// input/output and the HTTP message: URI labels ({Label}, greedy {Label+}), query
+// string, headers, prefix headers, the status code, the host prefix and the payload
+// member. Everything left over (members with no HTTP location) is the body, which a
+// BodyCodec (JSON or XML) writes and reads: this module knows nothing about either format.
+//
+// Scalars are converted through per-kind tables (`Record<ScalarKind, ...>`), so a new
+// kind cannot be forgotten. Timestamps default to HTTP-date in headers and ISO-8601 in
+// labels and query strings. Missing URI or host labels throw RequestFormError before
+// anything is sent. Response header values are lenient: list headers are split on
+// commas outside quotes, HTTP-date lists are paired back up.
+import { RequestFormError } from "../errors.js";
+import { fromBase64, fromUtf8, toBase64, toBytes, utf8 } from "../encoding.js";
+import type { RequestBody } from "../http/types.js";
+import type {
+  ListShape,
+  MapShape,
+  Member,
+  MemberTraits,
+  OperationSchema,
+  ScalarKind,
+  ScalarShape,
+  Shape,
+  StructureShape,
+  TimestampFormat,
+} from "../schema.js";
+import { kind, scalarTraits, target, traits } from "../schema.js";
+import {
+  fillIdempotencyTokens,
+  formatTimestamp,
+  joinHeaderList,
+  numberText,
+  quoteHeaderValue,
+  readBoolean,
+  readFloat,
+  readInteger,
+  readTimestamp,
+  splitHeaderList,
+  splitHttpDateList,
+  uriEncode,
+} from "./shared.js";
+import type { ReceivedResponse, SerializeContext, SerializedRequest } from "./types.js";
+
+/** The body format plugged into the REST binding (JSON for rest-json, XML for rest-xml). */
+export interface BodyCodec {
+  /** Content-Type of a structured body (a body of members, or a structure/union/document payload). */
+  readonly contentType: string;
+  /**
+   * Writes the body from the input members not bound to HTTP (`members`, in model order;
+   * never empty). Returns undefined for "no body".
+   */
+  writeBody(
+    input: StructureShape,
+    value: Record<string, unknown>,
+    members: readonly string[],
+  ): string | Uint8Array | undefined;
+  /**
+   * Writes a structure, union or document payload member (`value` undefined when unset).
+   * Returns undefined for "no body".
+   */
+  writePayload(member: Member, name: string, value: unknown): string | Uint8Array | undefined;
+  /** Reads the body members (`members`) of an output or error structure from a non-empty body. */
+  readBody(
+    shape: StructureShape,
+    body: Uint8Array,
+    members: readonly string[],
+    statusCode: number,
+  ): Record<string, unknown>;
+  /** Reads a structure, union or document payload from a non-empty body. */
+  readPayload(member: Member, name: string, body: Uint8Array, statusCode: number): unknown;
+}
+
+/** Is the value absent (undefined or null)? */
+function absent(v: unknown): v is undefined | null {
+  return v === undefined || v === null;
+}
+
+function timestampFormat(member: Member, fallback: TimestampFormat): TimestampFormat {
+  const shape = target(member);
+  return traits(member).tf ?? (scalarTraits(shape) as ScalarShape).tf ?? fallback;
+}
+
+function isJsonValue(member: Member): boolean {
+  return !!(traits(member).j || (scalarTraits(target(member)) as ScalarShape).j);
+}
+
+// ---------------------------------------------------------------------------------------
+// Scalars to text (labels, query strings, headers)
+
+type ToText = (value: unknown, member: Member, defaultTimestamp: TimestampFormat) => string;
+
+function stringText(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
+  throw new RequestFormError(`expected a string, got ${typeof value}`);
+}
+
+const SCALAR_TEXT: Record<ScalarKind, ToText> = {
+  0: (v, m) => (isJsonValue(m) && typeof v !== "string" ? JSON.stringify(v) : stringText(v)),
+  1: (v) => {
+    if (typeof v === "boolean") return String(v);
+    if (v === "true" || v === "false") return v;
+    throw new RequestFormError(`expected a boolean, got ${typeof v}`);
+  },
+  2: (v) => numberText(v),
+  3: (v) => numberText(v),
+  4: (v) => toBase64(toBytes(v as Uint8Array | string)),
+  5: (v, m, def) => formatTimestamp(v, timestampFormat(m, def)),
+  6: (v) => JSON.stringify(v),
+  7: (v) => numberText(v),
+};
+
+function scalarText(value: unknown, member: Member, defaultTimestamp: TimestampFormat): string {
+  const k = kind(target(member));
+  if (k > 7) throw new RequestFormError(`a ${k === 8 ? "structure" : "collection"} cannot be bound here`);
+  return SCALAR_TEXT[k as ScalarKind](value, member, defaultTimestamp);
+}
+
+// ---------------------------------------------------------------------------------------
+// Request
+
+/** The host prefix with `{label}`s filled from hostLabel members; throws when one is missing or invalid. */
+export function expandHostPrefix(op: OperationSchema, input: Record<string, unknown>): string | undefined {
+  const template = op.hp;
+  if (template === undefined) return undefined;
+  return template.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const value = input[name];
+    if (absent(value) || value === "") throw new RequestFormError(`host label ${name} is missing or empty`);
+    const text = stringText(value);
+    // Each dot-separated part must be a valid DNS label, so input cannot redirect the request.
+    if (!text.split(".").every((p) => /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(p))) {
+      throw new RequestFormError(`host label ${name} is not a valid host name part`);
+    }
+    return text;
+  });
+}
+
+/** Expands `{Label}` / `{Label+}` in a request URI path from the input's `uri` members. */
+export function expandUriPath(
+  template: string,
+  shape: StructureShape | undefined,
+  input: Record<string, unknown>,
+): string {
+  const labels = new Map<string, [string, Member]>();
+  if (shape) {
+    for (const [name, member] of Object.entries(shape.m) as [string, Member][]) {
+      const t = traits(member);
+      if (t.l === "uri") labels.set(t.n ?? name, [name, member]);
+    }
+  }
+  return template.replace(/\{([^}+]+)(\+)?\}/g, (_, label: string, greedy: string | undefined) => {
+    const bound = labels.get(label);
+    if (!bound) throw new RequestFormError(`URI label ${label} has no input member`);
+    const value = input[bound[0]];
+    if (absent(value)) throw new RequestFormError(`URI label ${bound[0]} is missing`);
+    const text = scalarText(value, bound[1], "iso8601");
+    if (text === "") throw new RequestFormError(`URI label ${bound[0]} is empty`);
+    return uriEncode(text, !!greedy);
+  });
+}
+
+/** The text values of a header member (one for a scalar, several joined for a list). */
+function headerValue(value: unknown, member: Member): string | undefined {
+  const shape = target(member);
+  if (kind(shape) === 9) {
+    if (!Array.isArray(value)) throw new RequestFormError("expected a list for a list header");
+    const item = (shape as ListShape).m;
+    const itemKind = kind(target(item));
+    const texts = value.filter((v) => !absent(v)).map((v) => scalarText(v, item, "rfc822"));
+    // Strings are quoted when they hold commas or quotes; timestamps never are (HTTP-dates hold commas).
+    return itemKind === 0 ? joinHeaderList(texts) : joinHeaderList(texts, false);
+  }
+  if (isJsonValue(member)) return toBase64(utf8(scalarText(value, member, "rfc822")));
+  return scalarText(value, member, "rfc822");
+}
+
+function addQuery(query: [string, string][], name: string, value: string): void {
+  query.push([uriEncode(name), uriEncode(value)]);
+}
+
+/** Adds a query-bound member: scalars, lists (repeated keys), maps of string or list (keys from the map). */
+function queryMember(
+  query: [string, string][],
+  named: Set<string>,
+  name: string,
+  value: unknown,
+  member: Member,
+): void {
+  const shape = target(member);
+  const k = kind(shape);
+  if (k === 9) {
+    if (!Array.isArray(value)) throw new RequestFormError(`expected a list for query parameter ${name}`);
+    const item = (shape as ListShape).m;
+    for (const v of value) if (!absent(v)) addQuery(query, name, scalarText(v, item, "iso8601"));
+    return;
+  }
+  if (k === 10) {
+    // A map bound to the query string without a name: its keys are parameter names, and
+    // explicitly named query members take precedence over the same key in the map.
+    const valueMember = (shape as MapShape).v;
+    const listValues = kind(target(valueMember)) === 9;
+    for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+      if (absent(v) || named.has(key)) continue;
+      if (listValues) {
+        const item = (target(valueMember) as ListShape).m;
+        for (const x of v as unknown[]) if (!absent(x)) addQuery(query, key, scalarText(x, item, "iso8601"));
+      } else {
+        addQuery(query, key, scalarText(v, valueMember, "iso8601"));
+      }
+    }
+    return;
+  }
+  addQuery(query, name, scalarText(value, member, "iso8601"));
+}
+
+/** Splits an operation's requestUri into its path template and literal query pairs (`/p?x-id=Op&flag`). */
+export function splitRequestUri(requestUri: string): { path: string; query: [string, string][] } {
+  const q = requestUri.indexOf("?");
+  if (q < 0) return { path: requestUri, query: [] };
+  const query: [string, string][] = [];
+  for (const part of requestUri.slice(q + 1).split("&")) {
+    if (part === "") continue;
+    const eq = part.indexOf("=");
+    // Literal parts are already URI text in the model; normalise them to our encoding.
+    const name = eq < 0 ? part : part.slice(0, eq);
+    const value = eq < 0 ? "" : part.slice(eq + 1);
+    query.push([uriEncode(decodeURIComponent(name)), uriEncode(decodeURIComponent(value))]);
+  }
+  return { path: requestUri.slice(0, q), query };
+}
+
+/** Sets content-length for bodies whose size is known now (bytes and text). */
+export function setContentLength(headers: Record<string, string>, body: RequestBody | undefined): void {
+  if (typeof body === "string") headers["content-length"] = String(utf8(body).length);
+  else if (body instanceof Uint8Array) headers["content-length"] = String(body.length);
+}
+
+/** Writes the payload member: blobs and strings raw, structures/unions/documents through the codec. */
+function writePayloadMember(
+  codec: BodyCodec,
+  name: string,
+  member: Member,
+  value: unknown,
+  headers: Record<string, string>,
+): RequestBody | undefined {
+  const shape = target(member);
+  const k = kind(shape);
+  const setType = (type: string) => {
+    if (headers["content-type"] === undefined) headers["content-type"] = type;
+  };
+  if (k === 4) {
+    const streaming = !!(scalarTraits(shape) as ScalarShape).st;
+    // botocore labels an unset non-streaming blob payload as octet-stream too; a streaming
+    // one (S3 PutObject without Body) gets no type, so the service applies its own default.
+    if (absent(value)) {
+      if (!streaming) setType("application/octet-stream");
+      return undefined;
+    }
+    setType("application/octet-stream");
+    // Streaming (and plain) blobs pass through untouched: streams, Blobs and iterables included.
+    if (typeof value === "string" || value instanceof Uint8Array) return value;
+    if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return toBytes(value);
+    return value as RequestBody;
+  }
+  if (k === 0) {
+    if (absent(value)) return undefined;
+    setType("text/plain");
+    if (typeof value === "string") return value;
+    return value as RequestBody; // a streaming string payload may be a stream
+  }
+  if (k === 8 || k === 6) {
+    const body = codec.writePayload(member, name, absent(value) ? undefined : value);
+    if (body !== undefined) setType(codec.contentType);
+    return body;
+  }
+  throw new RequestFormError(`payload member ${name} has a kind that cannot be a payload`);
+}
+
+/** Serializes an operation's input with the REST binding and the given body codec. */
+export function serializeRest(
+  codec: BodyCodec,
+  op: OperationSchema,
+  rawInput: Record<string, unknown>,
+  ctx: SerializeContext,
+): SerializedRequest {
+  const shape = op.i;
+  const input = fillIdempotencyTokens(shape, rawInput ?? {}, () => ctx.uuid());
+  const { path: pathTemplate, query } = splitRequestUri(op.h[1]);
+  const headers: Record<string, string> = {};
+  const request: SerializedRequest = {
+    method: op.h[0],
+    path: expandUriPath(pathTemplate, shape, input),
+    query,
+    headers,
+  };
+  const hostPrefix = expandHostPrefix(op, input);
+  if (hostPrefix !== undefined) request.hostPrefix = hostPrefix;
+  if (!shape) return request;
+
+  const bodyMembers: string[] = [];
+  const namedQuery = new Set<string>();
+  for (const [name, member] of Object.entries(shape.m) as [string, Member][]) {
+    const t = traits(member);
+    if (t.l === "querystring" && kind(target(member)) !== 10 && !absent(input[name])) namedQuery.add(t.n ?? name);
+  }
+  for (const [name, member] of Object.entries(shape.m) as [string, Member][]) {
+    const t: MemberTraits = traits(member);
+    const value = input[name];
+    switch (t.l) {
+      case "uri":
+      case "statusCode":
+        break;
+      case "querystring":
+        if (!absent(value)) queryMember(query, namedQuery, t.n ?? name, value, member);
+        break;
+      case "header": {
+        if (absent(value)) break;
+        const text = headerValue(value, member);
+        if (text !== undefined) headers[(t.n ?? name).toLowerCase()] = text;
+        break;
+      }
+      case "headers": {
+        if (absent(value)) break;
+        const prefix = (t.n ?? "").toLowerCase();
+        const valueMember = (target(member) as MapShape).v;
+        for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+          if (!absent(v)) headers[prefix + key.toLowerCase()] = scalarText(v, valueMember, "rfc822");
+        }
+        break;
+      }
+      case undefined:
+        if (name !== shape.p) bodyMembers.push(name);
+        break;
+    }
+  }
+
+  let body: RequestBody | undefined;
+  if (shape.p !== undefined) {
+    const member = shape.m[shape.p];
+    if (member === undefined) throw new Error(`payload member ${shape.p} is not a member`);
+    body = writePayloadMember(codec, shape.p, member, input[shape.p], headers);
+  } else if (bodyMembers.length > 0) {
+    body = codec.writeBody(shape, input, bodyMembers);
+    if (body !== undefined && headers["content-type"] === undefined) headers["content-type"] = codec.contentType;
+  }
+  if (body !== undefined) {
+    request.body = body;
+    setContentLength(headers, body);
+  }
+  return request;
+}
+
+// ---------------------------------------------------------------------------------------
+// Response
+
+type FromText = (text: string, member: Member) => unknown;
+
+const SCALAR_FROM_TEXT: Record<ScalarKind, FromText> = {
+  0: (t, m) => (isJsonValue(m) ? fromUtf8(fromBase64(t)) : t),
+  1: (t) => readBoolean(t),
+  2: (t) => readInteger(t),
+  3: (t) => readFloat(t),
+  4: (t) => fromBase64(t),
+  5: (t) => readTimestamp(t),
+  6: (t) => JSON.parse(t) as unknown,
+  7: (t) => t.trim(),
+};
+
+function scalarFromText(text: string, member: Member): unknown {
+  const k = kind(target(member));
+  if (k > 7) throw new TypeError("a structure or collection cannot be read from a header");
+  return SCALAR_FROM_TEXT[k as ScalarKind](text, member);
+}
+
+function readHeader(text: string, member: Member): unknown {
+  const shape = target(member);
+  if (kind(shape) !== 9) return scalarFromText(text, member);
+  const item = (shape as ListShape).m;
+  const itemShape: Shape = target(item);
+  if (text.trim() === "") return [];
+  if (kind(itemShape) === 5 && timestampFormat(item, "rfc822") === "rfc822") {
+    return splitHttpDateList(text).map((d) => scalarFromText(d, item));
+  }
+  return splitHeaderList(text).map((v) => scalarFromText(v, item));
+}
+
+/**
+ * Reads the members bound to the status code, headers and prefix headers of a response
+ * (used for outputs and for modeled errors). Values that fail to parse throw TypeError.
+ */
+export function readHttpBindings(shape: StructureShape, response: ReceivedResponse): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, member] of Object.entries(shape.m) as [string, Member][]) {
+    const t = traits(member);
+    switch (t.l) {
+      case "statusCode":
+        out[name] = response.statusCode;
+        break;
+      case "header": {
+        const text = response.headers[(t.n ?? name).toLowerCase()];
+        if (text !== undefined) out[name] = readHeader(text, member);
+        break;
+      }
+      case "headers": {
+        const prefix = (t.n ?? "").toLowerCase();
+        const valueMember = (target(member) as MapShape).v;
+        const map: Record<string, unknown> = {};
+        let any = false;
+        for (const [header, text] of Object.entries(response.headers)) {
+          if (!header.startsWith(prefix)) continue;
+          map[header.slice(prefix.length)] = scalarFromText(text, valueMember);
+          any = true;
+        }
+        if (any) out[name] = map;
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return out;
+}
+
+/** The names of the members that travel in the body (no HTTP location, not the payload). */
+export function bodyMembers(shape: StructureShape): string[] {
+  const out: string[] = [];
+  for (const [name, member] of Object.entries(shape.m) as [string, Member][]) {
+    if (traits(member).l === undefined && name !== shape.p) out.push(name);
+  }
+  return out;
+}
+
+/**
+ * Reads a REST response into the output record: HTTP-bound members, then either the
+ * payload member (blobs raw, a streaming blob as the unread ResponseBody, strings as
+ * text, structures through the codec) or the body members through the codec.
+ */
+export function parseRest(codec: BodyCodec, op: OperationSchema, response: ReceivedResponse): Record<string, unknown> {
+  const shape = op.o;
+  if (!shape) return {};
+  return parseRestShape(codec, shape, response);
+}
+
+/** parseRest for any structure (an output, or a modeled error with HTTP-bound members). */
+export function parseRestShape(
+  codec: BodyCodec,
+  shape: StructureShape,
+  response: ReceivedResponse,
+): Record<string, unknown> {
+  const out = readHttpBindings(shape, response);
+  const body = response.body;
+  if (shape.p !== undefined) {
+    const member = shape.m[shape.p];
+    if (member === undefined) throw new Error(`payload member ${shape.p} is not a member`);
+    const pshape = target(member);
+    const k = kind(pshape);
+    if ((scalarTraits(pshape) as ScalarShape).st) {
+      // A streaming payload is handed over unread (the core provides `stream`).
+      out[shape.p] = response.stream ?? body;
+    } else if (body.length > 0) {
+      if (k === 4) out[shape.p] = body;
+      else if (k === 0) out[shape.p] = fromUtf8(body);
+      else out[shape.p] = codec.readPayload(member, shape.p, body, response.statusCode);
+    }
+    return out;
+  }
+  const members = bodyMembers(shape);
+  if (members.length > 0 && body.length > 0)
+    Object.assign(out, codec.readBody(shape, body, members, response.statusCode));
+  return out;
+}

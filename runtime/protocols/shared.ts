@@ -1,0 +1,294 @@
+// Small wire helpers every protocol may use: timestamp formatting and parsing, special
+// floats, header-list splitting/joining, RFC 3986 percent-encoding, and idempotency-token
+// filling. Pure functions over plain values (no Buffer, no I/O), so the same code runs in
+// Node, browsers and edge runtimes. Parsers are lenient about what servers send (any
+// ISO-8601 offset, fractional seconds, HTTP-date variants); formatters are exact.
+import { RequestFormError } from "../errors.js";
+import { toBytes } from "../encoding.js";
+import type { Member, StructureShape, TimestampFormat } from "../schema.js";
+import { traits } from "../schema.js";
+
+// ---------------------------------------------------------------------------------------
+// Timestamps
+
+/**
+ * Turns a user-supplied timestamp into a Date. Accepts a Date, epoch seconds (number,
+ * fractional allowed), or a string (ISO-8601, HTTP-date, or numeric epoch seconds).
+ * Throws RequestFormError for anything that is not a valid instant.
+ */
+export function toDate(value: unknown): Date {
+  let d: Date | undefined;
+  if (value instanceof Date) d = value;
+  else if (typeof value === "number") d = new Date(value * 1000);
+  else if (typeof value === "string") d = parseTimestamp(value);
+  if (d === undefined || Number.isNaN(d.getTime())) {
+    throw new RequestFormError(`invalid timestamp value (${typeof value})`);
+  }
+  return d;
+}
+
+function pad(n: number, width = 2): string {
+  return String(n).padStart(width, "0");
+}
+
+/** ISO-8601 / RFC 3339 in UTC: `2019-12-16T23:48:18Z`, with `.123` only when there are milliseconds. */
+export function formatIso8601(date: Date): string {
+  const ms = date.getUTCMilliseconds();
+  const year = date.getUTCFullYear();
+  return (
+    `${pad(year, 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}` +
+    `T${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}` +
+    (ms ? `.${pad(ms, 3)}` : "") +
+    "Z"
+  );
+}
+
+const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** IMF-fixdate (RFC 7231 HTTP-date, the model's "rfc822"): `Mon, 16 Dec 2019 23:48:18 GMT`. */
+export function formatHttpDate(date: Date): string {
+  return (
+    `${DAYS[date.getUTCDay()]}, ${pad(date.getUTCDate())} ${MONTHS[date.getUTCMonth()]} ${pad(date.getUTCFullYear(), 4)} ` +
+    `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} GMT`
+  );
+}
+
+/** Epoch seconds as a number; fractional when the date has milliseconds. */
+export function toEpochSeconds(date: Date): number {
+  return date.getTime() / 1000;
+}
+
+/**
+ * Formats a timestamp for text locations (headers, query strings, URI labels, XML, query
+ * protocol): iso8601 and rfc822 as above, unixTimestamp as decimal seconds.
+ */
+export function formatTimestamp(value: unknown, format: TimestampFormat): string {
+  const date = toDate(value);
+  switch (format) {
+    case "iso8601":
+      return formatIso8601(date);
+    case "rfc822":
+      return formatHttpDate(date);
+    case "unixTimestamp":
+      return String(toEpochSeconds(date));
+  }
+}
+
+const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?(?:([Zz])|([+-])(\d{2}):?(\d{2}))?$/;
+const MONTH_INDEX: Record<string, number> = {};
+MONTHS.forEach((m, i) => (MONTH_INDEX[m.toLowerCase()] = i));
+// IMF-fixdate `Sun, 06 Nov 1994 08:49:37 GMT`, RFC 850 `Sunday, 06-Nov-94 08:49:37 GMT`,
+// asctime `Sun Nov  6 08:49:37 1994` (the three forms RFC 7231 requires recipients to accept).
+const IMF_RE =
+  /^(?:[A-Za-z]{3,9},\s*)?(\d{1,2})[\s-]([A-Za-z]{3})[\s-](\d{2,4})\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?\s*(?:GMT|UTC|Z|\+0000)?$/;
+const ASCTIME_RE = /^[A-Za-z]{3}\s+([A-Za-z]{3})\s+(\d{1,2})\s+(\d{1,2}):(\d{2}):(\d{2})\s+(\d{4})$/;
+
+function fractionToMs(frac: string | undefined): number {
+  if (!frac) return 0;
+  // Keep millisecond precision (the Date resolution), truncating extra digits.
+  return Number((frac + "00").slice(0, 3));
+}
+
+function utc(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number): Date {
+  const date = new Date(Date.UTC(2000, mo, d, h, mi, s, ms));
+  date.setUTCFullYear(y); // Date.UTC maps years 0-99 to 1900-1999
+  return date;
+}
+
+/**
+ * Parses a timestamp from the wire in any of the formats AWS services send: ISO-8601
+ * (any offset, fractional seconds), HTTP-date (IMF-fixdate, RFC 850, asctime) or epoch
+ * seconds as a decimal string. Returns undefined when the text is none of these.
+ */
+export function parseTimestamp(text: string): Date | undefined {
+  const s = text.trim();
+  if (/^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(s)) return new Date(Math.round(Number(s) * 1000));
+  let m = ISO_RE.exec(s);
+  if (m) {
+    const date = utc(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, fractionToMs(m[7]));
+    if (m[9]) {
+      const offset = (+m[10]! * 60 + +m[11]!) * (m[9] === "-" ? -1 : 1);
+      date.setTime(date.getTime() - offset * 60000);
+    }
+    return date;
+  }
+  m = IMF_RE.exec(s);
+  if (m) {
+    const month = MONTH_INDEX[m[2]!.toLowerCase()];
+    if (month === undefined) return undefined;
+    let year = +m[3]!;
+    if (m[3]!.length === 2) year += year < 50 ? 2000 : 1900;
+    return utc(year, month, +m[1]!, +m[4]!, +m[5]!, +(m[6] ?? 0), fractionToMs(m[7]));
+  }
+  m = ASCTIME_RE.exec(s);
+  if (m) {
+    const month = MONTH_INDEX[m[1]!.toLowerCase()];
+    if (month === undefined) return undefined;
+    return utc(+m[6]!, month, +m[2]!, +m[3]!, +m[4]!, +m[5]!, 0);
+  }
+  return undefined;
+}
+
+/** Parses a wire timestamp (string or epoch-seconds number); throws on garbage. */
+export function readTimestamp(value: unknown): Date {
+  const d =
+    typeof value === "number"
+      ? new Date(Math.round(value * 1000))
+      : typeof value === "string"
+        ? parseTimestamp(value)
+        : undefined;
+  if (d === undefined || Number.isNaN(d.getTime())) throw new TypeError(`invalid timestamp ${JSON.stringify(value)}`);
+  return d;
+}
+
+// ---------------------------------------------------------------------------------------
+// Numbers
+
+/** A float for JSON-like bodies: finite numbers stay numbers, the rest become "NaN"/"Infinity"/"-Infinity". */
+export function jsonFloat(value: number): number | string {
+  return Number.isFinite(value) ? value : String(value);
+}
+
+/** Reads a float from a text or JSON value, accepting the special-float strings. */
+export function readFloat(value: unknown): number {
+  if (typeof value === "number") return value;
+  if (typeof value === "string") {
+    if (value === "NaN") return NaN;
+    if (value === "Infinity") return Infinity;
+    if (value === "-Infinity") return -Infinity;
+    const n = Number(value.trim());
+    if (value.trim() !== "" && !Number.isNaN(n)) return n;
+  }
+  throw new TypeError(`invalid number ${JSON.stringify(value)}`);
+}
+
+/** Reads an integer from text (headers, XML); accepts JSON numbers as they are. */
+export function readInteger(value: unknown): number {
+  if (typeof value === "number") return value;
+  if (typeof value === "string" && /^\s*[+-]?\d+\s*$/.test(value)) return Number(value);
+  throw new TypeError(`invalid integer ${JSON.stringify(value)}`);
+}
+
+/** Text form of a number for headers, query strings and labels (`NaN`, `Infinity` spelled out). */
+export function numberText(value: unknown): string {
+  if (typeof value === "number") return String(value);
+  if (typeof value === "bigint") return value.toString();
+  if (typeof value === "string" && value.trim() !== "" && !Number.isNaN(Number(value))) return value.trim();
+  if (value === "NaN" || value === "Infinity" || value === "-Infinity") return value;
+  throw new RequestFormError(`invalid number value (${typeof value})`);
+}
+
+/** Reads a boolean from text (`true`/`false`, case-insensitive). */
+export function readBoolean(value: unknown): boolean {
+  if (typeof value === "boolean") return value;
+  if (typeof value === "string") {
+    const v = value.trim().toLowerCase();
+    if (v === "true") return true;
+    if (v === "false") return false;
+  }
+  throw new TypeError(`invalid boolean ${JSON.stringify(value)}`);
+}
+
+// ---------------------------------------------------------------------------------------
+// Header lists (RFC 7230 comma lists with Smithy's quoting rules)
+
+/** Quotes a list element when it holds a comma or a double quote (escaping `"` and `\`). */
+export function quoteHeaderValue(value: string): string {
+  return /[",]/.test(value) ? `"${value.replace(/[\\"]/g, (c) => "\\" + c)}"` : value;
+}
+
+/** Joins list elements into one header value with `, `; string elements are quoted as needed. */
+export function joinHeaderList(values: readonly string[], quote = true): string {
+  return values.map((v) => (quote ? quoteHeaderValue(v) : v)).join(", ");
+}
+
+/**
+ * Splits a comma-separated header value into elements: commas inside double quotes do not
+ * split, quoted elements are unquoted (`\"` -> `"`), and whitespace around elements is trimmed.
+ */
+export function splitHeaderList(value: string): string[] {
+  const out: string[] = [];
+  let cur = "";
+  let quoted = false;
+  let wasQuoted = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i]!;
+    if (quoted) {
+      if (c === "\\" && i + 1 < value.length) cur += value[++i]!;
+      else if (c === '"') quoted = false;
+      else cur += c;
+    } else if (c === '"' && cur.trim() === "") {
+      quoted = true;
+      wasQuoted = true;
+      cur = "";
+    } else if (c === ",") {
+      out.push(wasQuoted ? cur : cur.trim());
+      cur = "";
+      wasQuoted = false;
+    } else if (!(wasQuoted && /\s/.test(c))) {
+      cur += c;
+    }
+  }
+  out.push(wasQuoted ? cur : cur.trim());
+  return out;
+}
+
+/**
+ * Splits a list of HTTP-dates, whose elements contain a comma of their own
+ * (`Mon, 16 Dec 2019 23:48:18 GMT, Tue, ...`): commas are paired back up.
+ */
+export function splitHttpDateList(value: string): string[] {
+  const parts = value.split(",").map((p) => p.trim());
+  const out: string[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i]!;
+    // A weekday prefix ("Mon") is followed by the rest of the date in the next part.
+    if (/^[A-Za-z]{3,9}$/.test(p) && i + 1 < parts.length) out.push(`${p}, ${parts[++i]!}`);
+    else if (p !== "") out.push(p);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Percent-encoding
+
+/**
+ * RFC 3986 percent-encoding of UTF-8: everything but the unreserved characters
+ * `A-Z a-z 0-9 - . _ ~` is encoded; with `keepSlash`, `/` stays (greedy URI labels).
+ * This is the encoding Smithy requires for labels and query strings, and the one SigV4 expects.
+ */
+export function uriEncode(value: string, keepSlash = false): string {
+  let out = "";
+  for (const ch of value) {
+    if (/^[A-Za-z0-9\-._~]$/.test(ch) || (keepSlash && ch === "/")) {
+      out += ch;
+    } else {
+      for (const b of toBytes(ch)) out += "%" + (b < 16 ? "0" : "") + b.toString(16).toUpperCase();
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Idempotency tokens
+
+/**
+ * Returns the input with every top-level idempotency-token member (trait `it`) that is
+ * absent filled from `uuid()`. The caller's object is never mutated.
+ */
+export function fillIdempotencyTokens(
+  shape: StructureShape | undefined,
+  input: Record<string, unknown>,
+  uuid: () => string,
+): Record<string, unknown> {
+  if (!shape) return input;
+  let out = input;
+  for (const [name, member] of Object.entries(shape.m) as [string, Member][]) {
+    if (traits(member).it && (input[name] === undefined || input[name] === null)) {
+      if (out === input) out = { ...input };
+      out[name] = uuid();
+    }
+  }
+  return out;
+}
