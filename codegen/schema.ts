@@ -191,7 +191,7 @@ export class SchemaBuilder {
     // botocore also reads `payload` from the reference (the legacy protocol tests put it there).
     const payload = (ref as { payload?: string }).payload;
     if (ref.locationName === undefined && ns === undefined && payload === undefined) return shape;
-    return clean({ ...shape, ln: ref.locationName ?? shape.ln, x: ns ?? shape.x, p: payload ?? shape.p } as StructureShape);
+    return clean({ ...shape, ln: shape.ln ?? ref.locationName, x: ns ?? shape.x, p: payload ?? shape.p } as StructureShape);
   }
 
   /** Operation schema without error classes (the emitter and test runners add those). */

@@ -406,13 +406,13 @@ export function readHttpBindings(shape: StructureShape, response: ReceivedRespon
         const prefix = (t.n ?? "").toLowerCase();
         const valueMember = (target(member) as MapShape).v;
         const map: Record<string, unknown> = {};
-        let any = false;
         for (const [header, text] of Object.entries(response.headers)) {
           if (!header.startsWith(prefix)) continue;
           map[header.slice(prefix.length)] = scalarFromText(text, valueMember);
-          any = true;
         }
-        if (any) out[name] = map;
+        // Always present, empty when no header has the prefix (as botocore; Smithy's
+        // HttpPrefixHeadersAreNotPresent expects `{}`).
+        out[name] = map;
         break;
       }
       default:
@@ -422,11 +422,16 @@ export function readHttpBindings(shape: StructureShape, response: ReceivedRespon
   return out;
 }
 
-/** The names of the members that travel in the body (no HTTP location, not the payload). */
+/**
+ * The names of the members that travel in a response body: no HTTP location, not the
+ * payload. URI and query-string bindings mean nothing in a response, so such members are
+ * read from the body (Smithy's IgnoreQueryParamsInResponse).
+ */
 export function bodyMembers(shape: StructureShape): string[] {
   const out: string[] = [];
   for (const [name, member] of Object.entries(shape.m) as [string, Member][]) {
-    if (traits(member).l === undefined && name !== shape.p) out.push(name);
+    const l = traits(member).l;
+    if ((l === undefined || l === "uri" || l === "querystring") && name !== shape.p) out.push(name);
   }
   return out;
 }

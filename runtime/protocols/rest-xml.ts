@@ -1,0 +1,115 @@
+// rest-xml (botocore's RestXMLSerializer / RestXMLParser): the REST HTTP binding
+// (http-binding.ts) with an XML body codec (xml.ts).
+//
+// Body members form one document whose root is the input's wire name (`ln`: the
+// operation's input locationName or the structure's own) else its shape name, with the
+// input's xmlNamespace declared on it. A structure payload is a document whose root is
+// the payload member's locationName, else the target's locationName, else its shape name.
+// Errors are `<ErrorResponse><Error>...</Error><RequestId/>` or, for S3, `<Error>` at the
+// root; S3 may also send such an `<Error>` document with status 200, which `isErrorBody`
+// detects so the client can route it to `parseError`. A modeled error's members may come
+// from headers as well as the `<Error>` element.
+import type { Member, StructureShape } from "../schema.js";
+import { kind, target, traits } from "../schema.js";
+import type { BodyCodec } from "./http-binding.js";
+import { bodyMembers, parseRest, readHttpBindings, serializeRest } from "./http-binding.js";
+import { convertResponse, findErrorClass } from "./json-codec.js";
+import type { ParsedError, Protocol } from "./types.js";
+import {
+  findXmlError,
+  localName,
+  memberElementName,
+  parseErrorDocument,
+  parseXml,
+  readXmlStructure,
+  readXmlValue,
+  writeXmlDocument,
+  writeXmlValue,
+} from "./xml.js";
+import type { XmlElement } from "./xml.js";
+
+export { isErrorBody, xmlRequestId } from "./xml.js";
+
+function rootName(shape: StructureShape, fallback: string): string {
+  return shape.ln ?? shape.n ?? fallback;
+}
+
+/**
+ * Reads body members from the document root. A document whose root is itself one of the
+ * scalar members (S3 GetBucketLocation's bare `<LocationConstraint>`) is read as that member.
+ */
+function readRoot(shape: StructureShape, root: XmlElement, members: readonly string[]): Record<string, unknown> {
+  if (root.children.length === 0) {
+    for (const name of members) {
+      const member = shape.m[name];
+      if (member === undefined || traits(member).xa || kind(target(member)) > 7) continue;
+      if (localName(memberElementName(name, member)) === localName(root.name)) {
+        return { ...readXmlStructure(shape, root, members.filter((m) => m !== name)), [name]: readXmlValue(member, root) };
+      }
+    }
+  }
+  return readXmlStructure(shape, root, members);
+}
+
+export const xmlBodyCodec: BodyCodec = {
+  contentType: "application/xml",
+  writeBody(input, value, members) {
+    return writeXmlDocument(rootName(input, "Request"), input, value, input.x, members);
+  },
+  writePayload(member: Member, name: string, value: unknown) {
+    if (value === undefined) return undefined;
+    const shape = target(member);
+    if (kind(shape) !== 8) return writeXmlValue(traits(member).n ?? name, member, value);
+    const struct = shape as StructureShape;
+    const t = traits(member);
+    return writeXmlDocument(t.n ?? rootName(struct, name), struct, value as Record<string, unknown>, t.x ?? struct.x);
+  },
+  readBody(shape, body, members, statusCode) {
+    const root = parseXml(body, statusCode);
+    return convertResponse(statusCode, () => readRoot(shape, root, members));
+  },
+  readPayload(member, _name, body, statusCode) {
+    const root = parseXml(body, statusCode);
+    return convertResponse(statusCode, () => readXmlValue(member, root));
+  },
+};
+
+export const protocol: Protocol = {
+  serialize(_service, op, input, ctx) {
+    return serializeRest(xmlBodyCodec, op, input, ctx);
+  },
+
+  parse(_service, op, response) {
+    return parseRest(xmlBodyCodec, op, response);
+  },
+
+  parseError(_service, op, response) {
+    const status = response.statusCode;
+    const root = parseErrorDocument(response.body, status);
+    const found = root ? findXmlError(root) : undefined;
+    const headerId = response.headers["x-amz-request-id"] ?? response.headers["x-amzn-requestid"];
+    if (!found?.code) {
+      // No error document (S3 HEAD responses have no body; proxies send HTML).
+      const parsed: ParsedError = { code: `Http${status}`, fields: {} };
+      if (found?.message !== undefined) parsed.message = found.message;
+      const requestId = found?.requestId ?? headerId;
+      if (requestId !== undefined) parsed.requestId = requestId;
+      return parsed;
+    }
+    const parsed: ParsedError = { code: found.code, fields: {} };
+    if (found.message !== undefined) parsed.message = found.message;
+    if (found.type !== undefined) parsed.type = found.type;
+    const requestId = found.requestId ?? headerId;
+    if (requestId !== undefined) parsed.requestId = requestId;
+    const errorClass = findErrorClass(op, found.code);
+    if (errorClass) {
+      const shape = errorClass.$s;
+      parsed.errorClass = errorClass;
+      parsed.fields = convertResponse(status, () => ({
+        ...readXmlStructure(shape, found.error, bodyMembers(shape)),
+        ...readHttpBindings(shape, response),
+      }));
+    }
+    return parsed;
+  },
+};

@@ -1,0 +1,530 @@
+// The XML half of the query, ec2 and rest-xml protocols (botocore's BaseXMLResponseParser
+// and RestXMLSerializer): a small element tree, a schema-walking reader and writer, and the
+// error-body and request-id helpers the three protocols share.
+//
+// Parsing: fast-xml-parser tokenises (ordered mode, everything kept as strings, no entity
+// processing at all, so a DOCTYPE cannot expand anything); the XML validator rejects
+// malformed text first. This module then decodes the five predefined entities and
+// character references itself, keeps CDATA verbatim, and builds `XmlElement`s. Values are
+// converted by the shape, never guessed: text stays text until the schema says it is a
+// number, boolean, timestamp or blob. Namespaces are ignored when reading (elements and
+// attributes match by local name), as botocore does.
+//
+// Names: a member's element is its locationName, else (for a list shape that is itself
+// flattened, botocore's older style) the list member's locationName, else the member name.
+// Lists are wrapped (`<member>` or the member's locationName) unless flattened; maps are
+// `<entry><key/><value/></entry>` (custom key/value names; no `entry` when flattened).
+// Readers and writers dispatch on the shape kind through `Record<Kind, ...>` tables.
+import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { fromBase64, fromUtf8, toBase64, toBytes } from "../encoding.js";
+import { RequestFormError, ResponseParseError } from "../errors.js";
+import type {
+  ListShape,
+  MapShape,
+  Member,
+  ScalarShape,
+  Shape,
+  StructureShape,
+  TimestampFormat,
+  XmlNamespace,
+} from "../schema.js";
+import { kind, scalarTraits, target, traits } from "../schema.js";
+import { formatTimestamp, numberText, readBoolean, readFloat, readInteger, readTimestamp } from "./shared.js";
+
+// ---------------------------------------------------------------------------------------
+// Element tree
+
+/** One XML element: qualified name as written (`baz:foo`), attributes, child elements and its own text. */
+export interface XmlElement {
+  readonly name: string;
+  readonly attrs: Readonly<Record<string, string>>;
+  readonly children: readonly XmlElement[];
+  /** The element's own character data (text and CDATA children, concatenated, entities decoded). */
+  readonly text: string;
+}
+
+const parser = new XMLParser({
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: "",
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: false,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  // No entity processing in the tokenizer: DOCTYPE entities are never expanded (no
+  // billion-laughs), and the predefined entities are decoded below exactly once.
+  processEntities: false,
+  htmlEntities: false,
+  cdataPropName: "#cdata",
+  commentPropName: false,
+  removeNSPrefix: false,
+  // Bounded nesting, and element names such as `__proto__` are errors, never object keys.
+  maxNestedTags: 100,
+  strictReservedNames: true,
+});
+
+const PREDEFINED: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
+
+/** Decodes `&lt;`-style and `&#...;` references; unknown entities are left as written. */
+export function decodeEntities(text: string): string {
+  if (!text.includes("&")) return text;
+  return text.replace(/&(#x[0-9A-Fa-f]+|#[0-9]+|[A-Za-z]+);/g, (whole, ref: string) => {
+    if (ref[0] === "#") {
+      const code = ref[1] === "x" || ref[1] === "X" ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+      return code >= 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+    }
+    return PREDEFINED[ref] ?? whole;
+  });
+}
+
+type RawNode = Record<string, unknown>;
+
+function toElement(name: string, node: RawNode): XmlElement {
+  const rawAttrs = (node[":@"] ?? {}) as Record<string, unknown>;
+  const attrs: Record<string, string> = {};
+  for (const [k, v] of Object.entries(rawAttrs)) attrs[k] = decodeEntities(String(v));
+  const children: XmlElement[] = [];
+  let text = "";
+  for (const child of (node[name] ?? []) as RawNode[]) {
+    if ("#text" in child) text += decodeEntities(String(child["#text"]));
+    else if ("#cdata" in child) {
+      for (const c of child["#cdata"] as RawNode[]) text += String(c["#text"] ?? "");
+    } else {
+      const childName = Object.keys(child).find((k) => k !== ":@");
+      if (childName !== undefined) children.push(toElement(childName, child));
+    }
+  }
+  return { name, attrs, children, text };
+}
+
+/**
+ * Parses an XML document into its root element. Malformed text (or anything that is not
+ * one well-formed element) throws ResponseParseError carrying the status code.
+ */
+export function parseXml(body: Uint8Array | string, statusCode: number): XmlElement {
+  const text = (typeof body === "string" ? body : fromUtf8(body)).replace(/^\uFEFF/, "");
+  const fail = (why: string, cause?: unknown): never => {
+    throw new ResponseParseError(`response body is not valid XML (HTTP ${statusCode}): ${why}`, statusCode, { cause });
+  };
+  const valid = XMLValidator.validate(text);
+  if (valid !== true) fail(valid.err.msg);
+  let nodes: RawNode[];
+  try {
+    nodes = parser.parse(text) as RawNode[];
+  } catch (cause) {
+    return fail(cause instanceof Error ? cause.message : String(cause), cause);
+  }
+  const roots = nodes.filter((n) => !("#text" in n) && !("#cdata" in n));
+  const root = roots[0];
+  const name = root && Object.keys(root).find((k) => k !== ":@");
+  if (roots.length !== 1 || root === undefined || name === undefined) return fail("expected exactly one root element");
+  return toElement(name, root);
+}
+
+/** `baz:foo` -> `foo`. */
+export function localName(name: string): string {
+  const colon = name.indexOf(":");
+  return colon < 0 ? name : name.slice(colon + 1);
+}
+
+/** The first child element with this local name. */
+export function childElement(el: XmlElement, name: string): XmlElement | undefined {
+  const local = localName(name);
+  return el.children.find((c) => localName(c.name) === local);
+}
+
+function childElements(el: XmlElement, name: string): XmlElement[] {
+  const local = localName(name);
+  return el.children.filter((c) => localName(c.name) === local);
+}
+
+function attribute(el: XmlElement, name: string): string | undefined {
+  const exact = el.attrs[name];
+  if (exact !== undefined) return exact;
+  const local = localName(name);
+  for (const [k, v] of Object.entries(el.attrs)) if (!k.startsWith("xmlns") && localName(k) === local) return v;
+  return undefined;
+}
+
+/** Text of a child element, if present. */
+export function childText(el: XmlElement, name: string): string | undefined {
+  return childElement(el, name)?.text;
+}
+
+// ---------------------------------------------------------------------------------------
+// Names shared by reader and writer
+
+/** Flattened on the member or on the list/map shape. */
+export function isFlattened(member: Member, shape: Shape): boolean {
+  return !!traits(member).f || (typeof shape === "object" && "f" in shape && !!(shape as ListShape | MapShape).f);
+}
+
+/**
+ * The element name of a structure member: its locationName; else, for a list shape that
+ * is flattened itself, the list member's locationName (botocore's style, e.g. SimpleDB's
+ * `Attribute`); else the member name.
+ */
+export function memberElementName(name: string, member: Member): string {
+  const n = traits(member).n;
+  if (n !== undefined) return n;
+  const shape = target(member);
+  if (kind(shape) === 9 && (shape as ListShape).f) {
+    const itemName = traits((shape as ListShape).m).n;
+    if (itemName !== undefined) return itemName;
+  }
+  return name;
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading
+
+type Kind = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10;
+/** Reads one element (or attribute text) by shape; `undefined` means "no value". */
+type Reader = (el: XmlElement, shape: Shape, member: Member) => unknown;
+
+function nonEmpty<T>(text: string, read: (t: string) => T): T | undefined {
+  return text.trim() === "" ? undefined : read(text);
+}
+
+const READERS: Record<Kind, Reader> = {
+  0: (el) => el.text,
+  1: (el) => nonEmpty(el.text, readBoolean),
+  2: (el) => nonEmpty(el.text, readInteger),
+  3: (el) => nonEmpty(el.text, (t) => readFloat(t.trim())),
+  4: (el) => fromBase64(el.text),
+  5: (el) => nonEmpty(el.text, readTimestamp),
+  // Documents do not exist in XML protocols; keep the text rather than guess.
+  6: (el) => el.text,
+  7: (el) => nonEmpty(el.text, (t) => t.trim()),
+  8: (el, shape) => readXmlStructure(shape as StructureShape, el),
+  9: (el, shape) => el.children.map((c) => readXmlValue((shape as ListShape).m, c)).filter((v) => v !== undefined),
+  10: (el, shape) => readMapEntries(shape as MapShape, childElements(el, "entry")),
+};
+
+/** Converts one element by the member's shape. */
+export function readXmlValue(member: Member, el: XmlElement): unknown {
+  const shape = target(member);
+  return READERS[kind(shape) as Kind](el, shape, member);
+}
+
+function readMapEntries(shape: MapShape, entries: readonly XmlElement[]): Record<string, unknown> {
+  const keyName = traits(shape.k).n ?? "key";
+  const valueName = traits(shape.v).n ?? "value";
+  const out: Record<string, unknown> = {};
+  for (const entry of entries) {
+    const key = childElement(entry, keyName);
+    const value = childElement(entry, valueName);
+    if (key === undefined || value === undefined) continue;
+    const v = readXmlValue(shape.v, value);
+    if (v !== undefined) out[key.text] = v;
+  }
+  return out;
+}
+
+function readAttributeValue(member: Member, text: string): unknown {
+  return readXmlValue(member, { name: "", attrs: {}, children: [], text });
+}
+
+/** Reads a structure's members (or `members`, a subset) from its element. Absent members are left out. */
+export function readXmlStructure(shape: StructureShape, el: XmlElement, members?: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const name of members ?? Object.keys(shape.m)) {
+    const member = shape.m[name];
+    if (member === undefined) continue;
+    const t = traits(member);
+    const wire = memberElementName(name, member);
+    let value: unknown;
+    if (t.xa) {
+      const text = attribute(el, wire);
+      if (text !== undefined) value = readAttributeValue(member, text);
+    } else {
+      const mshape = target(member);
+      const k = kind(mshape);
+      if ((k === 9 || k === 10) && isFlattened(member, mshape)) {
+        const found = childElements(el, wire);
+        if (found.length === 0) continue;
+        value =
+          k === 9
+            ? found.map((c) => readXmlValue((mshape as ListShape).m, c)).filter((v) => v !== undefined)
+            : readMapEntries(mshape as MapShape, found);
+      } else {
+        const child = childElement(el, wire);
+        if (child !== undefined) value = readXmlValue(member, child);
+      }
+    }
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Writing
+
+/** Escapes character data. `\r` is written as a reference so parsers do not fold it into `\n`. */
+export function escapeXmlText(text: string): string {
+  return text.replace(/[&<>\r]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : "&#xD;"));
+}
+
+const ATTR_ESCAPES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "\r": "&#xD;",
+  "\n": "&#xA;",
+  "\t": "&#x9;",
+};
+
+export function escapeXmlAttribute(text: string): string {
+  return text.replace(/[&<>"\r\n\t]/g, (c) => ATTR_ESCAPES[c]!);
+}
+
+function namespaceAttr(ns: XmlNamespace | undefined): string {
+  if (!ns) return "";
+  return ` ${ns.prefix ? `xmlns:${ns.prefix}` : "xmlns"}="${escapeXmlAttribute(ns.uri)}"`;
+}
+
+function timestampFormat(member: Member, shape: Shape): TimestampFormat {
+  return traits(member).tf ?? (scalarTraits(shape) as ScalarShape).tf ?? "iso8601";
+}
+
+/** The text of a scalar value for XML bodies and query strings (iso8601 timestamps by default). */
+export function scalarText(value: unknown, member: Member): string {
+  const shape = target(member);
+  switch (kind(shape)) {
+    case 0:
+      if (typeof value === "string") return value;
+      throw new RequestFormError(`expected a string, got ${typeof value}`);
+    case 1:
+      if (typeof value === "boolean") return value ? "true" : "false";
+      if (value === "true" || value === "false") return value;
+      throw new RequestFormError(`expected a boolean, got ${typeof value}`);
+    case 2:
+    case 3:
+    case 7:
+      return numberText(value);
+    case 4:
+      if (typeof value === "string" || value instanceof Uint8Array || ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
+        return toBase64(toBytes(value as Uint8Array | string | ArrayBuffer));
+      }
+      throw new RequestFormError(`expected bytes or a string for a blob, got ${typeof value}`);
+    case 5:
+      return formatTimestamp(value, timestampFormat(member, shape));
+    case 6:
+      throw new RequestFormError("documents cannot be sent in XML or query protocols");
+    default:
+      throw new RequestFormError("a structure or collection is not a scalar");
+  }
+}
+
+function absent(v: unknown): v is undefined | null {
+  return v === undefined || v === null;
+}
+
+type Writer = (name: string, value: unknown, member: Member, shape: Shape, nsAttr: string) => string;
+
+function element(name: string, attrs: string, content: string): string {
+  return `<${name}${attrs}>${content}</${name}>`;
+}
+
+function scalarWriter(name: string, value: unknown, member: Member, _shape: Shape, nsAttr: string): string {
+  return element(name, nsAttr, escapeXmlText(scalarText(value, member)));
+}
+
+const WRITERS: Record<Kind, Writer> = {
+  0: scalarWriter,
+  1: scalarWriter,
+  2: scalarWriter,
+  3: scalarWriter,
+  4: scalarWriter,
+  5: scalarWriter,
+  6: scalarWriter,
+  7: scalarWriter,
+  8: (name, value, _member, shape, nsAttr) => writeStructureElement(name, shape as StructureShape, value, nsAttr),
+  9: (name, value, _member, shape, nsAttr) => {
+    const list = shape as ListShape;
+    if (!Array.isArray(value)) throw new RequestFormError(`expected a list for ${name}`);
+    const itemName = traits(list.m).n ?? "member";
+    return element(name, nsAttr, value.map((v) => (absent(v) ? "" : writeXmlValue(itemName, list.m, v))).join(""));
+  },
+  10: (name, value, _member, shape, nsAttr) =>
+    element(name, nsAttr, mapEntries(shape as MapShape, value).map((e) => element("entry", "", e)).join("")),
+};
+
+function mapEntries(map: MapShape, value: unknown): string[] {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new RequestFormError("expected an object for a map");
+  const keyName = traits(map.k).n ?? "key";
+  const valueName = traits(map.v).n ?? "value";
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    if (absent(v)) continue;
+    out.push(writeXmlValue(keyName, map.k, k) + writeXmlValue(valueName, map.v, v));
+  }
+  return out;
+}
+
+/**
+ * Writes `value` as element `name` by the member's shape. The namespace declared on the
+ * element is `ns` when given, else the member's, else the structure shape's own.
+ */
+export function writeXmlValue(name: string, member: Member, value: unknown, ns?: XmlNamespace): string {
+  const shape = target(member);
+  const declared = ns ?? traits(member).x ?? (kind(shape) === 8 ? (shape as StructureShape).x : undefined);
+  return WRITERS[kind(shape) as Kind](name, value, member, shape, namespaceAttr(declared));
+}
+
+function writeStructureElement(
+  name: string,
+  shape: StructureShape,
+  value: unknown,
+  nsAttr: string,
+  members?: readonly string[],
+): string {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new RequestFormError(`expected an object for ${name}`);
+  const record = value as Record<string, unknown>;
+  let attrs = nsAttr;
+  let content = "";
+  for (const m of members ?? Object.keys(shape.m)) {
+    const member = shape.m[m];
+    const v = record[m];
+    if (member === undefined || absent(v)) continue;
+    const t = traits(member);
+    const wire = memberElementName(m, member);
+    if (t.xa) {
+      attrs += ` ${wire}="${escapeXmlAttribute(scalarText(v, member))}"`;
+      continue;
+    }
+    const mshape = target(member);
+    const k = kind(mshape);
+    if (k === 9 && isFlattened(member, mshape)) {
+      if (!Array.isArray(v)) throw new RequestFormError(`expected a list for ${m}`);
+      // Each item is an element named like the member; the member's namespace, else the item's.
+      const item = (mshape as ListShape).m;
+      const ns = t.x ?? traits(item).x;
+      for (const x of v) if (!absent(x)) content += writeXmlValue(wire, item, x, ns);
+    } else if (k === 10 && isFlattened(member, mshape)) {
+      const nsAttr2 = namespaceAttr(t.x);
+      for (const e of mapEntries(mshape as MapShape, v)) content += element(wire, nsAttr2, e);
+    } else {
+      content += writeXmlValue(wire, member, v);
+    }
+  }
+  return element(name, attrs, content);
+}
+
+/**
+ * Writes a structure as a whole document element named `name` (the root of a rest-xml
+ * body or payload), with `ns` declared on it; `members` limits which members are written.
+ */
+export function writeXmlDocument(
+  name: string,
+  shape: StructureShape,
+  value: Record<string, unknown>,
+  ns?: XmlNamespace,
+  members?: readonly string[],
+): string {
+  return writeStructureElement(name, shape, value, namespaceAttr(ns), members);
+}
+
+// ---------------------------------------------------------------------------------------
+// Errors and metadata
+
+/** The fields every XML error body may carry, found wherever the protocol nests them. */
+export interface XmlErrorBody {
+  /** The `<Error>` element (its members are the modeled error's members). */
+  error: XmlElement;
+  code?: string;
+  message?: string;
+  type?: string;
+  requestId?: string;
+}
+
+const REQUEST_ID_NAMES = ["RequestId", "RequestID", "requestId"];
+
+function findRequestId(...els: (XmlElement | undefined)[]): string | undefined {
+  for (const el of els) {
+    if (!el) continue;
+    for (const n of REQUEST_ID_NAMES) {
+      const t = childText(el, n);
+      if (t !== undefined && t.trim() !== "") return t.trim();
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Finds the error in an XML error document: `<Error>` at the root (S3, rest-xml without
+ * wrapping), `<ErrorResponse><Error>` (query, rest-xml) or `<Response><Errors><Error>` (ec2).
+ * Returns undefined when the document is none of these.
+ */
+export function findXmlError(root: XmlElement): XmlErrorBody | undefined {
+  let error: XmlElement | undefined;
+  if (localName(root.name) === "Error") error = root;
+  else {
+    error = childElement(root, "Error");
+    if (!error) {
+      const errors = childElement(root, "Errors");
+      if (errors) error = childElement(errors, "Error");
+    }
+  }
+  if (!error) return undefined;
+  const out: XmlErrorBody = { error };
+  const code = childText(error, "Code")?.trim();
+  if (code) out.code = code;
+  const message = childText(error, "Message") ?? childText(error, "message");
+  if (message !== undefined) out.message = message;
+  const type = childText(error, "Type")?.trim();
+  if (type) out.type = type;
+  const requestId = findRequestId(error, root);
+  if (requestId !== undefined) out.requestId = requestId;
+  return out;
+}
+
+/**
+ * The request id an XML body carries: `<ResponseMetadata><RequestId>` (query),
+ * `<requestId>` (ec2), `<RequestId>`/`<RequestID>` at the root or in the error (errors).
+ * Returns undefined for bodies without one, including bodies that are not XML.
+ */
+export function xmlRequestId(body: Uint8Array | string): string | undefined {
+  let root: XmlElement;
+  try {
+    root = parseXml(body, 0);
+  } catch {
+    return undefined;
+  }
+  const error = findXmlError(root);
+  if (error?.requestId !== undefined) return error.requestId;
+  return findRequestId(childElement(root, "ResponseMetadata"), root);
+}
+
+/** Whether a body is empty or only whitespace. */
+export function isBlank(body: Uint8Array): boolean {
+  for (const b of body) if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) return false;
+  return true;
+}
+
+/**
+ * The root of an error body, or undefined when the body is not an XML document at all:
+ * empty, plain text, or an HTML page from a proxy or load balancer (`<!DOCTYPE html>`,
+ * `<html>`), which the caller turns into a status-derived error. A body that looks like
+ * XML but is malformed throws ResponseParseError.
+ */
+export function parseErrorDocument(body: Uint8Array, statusCode: number): XmlElement | undefined {
+  if (isBlank(body)) return undefined;
+  const head = fromUtf8(body.subarray(0, 256)).replace(/^\uFEFF/, "").trimStart();
+  if (!head.startsWith("<") || /^<(?:!doctype\s+html|html[\s>])/i.test(head)) return undefined;
+  return parseXml(body, statusCode);
+}
+
+const ERROR_ROOT = /^(?:\uFEFF)?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*)*<Error[\s>]/;
+
+/**
+ * Whether a (successful-status) body is an XML error document whose root is `<Error>`:
+ * S3's CopyObject, UploadPartCopy and CompleteMultipartUpload may answer 200 with one.
+ * Only the start of the body is examined.
+ */
+export function isErrorBody(body: Uint8Array | string): boolean {
+  const head = typeof body === "string" ? body.slice(0, 512) : fromUtf8(body.subarray(0, 512));
+  return ERROR_ROOT.test(head);
+}
