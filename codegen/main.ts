@@ -74,7 +74,9 @@ async function main(): Promise<void> {
   await Promise.all(
     Array.from({ length: workers }, () =>
       new Promise<void>((resolve, reject) => {
-        const w = new Worker(new URL(import.meta.url), { workerData: null, execArgv: process.execArgv });
+        // Workers do not inherit the tsx loader: register it, then load this module.
+        const boot = `import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(import.meta.url)}); })`;
+        const w = new Worker(boot, { eval: true, workerData: null });
         const next = () => {
           const s = queue.shift();
           if (s === undefined) {

@@ -161,7 +161,11 @@ export class SchemaBuilder {
   }
 
   member(ref: BotoMemberRef): Member {
-    const shape = this.shape(ref.shape);
+    let shape = this.shape(ref.shape);
+    // `streaming` on the member (as S3's Body has it) marks the payload as a stream.
+    if (ref.streaming && (typeof shape === "number" || shape.t < 8)) {
+      shape = typeof shape === "number" ? { t: shape as ScalarKind, st: 1 } : { ...(shape as ScalarShape), st: 1 };
+    }
     const t: MemberTraits = clean({
       n: ref.locationName,
       // botocore also honours a `location` set on the target shape itself (older models).

@@ -4,7 +4,7 @@
 // Configuration is resolved once, lazily, on the first call; every dependency (clock, UUID
 // source, HTTP handler, credentials) is injectable so tests are deterministic.
 import type { ErrorClassLike, OperationSchema, ServiceSchema, StructureShape } from "./schema.js";
-import { target, traits } from "./schema.js";
+import { target } from "./schema.js";
 import type { Protocol, ReceivedResponse, SerializedRequest } from "./protocols/types.js";
 import type { HttpHandler, HttpRequest, HttpResponse, RequestBody, ResponseBody } from "./http/types.js";
 import {
@@ -19,7 +19,7 @@ import {
 import { createHttpHandler } from "#http";
 import { randomUUID } from "#crypto";
 import { signRequest, type Credentials } from "./signer/sigv4.js";
-import { createEndpointResolver, type EndpointResolver } from "./endpoints/resolver.js";
+import { createEndpointResolver, type EndpointResolver } from "./endpoint.js";
 import { createRetryStrategy, type RetryStrategy, type RetryErrorInfo } from "./retry/index.js";
 import { addChecksums, needsBodyBytes } from "./checksum-request.js";
 import { readBody } from "./http/body.js";
@@ -162,7 +162,7 @@ export class RuntimeClient {
         ...(c.retryMode !== undefined ? { mode: c.retryMode } : {}),
         ...(c.maxAttempts !== undefined ? { maxAttempts: c.maxAttempts } : {}),
       }),
-      endpoint: createEndpointResolver(this.#ruleset, this.#partitions, this.service, c),
+      endpoint: createEndpointResolver(this.#ruleset, this.#partitions, this.service, c, region),
       clock: c.clock ?? Date.now,
       uuid: c.uuid ?? randomUUID,
       userAgent: `tsaws/${VERSION} api/${this.service.id.replace(/ /g, "_")}#${this.service.v}${c.userAgentAppId ? ` app/${c.userAgentAppId}` : ""}`,
@@ -355,12 +355,14 @@ export class RuntimeClient {
 }
 
 function hasStreamingOutput(op: OperationSchema): boolean {
-  const o = op.o as StructureShape | undefined;
+  const o = op.o;
   if (!o?.p) return false;
   const m = o.m[o.p];
   if (m === undefined) return false;
   const t = target(m);
-  return typeof t === "object" && ((t.t === 4 || t.t === 0) && "st" in t ? t.st === 1 : t.t === 8 && (t as StructureShape).es === 1) || !!traits(m).ep;
+  if (typeof t !== "object") return false;
+  if (t.t === 8) return (t as StructureShape).es === 1; // an event stream
+  return "st" in t && t.st === 1;
 }
 
 function isReplayable(body: RequestBody | undefined): boolean {
@@ -372,7 +374,7 @@ async function toBytesBody(body: RequestBody | undefined): Promise<Uint8Array | 
   if (typeof Blob !== "undefined" && body instanceof Blob) return new Uint8Array(await body.arrayBuffer());
   const chunks: Uint8Array[] = [];
   const iterable: AsyncIterable<Uint8Array> =
-    Symbol.asyncIterator in body ? (body as AsyncIterable<Uint8Array>) : streamIterable(body as ReadableStream<Uint8Array>);
+    Symbol.asyncIterator in body ? (body as AsyncIterable<Uint8Array>) : streamIterable(body as unknown as ReadableStream<Uint8Array>);
   for await (const c of iterable) chunks.push(typeof c === "string" ? new TextEncoder().encode(c) : c);
   let n = 0;
   for (const c of chunks) n += c.length;

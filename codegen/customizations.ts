@@ -1,0 +1,38 @@
+// Model customizations the AWS SDKs apply before generating, each with its reason. They run
+// on a copy of the model, so the committed model data stays exactly as AWS ships it.
+import type { BotoServiceModel } from "./model.ts";
+
+type Customization = (model: BotoServiceModel) => void;
+
+/**
+ * S3: the endpoint rule set places the bucket (virtual-hosted or path style, access points,
+ * Outposts, S3 Express), so `/{Bucket}` is removed from every request URI, as botocore and
+ * AWS SDK v3 do. `/{Bucket}/{Key+}` becomes `/{Key+}`, `/{Bucket}?acl` becomes `/?acl`.
+ */
+const s3: Customization = (model) => {
+  for (const op of Object.values(model.operations)) {
+    const uri = op.http.requestUri;
+    if (uri.startsWith("/{Bucket}")) {
+      const rest = uri.slice("/{Bucket}".length);
+      op.http = { ...op.http, requestUri: rest.startsWith("/") ? rest : `/${rest}` };
+    }
+  }
+};
+
+/** S3 Control: the rule set puts the account id in the host, so the `{AccountId}.` host prefix goes. */
+const s3control: Customization = (model) => {
+  for (const op of Object.values(model.operations)) {
+    if (op.endpoint?.hostPrefix === "{AccountId}.") delete op.endpoint;
+  }
+};
+
+const CUSTOMIZATIONS: Record<string, Customization[]> = { s3: [s3], s3control: [s3control] };
+
+/** The model as the generator sees it: a customized deep copy where a customization applies. */
+export function customize(name: string, model: BotoServiceModel): BotoServiceModel {
+  const list = CUSTOMIZATIONS[name];
+  if (!list) return model;
+  const copy = structuredClone(model);
+  for (const c of list) c(copy);
+  return copy;
+}
