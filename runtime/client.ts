@@ -21,6 +21,7 @@ import { randomUUID } from "#crypto";
 import { signRequest, type Credentials } from "./signer/sigv4.js";
 import { createEndpointResolver, type EndpointResolver } from "./endpoint.js";
 import { createRetryStrategy, type RetryStrategy, type RetryErrorInfo } from "./retry/index.js";
+import { createClock, clockSkewCorrected, type Clock } from "./retry/clock-skew.js";
 import { addChecksums, needsBodyBytes } from "./checksum-request.js";
 import { readBody } from "./http/body.js";
 import { defaultCredentials, defaultRegion } from "#defaults";
@@ -104,11 +105,10 @@ interface ResolvedConfig {
   handler: HttpHandler;
   retry: RetryStrategy;
   endpoint: EndpointResolver;
-  clock: () => number;
+  /** The signing clock: the configured clock corrected by the skew learnt from server Date headers. */
+  clock: Clock;
   uuid: () => string;
   userAgent: string;
-  /** Milliseconds to add to the local clock, learnt from server Date headers. */
-  skew: number;
 }
 
 function isProvider(c: ClientConfig["credentials"]): c is CredentialsProvider {
@@ -159,14 +159,15 @@ export class RuntimeClient {
       credentials,
       handler: c.httpHandler ?? createHttpHandler(handlerOptions),
       retry: createRetryStrategy({
-        ...(c.retryMode !== undefined ? { mode: c.retryMode } : {}),
-        ...(c.maxAttempts !== undefined ? { maxAttempts: c.maxAttempts } : {}),
+        mode: c.retryMode,
+        maxAttempts: c.maxAttempts,
+        now: c.clock,
+        service: this.service.ep,
       }),
       endpoint: createEndpointResolver(this.#ruleset, this.#partitions, this.service, c, region),
-      clock: c.clock ?? Date.now,
+      clock: createClock({ now: c.clock }),
       uuid: c.uuid ?? randomUUID,
       userAgent: `tsaws/${VERSION} api/${this.service.id.replace(/ /g, "_")}#${this.service.v}${c.userAgentAppId ? ` app/${c.userAgentAppId}` : ""}`,
-      skew: 0,
     };
     return this.#resolved;
   }
@@ -215,7 +216,7 @@ export class RuntimeClient {
               credentials,
               region: endpoint.signingRegion ?? cfg.region,
               service: endpoint.signingName ?? this.service.sn,
-              date: new Date(cfg.clock() + cfg.skew),
+              date: new Date(cfg.clock.now()),
               uriEscapePath: !endpoint.disableDoubleEncoding,
               normalizePath: !endpoint.disableDoubleEncoding,
               contentSha256Header: this.service.sn === "s3" || this.service.sn === "s3-outposts",
@@ -223,24 +224,26 @@ export class RuntimeClient {
             })
           : request;
         const response = await cfg.handler.handle(signed, signal ? { signal } : {});
-        this.#learnSkew(cfg, response);
         const result = await this.#handleResponse(op, response, attempts, totalRetryDelay);
         if (result.ok) {
+          cfg.clock.observe(response.headers.date);
           retry.recordSuccess(token);
           return result.output;
         }
         failure = result.error;
         info = { error: failure, statusCode: response.statusCode, code: result.error.code, headers: response.headers };
+        info.clockSkewCorrected = clockSkewCorrected(cfg.clock, info);
       } catch (e) {
         if (signal?.aborted) throw new AbortError(`${op.n} was aborted`, { cause: signal.reason });
         if (!(e instanceof TsawsError) || e instanceof CredentialsError || e instanceof ConfigError) throw e;
         failure = e;
         info = { error: e };
       }
-      const delay = replayable && attempts < retry.maxAttempts ? retry.retryDelay(token, info) : undefined;
-      if (delay === undefined) throw failure;
+      // Always ask the strategy (adaptive mode measures every response); it counts attempts itself.
+      const delay = retry.retryDelay(token, info);
+      if (delay === undefined || !replayable) throw failure;
       totalRetryDelay += delay;
-      cfg.retry === retry && (await sleep(delay, signal));
+      await sleep(delay, signal);
     }
   }
 
@@ -253,16 +256,6 @@ export class RuntimeClient {
       if (e instanceof CredentialsError) throw e;
       throw new CredentialsError(`${this.service.id}: could not load credentials: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
-  }
-
-  #learnSkew(cfg: ResolvedConfig, response: HttpResponse): void {
-    const date = response.headers.date;
-    if (!date) return;
-    const server = Date.parse(date);
-    if (Number.isNaN(server)) return;
-    const offset = server - cfg.clock();
-    // Only a skew large enough to break signatures is corrected (botocore uses a few minutes).
-    if (Math.abs(offset - cfg.skew) > 4 * 60 * 1000) cfg.skew = offset;
   }
 
   async #request(
