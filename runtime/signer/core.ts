@@ -1,0 +1,246 @@
+// The signing flow shared by SigV4 (HMAC) and SigV4a (ECDSA): copy the request, add the
+// date/token/content-hash headers or query parameters, build the canonical request once,
+// hash it into the string to sign, and hand that to the scheme's `sign`. The scheme only
+// supplies its algorithm name, credential scope, extra parameters (X-Amz-Region-Set) and
+// signature function. The input request is never mutated. Awaits happen only for a body
+// that must be hashed and for an asynchronous signature (WebCrypto ECDSA), so signing a
+// bodiless request with a cached key runs without yielding.
+
+import { sha256, sha256HexSync } from "#crypto";
+import { toHex } from "../encoding.js";
+import { RequestFormError } from "../errors.js";
+import type { HttpRequest, RequestBody } from "../http/types.js";
+import { canonicalHeaders, canonicalQuery, canonicalUri, uriEncode } from "./canonical.js";
+
+export const UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
+/** Hex SHA-256 of the empty string. */
+export const EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}
+
+/** Options common to both algorithms. */
+export interface BaseSigningOptions {
+  credentials: Credentials;
+  service: string;
+  /** The clock; default `new Date()`. */
+  date?: Date;
+  /**
+   * Hex SHA-256 of the body, "UNSIGNED-PAYLOAD" or a "STREAMING-..." value. Default: an
+   * `x-amz-content-sha256` header already on the request, else the hash of a string or
+   * byte body (the empty hash when there is none), else "UNSIGNED-PAYLOAD" for streams.
+   */
+  payloadHash?: string;
+  /** URI-encode the wire path once more in the canonical request; default true (false for S3). */
+  uriEscapePath?: boolean;
+  /** Remove dot segments and empty segments from the canonical path; default true (false for S3). */
+  normalizePath?: boolean;
+  /** Add (and sign) `x-amz-content-sha256` with the payload hash (S3). Header signing only. */
+  contentSha256Header?: boolean;
+  /** Extra lower-case header names to leave out of the signature. */
+  unsignedHeaders?: readonly string[];
+  /**
+   * Sign the session token (default true). When false, `X-Amz-Security-Token` is added after
+   * signing, outside the signature, as a few services require.
+   */
+  signSessionToken?: boolean;
+}
+
+/** What a signature scheme contributes to the shared flow. */
+export interface SigningScheme {
+  algorithm: string;
+  /** Credential scope for the short date ("20150830/us-east-1/s3/aws4_request"). */
+  scope(shortDate: string): string;
+  /** Header to add and sign in header mode (name lower case), e.g. x-amz-region-set. */
+  extraHeader?: readonly [string, string];
+  /** Query parameter to add and sign in presign mode, e.g. X-Amz-Region-Set. */
+  extraParam?: readonly [string, string];
+  /** Signs the string to sign; returns the hex signature. */
+  sign(stringToSign: string, shortDate: string): string | Promise<string>;
+}
+
+/** "20150830T123600Z" from a Date. */
+let lastSecond = NaN;
+let lastAmzDate = "";
+
+export function amzDate(date: Date): string {
+  const second = Math.floor(date.getTime() / 1000);
+  if (second === lastSecond) return lastAmzDate; // many requests share a second
+  const iso = date.toISOString(); // 2015-08-30T12:36:00.000Z
+  lastAmzDate =
+    iso.slice(0, 4) + iso.slice(5, 7) + iso.slice(8, 10) + "T" + iso.slice(11, 13) + iso.slice(14, 16) + iso.slice(17, 19) + "Z";
+  lastSecond = second;
+  return lastAmzDate;
+}
+
+/** The Host header value: hostname, plus ":port" unless it is the protocol's default. */
+export function hostHeader(request: HttpRequest): string {
+  let host = request.hostname;
+  if (host.includes(":") && host[0] !== "[") host = "[" + host + "]"; // IPv6 literal
+  const port = request.port;
+  if (port === undefined) return host;
+  const defaultPort = request.protocol === "http:" ? 80 : 443;
+  return port === defaultPort ? host : host + ":" + port;
+}
+
+/** Bodies up to this many bytes (or UTF-16 units) are hashed synchronously, without a promise. */
+const SYNC_HASH_MAX = 65536;
+
+/** The payload hash computable without awaiting, or undefined when the body needs the async path. */
+function payloadHashSync(body: RequestBody | undefined): string | undefined {
+  if (body === undefined) return EMPTY_SHA256;
+  if (typeof body === "string" || body instanceof Uint8Array) {
+    if (body.length === 0) return EMPTY_SHA256;
+    if (body.length <= SYNC_HASH_MAX) return sha256HexSync(body);
+    return undefined;
+  }
+  return UNSIGNED_PAYLOAD;
+}
+
+/** The default payload hash of a body: hex SHA-256 of bytes or text, "UNSIGNED-PAYLOAD" for streams. */
+export async function payloadHash(body: RequestBody | undefined): Promise<string> {
+  return payloadHashSync(body) ?? toHex(await sha256(body as Uint8Array | string));
+}
+
+export interface CanonicalRequestOptions {
+  uriEscapePath?: boolean;
+  normalizePath?: boolean;
+  /** Extra lower-case header names left unsigned. */
+  unsignedHeaders?: readonly string[] | ReadonlySet<string>;
+}
+
+export interface CanonicalRequest {
+  /** The canonical request text (no trailing newline). */
+  canonical: string;
+  /** Signed header names joined by ";". */
+  signedHeaders: string;
+}
+
+// Sets built from `unsignedHeaders` arrays, kept per array so repeated options reuse one set.
+const unsignedSets = new WeakMap<readonly string[], ReadonlySet<string> | undefined>();
+
+function unsignedSet(list: readonly string[] | ReadonlySet<string> | undefined): ReadonlySet<string> | undefined {
+  if (list === undefined) return undefined;
+  if (!Array.isArray(list)) return list as ReadonlySet<string>;
+  const array = list as readonly string[];
+  if (unsignedSets.has(array)) return unsignedSets.get(array);
+  const set = array.length === 0 ? undefined : new Set(array.map((h) => h.toLowerCase()));
+  unsignedSets.set(array, set);
+  return set;
+}
+
+/**
+ * The canonical request of a request whose headers and query already hold everything to be
+ * signed (x-amz-date, tokens, or the X-Amz-* presign parameters). `X-Amz-Signature` in the
+ * query is ignored.
+ */
+export function canonicalRequest(request: HttpRequest, payloadHashHex: string, options: CanonicalRequestOptions = {}): CanonicalRequest {
+  const headers = canonicalHeaders(request.headers, unsignedSet(options.unsignedHeaders));
+  const canonical =
+    request.method +
+    "\n" +
+    canonicalUri(request.path, options.normalizePath !== false, options.uriEscapePath !== false) +
+    "\n" +
+    canonicalQuery(request.query, "X-Amz-Signature") +
+    "\n" +
+    headers.canonical +
+    "\n" +
+    headers.signed +
+    "\n" +
+    payloadHashHex;
+  return { canonical, signedHeaders: headers.signed };
+}
+
+/** The string to sign: algorithm, date, scope and the hex SHA-256 of the canonical request. */
+export function stringToSign(algorithm: string, longDate: string, scope: string, canonical: string): string {
+  return algorithm + "\n" + longDate + "\n" + scope + "\n" + sha256HexSync(canonical);
+}
+
+/** Signs with headers (Authorization). */
+export async function signWithHeaders(request: HttpRequest, options: BaseSigningOptions, scheme: SigningScheme): Promise<HttpRequest> {
+  const { credentials } = options;
+  const longDate = amzDate(options.date ?? new Date());
+  const shortDate = longDate.slice(0, 8);
+  const headers: Record<string, string> = { ...request.headers };
+  // `delete` turns an object into a slow dictionary; only pay for it when there is something to drop.
+  if (headers.authorization !== undefined) delete headers.authorization;
+  if (headers.host === undefined) headers.host = hostHeader(request);
+  headers["x-amz-date"] = longDate;
+  const token = credentials.sessionToken;
+  const signToken = options.signSessionToken !== false;
+  if (token) {
+    if (signToken) headers["x-amz-security-token"] = token;
+    else if (headers["x-amz-security-token"] !== undefined) delete headers["x-amz-security-token"];
+  }
+  if (scheme.extraHeader) headers[scheme.extraHeader[0]] = scheme.extraHeader[1];
+  const hash =
+    options.payloadHash ?? headers["x-amz-content-sha256"] ?? payloadHashSync(request.body) ?? (await payloadHash(request.body));
+  if (options.contentSha256Header) headers["x-amz-content-sha256"] = hash;
+
+  const signing: HttpRequest = { ...request, headers };
+  const { canonical, signedHeaders } = canonicalRequest(signing, hash, options);
+  const scope = scheme.scope(shortDate);
+  const sts = stringToSign(scheme.algorithm, longDate, scope, canonical);
+  const sig = scheme.sign(sts, shortDate);
+  const signatureHex = typeof sig === "string" ? sig : await sig;
+  headers.authorization =
+    scheme.algorithm + " Credential=" + credentials.accessKeyId + "/" + scope + ", SignedHeaders=" + signedHeaders + ", Signature=" + signatureHex;
+  if (token && !signToken) headers["x-amz-security-token"] = token;
+  return signing;
+}
+
+/** Longest presign lifetime AWS accepts: 7 days. */
+export const MAX_PRESIGN_EXPIRES = 604800;
+
+/** Signs with query parameters (a presigned URL); headers are signed but left as they are. */
+export async function signWithQuery(
+  request: HttpRequest,
+  options: BaseSigningOptions & { expiresIn: number },
+  scheme: SigningScheme,
+): Promise<HttpRequest> {
+  const { credentials, expiresIn } = options;
+  if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_PRESIGN_EXPIRES) {
+    throw new RequestFormError(`presign expiresIn must be a whole number of seconds from 1 to ${MAX_PRESIGN_EXPIRES}, got ${expiresIn}`);
+  }
+  const longDate = amzDate(options.date ?? new Date());
+  const shortDate = longDate.slice(0, 8);
+  const scope = scheme.scope(shortDate);
+  const token = credentials.sessionToken;
+  const signToken = options.signSessionToken !== false;
+
+  // Headers signed: the request's own, plus host when the record does not carry it.
+  let signHeaders = request.headers;
+  if (signHeaders.host === undefined) signHeaders = { ...signHeaders, host: hostHeader(request) };
+  const unsigned = unsignedSet(options.unsignedHeaders);
+  const signedNames = canonicalHeaders(signHeaders, unsigned).signed;
+
+  let query = request.query;
+  const add = (name: string, value: string): void => {
+    query += (query === "" ? "" : "&") + name + "=" + uriEncode(value);
+  };
+  add("X-Amz-Algorithm", scheme.algorithm);
+  add("X-Amz-Credential", credentials.accessKeyId + "/" + scope);
+  add("X-Amz-Date", longDate);
+  add("X-Amz-Expires", String(expiresIn));
+  if (scheme.extraParam) add(scheme.extraParam[0], scheme.extraParam[1]);
+  if (token && signToken) add("X-Amz-Security-Token", token);
+  add("X-Amz-SignedHeaders", signedNames);
+
+  // S3-style requests (no extra path escaping) presign an unsigned payload.
+  const hash =
+    options.payloadHash ??
+    (options.uriEscapePath === false ? UNSIGNED_PAYLOAD : (payloadHashSync(request.body) ?? (await payloadHash(request.body))));
+  const { canonical } = canonicalRequest({ ...request, headers: signHeaders, query }, hash, {
+    ...options,
+    ...(unsigned ? { unsignedHeaders: unsigned } : {}),
+  });
+  const sts = stringToSign(scheme.algorithm, longDate, scope, canonical);
+  const sig = scheme.sign(sts, shortDate);
+  add("X-Amz-Signature", typeof sig === "string" ? sig : await sig);
+  if (token && !signToken) add("X-Amz-Security-Token", token);
+  return { ...request, headers: { ...request.headers }, query };
+}

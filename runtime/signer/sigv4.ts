@@ -1,0 +1,136 @@
+// AWS Signature Version 4 (AWS4-HMAC-SHA256), header and query (presign) forms. The shared
+// flow lives in core.ts; this module supplies the HMAC scheme: the signing key chain
+// HMAC("AWS4"+secret, date) -> region -> service -> "aws4_request", cached per
+// secret/date/region/service in a small LRU (one key serves a whole day of requests), and
+// the hex HMAC of the string to sign. Each stage is exported for tests and tools:
+// canonicalRequest -> stringToSign -> signingKey -> signature.
+//
+// Crypto comes from #crypto only (node:crypto on Node, pure JS/WebCrypto in browsers); the
+// HMACs are synchronous, so a bodiless request signs without awaiting anything.
+
+import { hmacSha256HexSync, hmacSha256Sync } from "#crypto";
+import type { HttpRequest } from "../http/types.js";
+import { signWithHeaders, signWithQuery, type BaseSigningOptions, type Credentials, type SigningScheme } from "./core.js";
+
+export type { Credentials, CanonicalRequest, CanonicalRequestOptions } from "./core.js";
+export {
+  EMPTY_SHA256,
+  MAX_PRESIGN_EXPIRES,
+  UNSIGNED_PAYLOAD,
+  amzDate,
+  canonicalRequest,
+  hostHeader,
+  payloadHash,
+  stringToSign,
+} from "./core.js";
+export { UNSIGNABLE_HEADERS } from "./canonical.js";
+
+export const ALGORITHM = "AWS4-HMAC-SHA256";
+
+/** Where derived signing keys are kept between requests. */
+export interface SigningKeyCache {
+  get(key: string): Uint8Array | undefined;
+  set(key: string, value: Uint8Array): void;
+}
+
+/** A least-recently-used signing key cache holding at most `capacity` keys. */
+export function createSigningKeyCache(capacity = 50): SigningKeyCache {
+  const map = new Map<string, Uint8Array>();
+  let newest: string | undefined;
+  return {
+    get(key) {
+      const value = map.get(key);
+      if (value !== undefined && key !== newest) {
+        map.delete(key);
+        map.set(key, value);
+        newest = key;
+      }
+      return value;
+    },
+    set(key, value) {
+      map.delete(key);
+      map.set(key, value);
+      newest = key;
+      if (map.size > capacity) map.delete(map.keys().next().value!);
+    },
+  };
+}
+
+const defaultCache = createSigningKeyCache();
+
+export interface SigningOptions extends BaseSigningOptions {
+  /** Signing region, e.g. "us-east-1". */
+  region: string;
+  /** Default: a module-level LRU of 50 keys. */
+  signingKeyCache?: SigningKeyCache;
+}
+
+/** "20150830/us-east-1/service/aws4_request" */
+export function credentialScope(shortDate: string, region: string, service: string): string {
+  return shortDate + "/" + region + "/" + service + "/aws4_request";
+}
+
+/** Derives the SigV4 signing key (no cache). */
+export function signingKey(secretAccessKey: string, shortDate: string, region: string, service: string): Uint8Array {
+  const kDate = hmacSha256Sync("AWS4" + secretAccessKey, shortDate);
+  const kRegion = hmacSha256Sync(kDate, region);
+  const kService = hmacSha256Sync(kRegion, service);
+  return hmacSha256Sync(kService, "aws4_request");
+}
+
+/** The hex signature of a string to sign. */
+export function signature(key: Uint8Array, stringToSignText: string): string {
+  return hmacSha256HexSync(key, stringToSignText);
+}
+
+// The most recent key of the default cache, checked field by field before any cache lookup:
+// a client signing many requests for one region/service/day skips building the cache key.
+let last: { shortDate: string; region: string; service: string; accessKeyId: string; secret: string; key: Uint8Array } | undefined;
+
+function cachedSigningKey(cache: SigningKeyCache | undefined, credentials: Credentials, shortDate: string, region: string, service: string): Uint8Array {
+  const secret = credentials.secretAccessKey;
+  if (cache === undefined) {
+    const l = last;
+    if (l && l.shortDate === shortDate && l.region === region && l.service === service && l.accessKeyId === credentials.accessKeyId && l.secret === secret) {
+      return l.key;
+    }
+  }
+  // The key includes the secret so rotated credentials never reuse a stale key.
+  const cacheKey = shortDate + "\n" + region + "\n" + service + "\n" + credentials.accessKeyId + "\n" + secret;
+  const c = cache ?? defaultCache;
+  let key = c.get(cacheKey);
+  if (key === undefined) {
+    key = signingKey(secret, shortDate, region, service);
+    c.set(cacheKey, key);
+  }
+  if (cache === undefined) last = { shortDate, region, service, accessKeyId: credentials.accessKeyId, secret, key };
+  return key;
+}
+
+function scheme(options: SigningOptions): SigningScheme {
+  const { credentials, region, service } = options;
+  const cache = options.signingKeyCache;
+  return {
+    algorithm: ALGORITHM,
+    scope: (shortDate) => credentialScope(shortDate, region, service),
+    sign: (sts, shortDate) => signature(cachedSigningKey(cache, credentials, shortDate, region, service), sts),
+  };
+}
+
+/**
+ * Signs `request` with an Authorization header. Returns a new request with `host` (when
+ * absent), `x-amz-date`, `x-amz-security-token` (with a session token),
+ * `x-amz-content-sha256` (with `contentSha256Header`) and `authorization`.
+ */
+export function signRequest(request: HttpRequest, options: SigningOptions): Promise<HttpRequest> {
+  return signWithHeaders(request, options, scheme(options));
+}
+
+/**
+ * Presigns `request`: the X-Amz-* parameters and X-Amz-Signature are appended to its query;
+ * headers are signed (host always) but not changed. Payload: `payloadHash`, else
+ * "UNSIGNED-PAYLOAD" for S3-style requests (`uriEscapePath: false`), else the body's hash.
+ */
+export function presignRequest(request: HttpRequest, options: SigningOptions & { expiresIn: number }): Promise<HttpRequest> {
+  return signWithQuery(request, options, scheme(options));
+}
