@@ -24,11 +24,13 @@ import { createRetryStrategy, type RetryStrategy, type RetryErrorInfo } from "./
 import { createClock, clockSkewCorrected, type Clock } from "./retry/clock-skew.js";
 import { addChecksums, needsBodyBytes } from "./checksum-request.js";
 import { readBody } from "./http/body.js";
-import { defaultCredentials, defaultRegion } from "#defaults";
+import { Session } from "./session.js";
+import { resolveRetryConfig } from "./retry/config.js";
 
 export { ServiceError, errorClass } from "./errors.js";
 export type { ResponseMetadata } from "./errors.js";
 export type { Credentials } from "./signer/sigv4.js";
+export type { RetryStrategy } from "./retry/index.js";
 
 /** A JSON value, for model `document` members. */
 export type DocumentType = null | boolean | number | string | DocumentType[] | { [key: string]: DocumentType };
@@ -56,6 +58,12 @@ export interface Logger {
 
 /** Configuration shared by every client. */
 export interface ClientConfig {
+  /** The session whose profile, region and credentials this client uses (see `Session`). */
+  session?: Session | undefined;
+  /** The shared-config profile to use when no session is given (default AWS_PROFILE, then "default"). */
+  profile?: string | undefined;
+  /** Ignore endpoint URLs from AWS_ENDPOINT_URL* and the shared config. */
+  ignoreConfiguredEndpointUrls?: boolean | undefined;
   /** The AWS region, e.g. "us-east-1". Defaults to AWS_REGION / AWS_DEFAULT_REGION or the profile. */
   region?: string | undefined;
   /** A custom endpoint URL (e.g. "http://127.0.0.1:4569"), used instead of the resolved one. */
@@ -70,6 +78,8 @@ export interface ClientConfig {
   maxAttempts?: number | undefined;
   /** Retry mode (default "standard"). */
   retryMode?: "standard" | "adaptive" | "legacy" | undefined;
+  /** A retry strategy of your own (overrides retryMode and maxAttempts). */
+  retryStrategy?: RetryStrategy | undefined;
   /** The HTTP transport; defaults to node:http(s) on Node and fetch elsewhere. */
   httpHandler?: HttpHandler | undefined;
   /** Milliseconds to wait for a response (and between body chunks). */
@@ -126,6 +136,7 @@ export class RuntimeClient {
   readonly #ruleset: unknown;
   readonly #partitions: unknown;
   #resolved: ResolvedConfig | undefined;
+  #resolving: Promise<ResolvedConfig> | undefined;
 
   constructor(config: ClientConfig | undefined, service: ServiceSchema, protocol: Protocol, ruleset: unknown, partitions: unknown) {
     this.config = { ...config };
@@ -140,36 +151,68 @@ export class RuntimeClient {
     this.#resolved?.handler.destroy?.();
   }
 
-  #resolve(): ResolvedConfig {
-    if (this.#resolved) return this.#resolved;
+  #resolve(): Promise<ResolvedConfig> {
+    if (this.#resolved) return Promise.resolve(this.#resolved);
+    this.#resolving ??= this.#load().then(
+      (r) => (this.#resolved = r),
+      (e: unknown) => {
+        this.#resolving = undefined; // a failed resolution (no region yet, say) is tried again next call
+        throw e;
+      },
+    );
+    return this.#resolving;
+  }
+
+  async #load(): Promise<ResolvedConfig> {
     const c = this.config;
-    const region = c.region ?? defaultRegion();
+    const session = c.session ?? new Session(c.profile !== undefined ? { profile: c.profile } : {});
+    const d = await session.defaults();
+    const region = c.region ?? d.region;
     if (!region) {
       throw new ConfigError(
-        `${this.service.id}: no region configured. Set \`region\` in the client config, AWS_REGION, or region in your profile.`,
+        `${this.service.id}: no region configured. Set \`region\` in the client or session config, AWS_REGION, or region in your profile.`,
       );
     }
     const creds = c.credentials;
-    const credentials: CredentialsProvider = creds === undefined ? defaultCredentials() : isProvider(creds) ? creds : () => Promise.resolve(creds);
+    const credentials: CredentialsProvider = creds === undefined ? d.credentials : isProvider(creds) ? creds : () => Promise.resolve(creds);
     const handlerOptions: Record<string, unknown> = { clientName: this.service.id };
     if (c.requestTimeout !== undefined) handlerOptions.requestTimeout = c.requestTimeout;
     if (c.connectionTimeout !== undefined) handlerOptions.connectionTimeout = c.connectionTimeout;
-    this.#resolved = {
+    const env = d.env;
+    const flag = (value: boolean | undefined, envName: string, key: string): boolean | undefined => {
+      if (value !== undefined) return value;
+      const raw = env[envName] ?? d.setting(key);
+      return raw === undefined ? undefined : raw.trim().toLowerCase() === "true";
+    };
+    const retryConfig = resolveRetryConfig({
+      config: { mode: c.retryMode, maxAttempts: c.maxAttempts },
+      env,
+      profile: { retry_mode: d.setting("retry_mode"), max_attempts: d.setting("max_attempts") },
+    });
+    // The endpoint inputs: client config first, then the environment and the profile.
+    const endpointConfig: Record<string, unknown> = { ...c };
+    const endpoint = c.endpoint ?? d.endpointUrl(this.service.id, c.ignoreConfiguredEndpointUrls);
+    if (endpoint !== undefined) endpointConfig.endpoint = endpoint;
+    endpointConfig.useFipsEndpoint = flag(c.useFipsEndpoint, "AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint");
+    endpointConfig.useDualstackEndpoint = flag(c.useDualstackEndpoint, "AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint");
+    if (this.service.cc) {
+      const cfg = endpointConfig as Record<string, unknown>;
+      if (cfg.forcePathStyle === undefined && d.nested("s3", "addressing_style") === "path") cfg.forcePathStyle = true;
+      if (cfg.useAccelerateEndpoint === undefined && d.nested("s3", "use_accelerate_endpoint") === "true") cfg.useAccelerateEndpoint = true;
+      cfg.useArnRegion ??= flag(undefined, "AWS_S3_USE_ARN_REGION", "s3_use_arn_region");
+    }
+    return {
       region,
       credentials,
       handler: c.httpHandler ?? createHttpHandler(handlerOptions),
-      retry: createRetryStrategy({
-        mode: c.retryMode,
-        maxAttempts: c.maxAttempts,
-        now: c.clock,
-        service: this.service.ep,
-      }),
-      endpoint: createEndpointResolver(this.#ruleset, this.#partitions, this.service, c, region),
+      retry:
+        c.retryStrategy ??
+        createRetryStrategy({ mode: retryConfig.mode, maxAttempts: retryConfig.maxAttempts, now: c.clock, service: this.service.ep }),
+      endpoint: createEndpointResolver(this.#ruleset, this.#partitions, this.service, endpointConfig, region),
       clock: createClock({ now: c.clock }),
       uuid: c.uuid ?? randomUUID,
       userAgent: `tsaws/${VERSION} api/${this.service.id.replace(/ /g, "_")}#${this.service.v}${c.userAgentAppId ? ` app/${c.userAgentAppId}` : ""}`,
     };
-    return this.#resolved;
   }
 
   /** Sends one operation. Rejects with a ServiceError subclass, or another TsawsError. */
@@ -191,7 +234,7 @@ export class RuntimeClient {
   async #send(op: OperationSchema, input: Record<string, unknown>, options: CallOptions | undefined): Promise<unknown> {
     const signal = options?.signal;
     if (signal?.aborted) throw new AbortError(`${op.n} was aborted before it was sent`, { cause: signal.reason });
-    const cfg = this.#resolve();
+    const cfg = await this.#resolve();
     const serialized = this.protocol.serialize(this.service, op, input, { uuid: cfg.uuid });
     const endpoint = cfg.endpoint(op, input);
     const base = await this.#request(op, serialized, endpoint.url, endpoint.headers, input);

@@ -25,3 +25,5 @@ export type {
   StreamingBody,
 } from "./client.js";
 export type { HttpHandler, HttpRequest, HttpResponse } from "./http/types.js";
+export { Session, type SessionOptions } from "./session.js";
+export type { RetryStrategy } from "./retry/index.js";

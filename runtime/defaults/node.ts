@@ -1,22 +1,63 @@
-// Node defaults for region and credentials: the environment, the shared config files and the
-// full credential chain. Browsers get defaults/web.ts instead (package.json `#defaults`), so
-// none of the file, process or metadata-service providers reach a browser bundle.
-import { CredentialsError } from "../errors.js";
-import type { Credentials } from "../signer/sigv4.js";
+// Node defaults for a Session: the environment, the shared config and credentials files, the
+// full credential chain, and (when asked) the instance metadata region. Browsers get
+// defaults/web.ts instead (package.json `#defaults`), so none of the file, process or
+// metadata-service code reaches a browser bundle. Everything is read once per session.
+import { loadSharedConfig } from "../config/shared.js";
+import { own, profileFromEnv, profileString, resolveProfile, type SharedConfig } from "../config/profiles.js";
+import { configuredEndpointUrl } from "../config/endpoint-url.js";
+import { defaultChain } from "../credentials/default-chain.js";
+import { regionFromImds } from "../credentials/imds.js";
+import { ConfigError } from "../errors.js";
+import type { LoadedDefaults, SessionOptions } from "./types.js";
 
-export function defaultRegion(env: Record<string, string | undefined> = process.env): string | undefined {
-  return env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
-}
+export type { LoadedDefaults, SessionOptions } from "./types.js";
 
-export function defaultCredentials(env: Record<string, string | undefined> = process.env): () => Promise<Credentials> {
-  return async () => {
-    const accessKeyId = env.AWS_ACCESS_KEY_ID;
-    const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
-    if (accessKeyId && secretAccessKey) {
-      const c: Credentials = { accessKeyId, secretAccessKey };
-      if (env.AWS_SESSION_TOKEN) c.sessionToken = env.AWS_SESSION_TOKEN;
-      return c;
-    }
-    throw new CredentialsError("no credentials found: looked in the client config and AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY");
+export async function loadDefaults(options: SessionOptions): Promise<LoadedDefaults> {
+  const env = options.env ?? process.env;
+  const fileOptions = {
+    env,
+    ...(options.configFile !== undefined ? { configFile: options.configFile } : {}),
+    ...(options.credentialsFile !== undefined ? { credentialsFile: options.credentialsFile } : {}),
+  };
+  const shared: SharedConfig = await loadSharedConfig(fileOptions);
+  const profileName = options.profile ?? profileFromEnv(env);
+  const profile = resolveProfile(shared, profileName);
+  if (!profile && (options.profile !== undefined || env.AWS_PROFILE)) {
+    const where = [...shared.configFiles, ...shared.credentialsFiles].join(", ");
+    throw new ConfigError(`the profile "${profileName}" was not found in ${where}`);
+  }
+  let region = options.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || profileString(profile, "region") || undefined;
+  if (!region && options.regionFromInstanceMetadata) region = await regionFromImds({ env });
+  const creds = options.credentials;
+  const credentials =
+    creds === undefined
+      ? defaultChain({
+          ...fileOptions,
+          sharedConfig: shared,
+          ...(options.profile !== undefined ? { profile: options.profile } : {}),
+          ...(region ? { region } : {}),
+          ...(options.mfaCodeProvider ? { mfaCodeProvider: options.mfaCodeProvider } : {}),
+        })
+      : typeof creds === "function"
+        ? creds
+        : () => Promise.resolve(creds);
+  return {
+    env,
+    region,
+    credentials,
+    setting: (key) => profileString(profile, key),
+    nested(section, key) {
+      const block = profile ? own(profile, section) : undefined;
+      const v = block && typeof block === "object" ? own(block, key) : undefined;
+      return typeof v === "string" ? v : undefined;
+    },
+    endpointUrl: (serviceId, ignore) =>
+      configuredEndpointUrl({
+        serviceId,
+        env,
+        profile: profileName,
+        sharedConfig: shared,
+        ...(ignore !== undefined ? { ignoreConfiguredEndpointUrls: ignore } : {}),
+      }),
   };
 }

@@ -1,13 +1,27 @@
-// Browser and edge defaults: there are no files, processes or metadata services to read, so a
-// region and credentials must come from the client config (or a Session built by the app).
+// Browser and edge defaults for a Session: there are no files, processes or metadata
+// services, so region and credentials come from the session or client config only.
 import { CredentialsError } from "../errors.js";
-import type { Credentials } from "../signer/sigv4.js";
+import type { LoadedDefaults, SessionOptions } from "./types.js";
 
-export function defaultRegion(): string | undefined {
-  return undefined;
-}
+export type { LoadedDefaults, SessionOptions } from "./types.js";
 
-export function defaultCredentials(): () => Promise<Credentials> {
-  return () =>
-    Promise.reject(new CredentialsError("no credentials configured: in a browser, pass `credentials` (keys or an async provider) in the client config"));
+export async function loadDefaults(options: SessionOptions): Promise<LoadedDefaults> {
+  const creds = options.credentials;
+  const credentials =
+    creds === undefined
+      ? () =>
+          Promise.reject(
+            new CredentialsError("no credentials configured: in a browser, pass `credentials` (keys or an async provider) in the client or session config"),
+          )
+      : typeof creds === "function"
+        ? creds
+        : () => Promise.resolve(creds);
+  return {
+    env: options.env ?? {},
+    region: options.region,
+    credentials,
+    setting: () => undefined,
+    nested: () => undefined,
+    endpointUrl: () => undefined,
+  };
 }
