@@ -5,7 +5,7 @@
 import type { OperationSchema, ServiceSchema } from "./schema.js";
 import { EndpointError } from "./errors.js";
 import { createResolver } from "./endpoints/engine.js";
-import { bindEndpointParams } from "./endpoints/params.js";
+import { createParamBinder } from "./endpoints/params.js";
 import type { EndpointParams, Partitions, RuleSet } from "./endpoints/types.js";
 
 export interface ClientEndpoint {
@@ -73,13 +73,13 @@ export function createEndpointResolver(
   }
   const serviceAuth = service.au?.[0];
   const resolve = ruleset ? createResolver(ruleset as RuleSet, partitions as Partitions) : undefined;
+  const bind = ruleset ? createParamBinder((ruleset as RuleSet).p, { builtins, clientParams }) : undefined;
   return (op, input) => {
     let url: string;
     let properties: Readonly<Record<string, unknown>> = {};
     let headers: Readonly<Record<string, readonly string[]>> = {};
-    if (resolve) {
-      const params = bindEndpointParams((ruleset as RuleSet).p, { builtins, clientParams, op, input });
-      const r = resolve(params);
+    if (resolve && bind) {
+      const r = resolve(bind(op, input));
       url = r.url;
       properties = r.properties;
       headers = r.headers;
