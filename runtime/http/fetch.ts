@@ -1,0 +1,286 @@
+// The fetch transport for browsers, workers and other fetch runtimes (also runs on Node 20).
+//
+// One AbortController per call carries both the caller's signal and our timers: an abort
+// is turned into the controller's reason (AbortError with cause = signal.reason, or our
+// TimeoutError), and fetch rejects with exactly that reason, so mapping is a pass-through;
+// anything else (TypeError "fetch failed", a body "terminated" mid-stream) becomes a
+// NetworkError carrying the deepest system code found (ECONNRESET, UND_ERR_SOCKET...).
+//
+// Timeouts: fetch cannot see the connect phase, so the wait for response headers is bounded
+// by requestTimeout + connectionTimeout (connectionTimeout alone is not enforced: it would
+// also cut off slow responses); after headers, requestTimeout bounds each body read (armed
+// only while a read is pending, through WebStreamBody's ReadWatch).
+//
+// Bodies: bytes, strings and Blobs go to fetch as is; web streams and async iterables stream
+// with `duplex: "half"` where the platform supports request streams (probed once), else they
+// are buffered first. Headers fetch forbids or manages itself (host, content-length when
+// the length is known, connection, expect...) are dropped; the record is copied only then.
+// Redirects are not followed (`redirect: "manual"`), as with node:http.
+import { AbortError, NetworkError, TimeoutError, TsawsError } from "../errors.js";
+import { concatBytes } from "../encoding.js";
+import { WebStreamBody, addHeader, describe, isWebStream, toNetworkError, type ReadWatch } from "./body.js";
+import type { HttpHandler, HttpHandlerOptions, HttpRequest, HttpResponse, RequestBody } from "./types.js";
+
+export interface HttpHandlerConfig {
+  /** Default `requestTimeout` (ms) for calls that do not set one. */
+  requestTimeout?: number;
+  /** Default `connectionTimeout` (ms); with fetch it only extends the wait for headers (see above). */
+  connectionTimeout?: number;
+  /** Names the client in error messages. */
+  clientName?: string;
+  /** The fetch to use. Default `globalThis.fetch`. */
+  fetch?: typeof globalThis.fetch;
+  /** Extra fetch options merged into every call (e.g. `credentials`, `mode`). */
+  requestInit?: Omit<RequestInit, "method" | "headers" | "body" | "signal">;
+}
+
+/** Headers a fetch implementation sets itself or rejects. */
+const DROPPED = [
+  "host",
+  "connection",
+  "expect",
+  "keep-alive",
+  "transfer-encoding",
+  "upgrade",
+  "te",
+  "trailer",
+  "proxy-connection",
+];
+
+let requestStreams: boolean | undefined;
+
+function isBlob(body: RequestBody): body is Blob {
+  return typeof Blob !== "undefined" && body instanceof Blob;
+}
+
+/** Whether this platform can send a ReadableStream request body (half-duplex). */
+function supportsRequestStreams(): boolean {
+  if (requestStreams !== undefined) return requestStreams;
+  try {
+    let duplexAccessed = false;
+    const init = {
+      method: "POST",
+      body: new ReadableStream(),
+      get duplex() {
+        duplexAccessed = true;
+        return "half";
+      },
+    };
+    const hasContentType = new Request("http://localhost/", init as RequestInit).headers.has("content-type");
+    requestStreams = duplexAccessed && !hasContentType;
+  } catch {
+    requestStreams = false;
+  }
+  return requestStreams;
+}
+
+async function* readerChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array, void, undefined> {
+  const reader = stream.getReader();
+  let finished = false;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) {
+        finished = true;
+        return;
+      }
+      yield value;
+    }
+  } finally {
+    if (!finished) reader.cancel().catch(() => {});
+    reader.releaseLock();
+  }
+}
+
+/** A pull stream over the caller's body that remembers a failure of the source (so it is not reported as a network error). */
+function sourceStream(source: AsyncIterable<Uint8Array | string>, ex: FetchExchange): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let iterator: AsyncIterator<Uint8Array | string> | undefined;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        iterator ??= source[Symbol.asyncIterator]();
+        let next: IteratorResult<Uint8Array | string>;
+        try {
+          next = await iterator.next();
+        } catch (error) {
+          ex.bodyError ??= error;
+          throw error;
+        }
+        if (next.done) controller.close();
+        else controller.enqueue(typeof next.value === "string" ? encoder.encode(next.value) : next.value);
+      },
+      async cancel() {
+        await iterator?.return?.();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+async function drain(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+  }
+  return concatBytes(chunks);
+}
+
+/** Per-call state: the controller, the timers, and the caller's signal listener. */
+class FetchExchange implements ReadWatch {
+  readonly controller = new AbortController();
+  readonly signal: AbortSignal | undefined;
+  readonly requestTimeout: number | undefined;
+  readonly where: string;
+  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  finished = false;
+  /** Set when the caller's body source failed. */
+  bodyError: unknown = undefined;
+
+  constructor(signal: AbortSignal | undefined, requestTimeout: number | undefined, where: string) {
+    this.signal = signal;
+    this.requestTimeout = requestTimeout;
+    this.where = where;
+    if (signal) signal.addEventListener("abort", this);
+  }
+
+  /** The caller's signal fired. */
+  handleEvent(): void {
+    this.controller.abort(new AbortError("The request was aborted.", { cause: this.signal?.reason }));
+    this.finish();
+  }
+
+  startTimer(ms: number, message: string): void {
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.controller.abort(new TimeoutError(`${this.where}: ${message}`, { code: "ETIMEDOUT" }));
+    }, ms);
+  }
+
+  arm(): void {
+    if (this.requestTimeout !== undefined && !this.finished)
+      this.startTimer(this.requestTimeout, `no response data within requestTimeout (${this.requestTimeout} ms).`);
+  }
+
+  disarm(): void {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.disarm();
+    this.signal?.removeEventListener("abort", this);
+  }
+
+  /** Our abort reason when we aborted, else a NetworkError. */
+  readonly mapError = (error: unknown): TsawsError => {
+    const signal = this.controller.signal;
+    if (signal.aborted && signal.reason instanceof TsawsError) return signal.reason;
+    if (this.bodyError !== undefined) {
+      return new TsawsError(`${this.where}: reading the request body failed: ${describe(this.bodyError)}`, {
+        cause: this.bodyError,
+      });
+    }
+    return toNetworkError(error, `${this.where} failed`);
+  };
+}
+
+export class FetchHttpHandler implements HttpHandler {
+  readonly #config: HttpHandlerConfig;
+
+  constructor(config: HttpHandlerConfig = {}) {
+    this.#config = config;
+  }
+
+  async handle(request: HttpRequest, options?: HttpHandlerOptions): Promise<HttpResponse> {
+    const signal = options?.signal;
+    if (signal?.aborted) throw new AbortError("The request was aborted before it was sent.", { cause: signal.reason });
+    const cfg = this.#config;
+    const requestTimeout = options?.requestTimeout ?? cfg.requestTimeout;
+    const connectTimeout = options?.connectionTimeout ?? cfg.connectionTimeout;
+    const host =
+      request.hostname.includes(":") && !request.hostname.startsWith("[") ? `[${request.hostname}]` : request.hostname;
+    const origin = `${request.protocol}//${host}${request.port !== undefined ? `:${request.port}` : ""}`;
+    const url = `${origin}${request.path}${request.query === "" ? "" : `?${request.query}`}`;
+    const where = `${cfg.clientName ? `${cfg.clientName}: ` : ""}${request.method} ${origin}`;
+
+    const ex = new FetchExchange(signal, requestTimeout, where);
+    let body: RequestBody | undefined = request.body;
+    let streaming = false;
+    if (body !== undefined && typeof body !== "string" && !(body instanceof Uint8Array) && !isBlob(body)) {
+      const stream = sourceStream(isWebStream(body) ? readerChunks(body) : body, ex);
+      if (supportsRequestStreams()) {
+        body = stream;
+        streaming = true;
+      } else {
+        try {
+          body = await drain(stream);
+        } catch (error) {
+          ex.finish();
+          throw ex.mapError(error);
+        }
+      }
+    }
+
+    let headers = request.headers;
+    let copy = !streaming && headers["content-length"] !== undefined;
+    for (let i = 0; !copy && i < DROPPED.length; i++) copy = headers[DROPPED[i]!] !== undefined;
+    if (copy) {
+      headers = { ...headers };
+      for (const name of DROPPED) delete headers[name];
+      // fetch computes Content-Length for known-length bodies; a stream keeps the caller's.
+      if (!streaming) delete headers["content-length"];
+    }
+
+    const init: RequestInit & { duplex?: "half" } = {
+      ...cfg.requestInit,
+      method: request.method,
+      headers,
+      signal: ex.controller.signal,
+      redirect: "manual",
+    };
+    if (body !== undefined) init.body = body as BodyInit;
+    if (streaming) init.duplex = "half";
+
+    if (requestTimeout !== undefined) {
+      const total = requestTimeout + (connectTimeout ?? 0);
+      ex.startTimer(
+        total,
+        connectTimeout !== undefined
+          ? `no response within connectionTimeout + requestTimeout (${total} ms).`
+          : `no response within requestTimeout (${requestTimeout} ms).`,
+      );
+    }
+
+    let response: Response;
+    try {
+      response = await (cfg.fetch ?? globalThis.fetch)(url, init);
+    } catch (error) {
+      ex.finish();
+      throw ex.mapError(error);
+    }
+    ex.disarm();
+    if (response.type === "opaqueredirect") {
+      ex.finish();
+      throw new NetworkError(`${where}: the server answered with a redirect, which is not followed.`);
+    }
+    const out: Record<string, string> = {};
+    response.headers.forEach((value, name) => addHeader(out, name, value));
+    if (response.body === null) ex.finish();
+    return { statusCode: response.status, headers: out, body: new WebStreamBody(response.body, ex.mapError, ex) };
+  }
+
+  destroy(): void {}
+}
+
+/** Creates the fetch transport. */
+export function createHttpHandler(options?: HttpHandlerConfig): FetchHttpHandler {
+  return new FetchHttpHandler(options);
+}

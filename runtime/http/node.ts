@@ -1,0 +1,546 @@
+// The Node transport: node:http / node:https with keep-alive agents. Node only.
+//
+// Hot path: one options object and one Exchange per call; no header object is rebuilt on
+// the way out (the request's record is handed to node as is) and the response record is
+// built once, straight from rawHeaders. Event listeners are module-level functions that
+// find their Exchange through a symbol on the ClientRequest (node calls them with `this` =
+// the emitter) and the Exchange itself is the AbortSignal listener (`handleEvent`), so a
+// call allocates no listener closures.
+//
+// Timeouts: `connectionTimeout` runs from socket assignment while the socket is still
+// connecting (DNS + TCP; a proxy tunnel counts as connecting); `requestTimeout` is node's
+// socket idle timeout, so it bounds the wait for headers and every gap between body chunks.
+// Abort and timeouts fail the pending call, or, once headers arrived, destroy the response
+// so the body read rejects with the same TimeoutError / AbortError.
+//
+// Proxies: HTTPS_PROXY / HTTP_PROXY / NO_PROXY from an injectable env, parsed once. http
+// targets go to the proxy in absolute form; https targets go through a CONNECT tunnel made
+// by an https.Agent subclass, so tunnelled connections are pooled per target like others.
+//
+// Pool diagnostic: when a call has to queue for a socket, a timer (only then) checks after
+// `socketAcquisitionWarningTimeout` ms whether it is still waiting, and logs one warning per
+// handler naming the client.
+import * as http from "node:http";
+import * as https from "node:https";
+import * as net from "node:net";
+import * as tls from "node:tls";
+import type { Duplex } from "node:stream";
+import { AbortError, NetworkError, RequestFormError, TimeoutError, TsawsError } from "../errors.js";
+import { NodeStreamBody, describe, errorCode, headerRecord, isWebStream, toNetworkError } from "./body.js";
+import { proxyFor, proxySettingsFromEnv, type ProxySettings, type ProxyTarget } from "./proxy.js";
+import type { HttpHandler, HttpHandlerOptions, HttpRequest, HttpResponse, RequestBody } from "./types.js";
+
+export interface HttpHandlerConfig {
+  /** Default `requestTimeout` (ms) for calls that do not set one: socket idle time allowed. */
+  requestTimeout?: number;
+  /** Default `connectionTimeout` (ms) for calls that do not set one. */
+  connectionTimeout?: number;
+  /** Sockets per origin in each pool. Default 50. */
+  maxSockets?: number;
+  /** Keep connections open between calls. Default true. */
+  keepAlive?: boolean;
+  /** Options for the http agent, or an agent to use as is. */
+  httpAgent?: http.Agent | http.AgentOptions;
+  /** Options for the https agent (ca, cert, rejectUnauthorized...), or an agent to use as is. */
+  httpsAgent?: https.Agent | https.AgentOptions;
+  /** Where HTTP_PROXY, HTTPS_PROXY and NO_PROXY are read from. Default `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Names the client in diagnostics, e.g. "DynamoDB". */
+  clientName?: string;
+  /** Receives diagnostics. Default `console`. */
+  logger?: { warn(message: string): void };
+  /** Warn (once) when a call waits longer than this for a pooled socket. Default 2000 ms. */
+  socketAcquisitionWarningTimeout?: number;
+}
+
+const kExchange = Symbol("tsaws.exchange");
+const kConnectTimeout = "tsawsConnectTimeout";
+
+interface TrackedRequest extends http.ClientRequest {
+  [kExchange]: Exchange;
+}
+
+type Resolve = (response: HttpResponse) => void;
+type Reject = (error: unknown) => void;
+
+/** Per-call state; also the AbortSignal listener. */
+class Exchange {
+  readonly resolve: Resolve;
+  readonly reject: Reject;
+  readonly request: HttpRequest;
+  readonly signal: AbortSignal | undefined;
+  readonly connectTimeout: number | undefined;
+  readonly requestTimeout: number | undefined;
+  req!: http.ClientRequest;
+  res: http.IncomingMessage | undefined = undefined;
+  connectTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  settled = false;
+
+  constructor(
+    resolve: Resolve,
+    reject: Reject,
+    request: HttpRequest,
+    signal: AbortSignal | undefined,
+    connectTimeout: number | undefined,
+    requestTimeout: number | undefined,
+  ) {
+    this.resolve = resolve;
+    this.reject = reject;
+    this.request = request;
+    this.signal = signal;
+    this.connectTimeout = connectTimeout;
+    this.requestTimeout = requestTimeout;
+  }
+
+  /** AbortSignal 'abort'. */
+  handleEvent(): void {
+    this.interrupt(new AbortError("The request was aborted.", { cause: this.signal?.reason }));
+  }
+
+  /** Ends the call with `error`: rejects it, or fails the body read when headers already arrived. */
+  interrupt(error: TsawsError): void {
+    const res = this.res;
+    if (res) {
+      this.cleanup();
+      if (!res.readableEnded && !res.destroyed) res.destroy(error);
+      return;
+    }
+    this.fail(error);
+    this.req.destroy(error);
+  }
+
+  fail(error: TsawsError): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.cleanup();
+    this.reject(error);
+  }
+
+  cleanup(): void {
+    if (this.connectTimer !== undefined) {
+      clearTimeout(this.connectTimer);
+      this.connectTimer = undefined;
+    }
+    this.signal?.removeEventListener("abort", this);
+  }
+
+  where(): string {
+    const r = this.request;
+    return `${r.method} ${r.protocol}//${r.hostname}${r.port !== undefined ? `:${r.port}` : ""}`;
+  }
+}
+
+function exchangeOf(emitter: http.ClientRequest | http.IncomingMessage): Exchange {
+  return (emitter as TrackedRequest)[kExchange];
+}
+
+function mapError(error: unknown, ex: Exchange): TsawsError {
+  if (error instanceof TsawsError) return error;
+  const code = errorCode(error);
+  const message = describe(error);
+  const text = `${ex.where()} failed: ${code && !message.includes(code) ? `${code} ` : ""}${message}`;
+  const options = code !== undefined ? { cause: error, code } : { cause: error };
+  return code === "ETIMEDOUT" ? new TimeoutError(text, options) : new NetworkError(text, options);
+}
+
+// ---- listeners (module-level; `this` is the emitter) ----
+
+function onSocket(this: http.ClientRequest, socket: net.Socket): void {
+  const ex = exchangeOf(this);
+  if (ex.connectTimeout !== undefined && socket.connecting && !ex.settled) {
+    ex.connectTimer = setTimeout(onConnectTimeout, ex.connectTimeout, this);
+  }
+}
+
+function onConnectTimeout(req: http.ClientRequest): void {
+  const ex = exchangeOf(req);
+  ex.connectTimer = undefined;
+  if (req.socket && !req.socket.connecting) return;
+  ex.interrupt(
+    new TimeoutError(`${ex.where()}: connection not established within connectionTimeout (${ex.connectTimeout} ms).`, {
+      code: "ETIMEDOUT",
+    }),
+  );
+}
+
+function onRequestTimeout(this: http.ClientRequest): void {
+  const ex = exchangeOf(this);
+  const what = ex.res ? "no response data" : this.socket?.connecting ? "still connecting" : "no response";
+  ex.interrupt(
+    new TimeoutError(`${ex.where()}: ${what} within requestTimeout (${ex.requestTimeout} ms).`, { code: "ETIMEDOUT" }),
+  );
+}
+
+function onRequestError(this: http.ClientRequest, error: Error): void {
+  const ex = exchangeOf(this);
+  if (!ex.settled) ex.fail(mapError(error, ex));
+}
+
+function onRequestClose(this: http.ClientRequest): void {
+  const ex = exchangeOf(this);
+  if (!ex.settled) ex.fail(new NetworkError(`${ex.where()} failed: the connection closed before a response arrived.`));
+}
+
+function onResponseClose(this: http.IncomingMessage): void {
+  exchangeOf(this).cleanup();
+}
+
+function onResponse(this: http.ClientRequest, res: http.IncomingMessage): void {
+  const ex = exchangeOf(this);
+  if (ex.settled) {
+    res.destroy();
+    return;
+  }
+  ex.res = res;
+  ex.settled = true;
+  if (ex.connectTimer !== undefined) {
+    clearTimeout(ex.connectTimer);
+    ex.connectTimer = undefined;
+  }
+  if (ex.signal) {
+    (res as unknown as TrackedRequest)[kExchange] = ex;
+    res.once("close", onResponseClose);
+  }
+  // Headers straight from rawHeaders: lower-cased, repeats joined with ", " (node's
+  // res.headers would drop repeats of some names and make arrays of set-cookie).
+  ex.resolve({
+    statusCode: res.statusCode ?? 0,
+    headers: headerRecord(res.rawHeaders),
+    body: new NodeStreamBody(res, toNetworkError),
+  });
+}
+
+function onQueuedTooLong(req: http.ClientRequest, handler: NodeHttpHandler, agent: http.Agent): void {
+  if (req.socket || req.destroyed) return;
+  handler.warnSaturated(agent.maxSockets);
+}
+
+// ---- request bodies ----
+
+function isBlob(body: RequestBody): body is Blob {
+  return typeof Blob !== "undefined" && body instanceof Blob;
+}
+
+async function* webChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array, void, undefined> {
+  const reader = stream.getReader();
+  let finished = false;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) {
+        finished = true;
+        return;
+      }
+      yield value;
+    }
+  } finally {
+    if (!finished) reader.cancel().catch(() => {});
+    reader.releaseLock();
+  }
+}
+
+function drained(req: http.ClientRequest): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      req.removeListener("drain", done);
+      req.removeListener("close", done);
+      resolve();
+    };
+    req.on("drain", done);
+    req.on("close", done);
+  });
+}
+
+/** Streams a body with backpressure; a failing source fails the call and aborts the request. */
+async function pump(req: http.ClientRequest, source: AsyncIterable<Uint8Array | string>, ex: Exchange): Promise<void> {
+  try {
+    for await (const chunk of source) {
+      if (req.destroyed) return;
+      if (!req.write(chunk)) await drained(req);
+    }
+    if (!req.destroyed) req.end();
+  } catch (error) {
+    if (req.destroyed) return;
+    ex.fail(new TsawsError(`${ex.where()}: reading the request body failed: ${describe(error)}`, { cause: error }));
+    req.destroy();
+  }
+}
+
+function sendBody(
+  req: http.ClientRequest,
+  body: RequestBody | undefined,
+  ex: Exchange,
+  headers: Record<string, string>,
+): void {
+  if (body === undefined) req.end();
+  else if (typeof body === "string" || body instanceof Uint8Array)
+    req.end(body); // node sets Content-Length
+  else if (isBlob(body)) {
+    if (headers["content-length"] === undefined) req.setHeader("content-length", body.size);
+    void pump(req, webChunks(body.stream() as ReadableStream<Uint8Array>), ex);
+  } else if (isWebStream(body)) void pump(req, webChunks(body), ex);
+  else void pump(req, body, ex); // node Readable or any AsyncIterable: chunked unless content-length is set
+}
+
+// ---- CONNECT tunnelling agent ----
+
+function bracketed(host: string): string {
+  return host.includes(":") ? `[${host}]` : host;
+}
+
+/** An https.Agent whose connections are TLS over a CONNECT tunnel through `proxy`. */
+class TunnelAgent extends https.Agent {
+  readonly #proxy: ProxyTarget;
+
+  constructor(options: https.AgentOptions, proxy: ProxyTarget) {
+    super(options);
+    this.#proxy = proxy;
+  }
+
+  override createConnection(
+    options: https.RequestOptions,
+    callback?: (err: Error | null, stream: Duplex) => void,
+  ): Duplex | null | undefined {
+    const cb = callback ?? (() => {});
+    const proxy = this.#proxy;
+    const host = options.hostname ?? options.host ?? "localhost";
+    const port = Number(options.port ?? 443);
+    const authority = `${bracketed(host)}:${port}`;
+    const raw =
+      proxy.protocol === "https:"
+        ? tls.connect({
+            host: proxy.hostname,
+            port: proxy.port,
+            ...(net.isIP(proxy.hostname) ? {} : { servername: proxy.hostname }),
+            ...(this.options.ca !== undefined ? { ca: this.options.ca } : {}),
+            ...(this.options.rejectUnauthorized !== undefined
+              ? { rejectUnauthorized: this.options.rejectUnauthorized }
+              : {}),
+          })
+        : net.connect({ host: proxy.hostname, port: proxy.port });
+    let done = false;
+    let received = "";
+    const timeoutMs = (options as Record<string, unknown>)[kConnectTimeout] as number | undefined;
+    const timer =
+      timeoutMs !== undefined
+        ? setTimeout(() => {
+            finish(
+              new TimeoutError(
+                `CONNECT ${authority} via proxy ${proxy.label} not established within ${timeoutMs} ms.`,
+                { code: "ETIMEDOUT" },
+              ),
+            );
+          }, timeoutMs)
+        : undefined;
+    const onData = (chunk: Uint8Array): void => {
+      received += new TextDecoder("latin1").decode(chunk);
+      const end = received.indexOf("\r\n\r\n");
+      if (end < 0) {
+        if (received.length > 16384)
+          finish(new NetworkError(`Proxy ${proxy.label} sent an oversized CONNECT response.`));
+        return;
+      }
+      const status = /^HTTP\/1\.[01] (\d{3})/.exec(received)?.[1];
+      if (status !== "200") {
+        finish(
+          new NetworkError(
+            `Proxy ${proxy.label} refused CONNECT ${authority}: ${received.slice(0, received.indexOf("\r\n"))}`,
+            {
+              code: status === "407" ? "EPROXYAUTH" : "EPROXY",
+            },
+          ),
+        );
+        return;
+      }
+      if (end + 4 < received.length) raw.unshift(chunk.subarray(chunk.length - (received.length - end - 4)));
+      finish(null);
+    };
+    const onError = (error: Error): void => finish(error);
+    const onClose = (): void =>
+      finish(
+        new NetworkError(`Proxy ${proxy.label} closed the connection during CONNECT ${authority}.`, {
+          code: "ECONNRESET",
+        }),
+      );
+    const finish = (error: Error | null): void => {
+      if (done) return;
+      done = true;
+      if (timer !== undefined) clearTimeout(timer);
+      raw.removeListener("data", onData);
+      raw.removeListener("error", onError);
+      raw.removeListener("close", onClose);
+      if (error) {
+        raw.destroy();
+        cb(error, raw);
+        return;
+      }
+      const servername = options.servername ?? (net.isIP(host) ? undefined : host);
+      const secure = tls.connect({
+        ...(this.options as tls.ConnectionOptions),
+        ...(options as tls.ConnectionOptions),
+        socket: raw,
+        ...(servername !== undefined ? { servername } : {}),
+      });
+      cb(null, secure);
+    };
+    raw.on("data", onData);
+    raw.on("error", onError);
+    raw.on("close", onClose);
+    raw.write(
+      `CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n${proxy.authorization ? `Proxy-Authorization: ${proxy.authorization}\r\n` : ""}\r\n`,
+    );
+    return undefined;
+  }
+}
+
+// ---- handler ----
+
+function isAgent(value: unknown): value is http.Agent {
+  return value instanceof http.Agent;
+}
+
+export class NodeHttpHandler implements HttpHandler {
+  readonly #config: HttpHandlerConfig;
+  readonly #httpAgent: http.Agent;
+  readonly #httpsAgent: https.Agent;
+  readonly #ownAgents: http.Agent[] = [];
+  readonly #proxy: ProxySettings | undefined;
+  #tunnelAgents: Map<string, TunnelAgent> | undefined;
+  readonly #warnAfter: number;
+  #warned = false;
+
+  constructor(config: HttpHandlerConfig = {}) {
+    this.#config = config;
+    const maxSockets = config.maxSockets ?? 50;
+    const keepAlive = config.keepAlive ?? true;
+    const base = { keepAlive, maxSockets, scheduling: "lifo" as const };
+    if (isAgent(config.httpAgent)) this.#httpAgent = config.httpAgent;
+    else this.#ownAgents.push((this.#httpAgent = new http.Agent({ ...base, ...config.httpAgent })));
+    if (isAgent(config.httpsAgent)) this.#httpsAgent = config.httpsAgent as https.Agent;
+    else this.#ownAgents.push((this.#httpsAgent = new https.Agent({ ...base, ...config.httpsAgent })));
+    this.#proxy = proxySettingsFromEnv(config.env ?? process.env);
+    this.#warnAfter = config.socketAcquisitionWarningTimeout ?? 2000;
+  }
+
+  /** Logs the pool-saturation warning, at most once per handler. */
+  warnSaturated(max: number): void {
+    if (this.#warned) return;
+    this.#warned = true;
+    const name = this.#config.clientName ?? "tsaws client";
+    (this.#config.logger ?? console).warn(
+      `${name}: requests waited more than ${this.#warnAfter} ms for a free socket; the connection pool (maxSockets=${max}) is saturated. ` +
+        "Raise maxSockets, lower concurrency, or make sure every response body is read or cancelled so its connection returns to the pool.",
+    );
+  }
+
+  handle(request: HttpRequest, options?: HttpHandlerOptions): Promise<HttpResponse> {
+    const signal = options?.signal;
+    if (signal?.aborted)
+      return Promise.reject(new AbortError("The request was aborted before it was sent.", { cause: signal.reason }));
+    const cfg = this.#config;
+    const requestTimeout = options?.requestTimeout ?? cfg.requestTimeout;
+    const connectTimeout = options?.connectionTimeout ?? cfg.connectionTimeout;
+    const secure = request.protocol === "https:";
+    const query = request.query;
+    let hostname = request.hostname;
+    if (hostname.charCodeAt(0) === 91 /* [ */) hostname = hostname.slice(1, -1);
+
+    const reqOptions: https.RequestOptions = {
+      method: request.method,
+      hostname,
+      path: query === "" ? request.path : `${request.path}?${query}`,
+      headers: request.headers,
+      agent: secure ? this.#httpsAgent : this.#httpAgent,
+    };
+    if (request.port !== undefined) reqOptions.port = request.port;
+    if (requestTimeout !== undefined) reqOptions.timeout = requestTimeout;
+    if (this.#proxy !== undefined)
+      this.#routeViaProxy(this.#proxy, request, reqOptions, hostname, connectTimeout ?? requestTimeout);
+
+    return new Promise<HttpResponse>((resolve, reject) => {
+      const ex = new Exchange(resolve, reject, request, signal, connectTimeout, requestTimeout);
+      let req: http.ClientRequest;
+      try {
+        req = reqOptions.agent instanceof https.Agent ? https.request(reqOptions) : http.request(reqOptions);
+      } catch (error) {
+        // Invalid header names/values or paths are rejected synchronously by node: nothing was sent.
+        reject(new RequestFormError(`${ex.where()}: the request cannot be sent: ${describe(error)}`, { cause: error }));
+        return;
+      }
+      ex.req = req;
+      (req as TrackedRequest)[kExchange] = ex;
+      req.on("response", onResponse);
+      req.on("error", onRequestError);
+      req.on("close", onRequestClose);
+      if (connectTimeout !== undefined) req.on("socket", onSocket);
+      if (requestTimeout !== undefined) req.on("timeout", onRequestTimeout);
+      if (signal) signal.addEventListener("abort", ex);
+      if (!this.#warned) {
+        const agent = reqOptions.agent as http.Agent;
+        for (const _ in agent.requests) {
+          // This call was queued behind a full pool.
+          setTimeout(onQueuedTooLong, this.#warnAfter, req, this, agent).unref();
+          break;
+        }
+      }
+      sendBody(req, request.body, ex, request.headers);
+    });
+  }
+
+  #routeViaProxy(
+    settings: ProxySettings,
+    request: HttpRequest,
+    reqOptions: https.RequestOptions,
+    hostname: string,
+    connectTimeout: number | undefined,
+  ): void {
+    const secure = request.protocol === "https:";
+    const port = request.port ?? (secure ? 443 : 80);
+    const proxy = proxyFor(settings, request.protocol, hostname, port);
+    if (proxy === undefined) return;
+    if (secure) {
+      // CONNECT tunnel: pooled per proxy in its own agent; the request itself is unchanged.
+      this.#tunnelAgents ??= new Map();
+      let agent = this.#tunnelAgents.get(proxy.label);
+      if (agent === undefined) {
+        const base = isAgent(this.#config.httpsAgent)
+          ? (this.#config.httpsAgent as https.Agent).options
+          : (this.#config.httpsAgent ?? {});
+        agent = new TunnelAgent(
+          {
+            keepAlive: this.#config.keepAlive ?? true,
+            maxSockets: this.#config.maxSockets ?? 50,
+            scheduling: "lifo",
+            ...base,
+          },
+          proxy,
+        );
+        this.#tunnelAgents.set(proxy.label, agent);
+      }
+      reqOptions.agent = agent;
+      if (connectTimeout !== undefined) (reqOptions as Record<string, unknown>)[kConnectTimeout] = connectTimeout;
+      return;
+    }
+    // Absolute form to the proxy; Host names the target.
+    const authority = `${bracketed(hostname)}${request.port !== undefined ? `:${request.port}` : ""}`;
+    reqOptions.path = `http://${authority}${reqOptions.path}`;
+    const headers: Record<string, string> = { ...request.headers };
+    if (headers.host === undefined) headers.host = authority;
+    if (proxy.authorization !== undefined) headers["proxy-authorization"] = proxy.authorization;
+    reqOptions.headers = headers;
+    reqOptions.hostname = proxy.hostname;
+    reqOptions.port = proxy.port;
+    reqOptions.agent = proxy.protocol === "https:" ? this.#httpsAgent : this.#httpAgent;
+  }
+
+  destroy(): void {
+    for (const agent of this.#ownAgents) agent.destroy();
+    if (this.#tunnelAgents) for (const agent of this.#tunnelAgents.values()) agent.destroy();
+    this.#tunnelAgents = undefined;
+  }
+}
+
+/** Creates the node:http(s) transport. */
+export function createHttpHandler(options?: HttpHandlerConfig): NodeHttpHandler {
+  return new NodeHttpHandler(options);
+}
