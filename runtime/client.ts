@@ -22,8 +22,8 @@ import { signRequest, type Credentials } from "./signer/sigv4.js";
 import { createEndpointResolver, type EndpointResolver } from "./endpoint.js";
 import { createRetryStrategy, type RetryStrategy, type RetryErrorInfo } from "./retry/index.js";
 import { createClock, clockSkewCorrected, type Clock } from "./retry/clock-skew.js";
-import { addChecksums, needsBodyBytes } from "./checksum-request.js";
-import { readBody } from "./http/body.js";
+import { prepareBody } from "./request-body.js";
+import { readBody, utf8Length } from "./http/body.js";
 import { Session } from "./session.js";
 import { resolveRetryConfig } from "./retry/config.js";
 
@@ -91,6 +91,10 @@ export interface ClientConfig {
    * (only where the operation requires one; what S3-compatible stores expect).
    */
   requestChecksumCalculation?: "when_supported" | "when_required" | undefined;
+  /** Turn off gzip request compression (used by operations that allow it, such as CloudWatch PutMetricData). */
+  disableRequestCompression?: boolean | undefined;
+  /** Bodies smaller than this many bytes are not compressed (default 10240). */
+  requestMinCompressionSizeBytes?: number | undefined;
   /** Appended to the user agent as `app/<id>`. */
   userAgentAppId?: string | undefined;
   logger?: Logger | undefined;
@@ -318,9 +322,7 @@ export class RuntimeClient {
     for (const [k, v] of Object.entries(endpointHeaders)) headers[k.toLowerCase()] = v;
     headers["user-agent"] ??= cfg.userAgent;
     headers["x-amz-user-agent"] ??= cfg.userAgent;
-    let body: RequestBody | undefined = s.body;
-    if (needsBodyBytes(op, this.config, body)) body = await toBytesBody(body);
-    if (body !== undefined) await addChecksums(op, this.config, headers, body, input);
+    const body = await prepareBody(op, this.config, headers, s.body, input);
     if (typeof body === "string" || body instanceof Uint8Array) {
       headers["content-length"] ??= String(typeof body === "string" ? utf8Length(body) : body.byteLength);
     }
@@ -403,51 +405,6 @@ function hasStreamingOutput(op: OperationSchema): boolean {
 
 function isReplayable(body: RequestBody | undefined): boolean {
   return body === undefined || typeof body === "string" || body instanceof Uint8Array || (typeof Blob !== "undefined" && body instanceof Blob);
-}
-
-async function toBytesBody(body: RequestBody | undefined): Promise<Uint8Array | string | undefined> {
-  if (body === undefined || typeof body === "string" || body instanceof Uint8Array) return body;
-  if (typeof Blob !== "undefined" && body instanceof Blob) return new Uint8Array(await body.arrayBuffer());
-  const chunks: Uint8Array[] = [];
-  const iterable: AsyncIterable<Uint8Array> =
-    Symbol.asyncIterator in body ? (body as AsyncIterable<Uint8Array>) : streamIterable(body as unknown as ReadableStream<Uint8Array>);
-  for await (const c of iterable) chunks.push(typeof c === "string" ? new TextEncoder().encode(c) : c);
-  let n = 0;
-  for (const c of chunks) n += c.length;
-  const out = new Uint8Array(n);
-  n = 0;
-  for (const c of chunks) {
-    out.set(c, n);
-    n += c.length;
-  }
-  return out;
-}
-
-async function* streamIterable(stream: ReadableStream<Uint8Array>): AsyncIterable<Uint8Array> {
-  const reader = stream.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield value;
-    }
-  } finally {
-    reader.releaseLock();
-  }
-}
-
-function utf8Length(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff) {
-      n += 4;
-      i++;
-    } else n += 3;
-  }
-  return n;
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {

@@ -55,10 +55,6 @@ const TOTALS = { currentInput: 367, currentOutput: 365, legacyInput: 162, legacy
  * Cases not run, each with the reason (`tag: explanation`; the summary shows the tag). Keep this short and honest: a skip is for
  * behaviour that belongs to another layer or that the suites contradict themselves on.
  */
-const COMPRESSION =
-  "compression: request compression (Content-Encoding: gzip, operation trait `rc`) is applied after serialization by the client core's compression stage, not by the protocol serializer";
-const CHECKSUM =
-  "checksum: Content-MD5 for httpChecksumRequired (operation trait `cr`) is added by the checksum stage of the client core, not by the protocol serializer";
 const CONTRADICTS_SMITHY =
   "contradicts-smithy: legacy botocore expectation contradicted by the current Smithy suite, which tsaws follows";
 const SERVICE_WIDE_ERRORS =
@@ -75,19 +71,6 @@ const XML_JSONVALUE_HEADER =
 const XML_UNKNOWN_UNION =
   "unknown-union-member: expects botocore's SDK_UNKNOWN_MEMBER marker for an unknown union member; tsaws ignores unknown members when parsing";
 const SKIPS: Record<string, string> = {
-  "input/ec2.json:SDKAppliedContentEncoding_ec2Query": COMPRESSION,
-  "input/ec2.json:SDKAppendsGzipAndIgnoresHttpProvidedEncoding_ec2Query": COMPRESSION,
-  "input/json.json:SDKAppliedContentEncoding_awsJson1_1": COMPRESSION,
-  "input/json.json:SDKAppendsGzipAndIgnoresHttpProvidedEncoding_awsJson1_1": COMPRESSION,
-  "input/json_1_0.json:SDKAppliedContentEncoding_awsJson1_0": COMPRESSION,
-  "input/json_1_0.json:SDKAppendsGzipAndIgnoresHttpProvidedEncoding_awsJson1_0": COMPRESSION,
-  "input/query.json:SDKAppliedContentEncoding_awsQuery": COMPRESSION,
-  "input/query.json:SDKAppendsGzipAndIgnoresHttpProvidedEncoding_awsQuery": COMPRESSION,
-  "input/rest-json.json:SDKAppliedContentEncoding_restJson1": COMPRESSION,
-  "input/rest-json.json:SDKAppendedGzipAfterProvidedEncoding_restJson1": COMPRESSION,
-  "input/rest-xml.json:SDKAppliedContentEncoding_restXml": COMPRESSION,
-  "input/rest-xml.json:SDKAppendedGzipAfterProvidedEncoding_restXml": COMPRESSION,
-  "input/rest-json.json:RestJsonHttpChecksumRequired": CHECKSUM,
   // TestBlobPayloadNoContentType forbids Content-Length on a blob payload; Smithy's
   // RestJsonHttpPayloadTraitsWithBlob / RestJsonTestPayloadBlob require it for the same binding.
   "legacy/input/rest-json.json:25:6": CONTRADICTS_SMITHY,

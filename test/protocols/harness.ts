@@ -11,6 +11,7 @@
 // repeated keys matters; headers by case-insensitive name; forbid/require headers; host
 // with host prefix; bodies by format (parsed JSON, canonical XML without inter-element
 // whitespace, form pairs, decoded CBOR, else bytes).
+import { prepareBody } from "../../runtime/request-body.ts";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { XMLParser } from "fast-xml-parser";
@@ -422,6 +423,11 @@ export async function runInputCase(protocol: Protocol, ref: CaseRef): Promise<Se
   const { service, op } = buildCase(ref);
   const input = toRuntimeStructure(op.i, c.params ?? {});
   const request = protocol.serialize(service, op, input, { uuid: () => STUB_UUID });
+  // The client's body stage (compression, Content-MD5/checksums) runs as in a real call; the
+  // Smithy compression cases use tiny bodies, so the minimum size is 0 here.
+  const body = await prepareBody(op, { requestMinCompressionSizeBytes: 0 }, request.headers, request.body, input);
+  if (body === undefined) delete request.body;
+  else request.body = body;
   const expected = c.serialized;
 
   for (const name of Object.keys(request.headers)) {

@@ -1,0 +1,143 @@
+// The request body stage between serializing and signing: request compression (gzip where the
+// operation allows it and the body is large enough), then integrity headers. Content-MD5 where an operation requires it (httpChecksumRequired)
+// and no flexible checksum applies; flexible checksums (x-amz-checksum-<alg>) where the
+// operation has the httpChecksum trait: always when it requires one, otherwise only in the
+// default "when_supported" mode. Checksums are computed over bytes; a stream body is only
+// buffered when a checksum is required (no aws-chunked trailers, which S3-compatible stores
+// such as s3rver, MinIO and R2 reject); an optional checksum is skipped for streams.
+import type { OperationSchema } from "./schema.js";
+import type { RequestBody } from "./http/types.js";
+import { createChecksum, type ChecksumAlgorithm } from "./checksums.js";
+import { concatBytes, toBase64, utf8 } from "./encoding.js";
+import { RequestFormError } from "./errors.js";
+
+export interface BodyConfig {
+  readonly requestChecksumCalculation?: "when_supported" | "when_required" | undefined;
+  /** Turn request compression off. */
+  readonly disableRequestCompression?: boolean | undefined;
+  /** Bodies smaller than this are not compressed (default 10240 bytes, as the AWS SDKs). */
+  readonly requestMinCompressionSizeBytes?: number | undefined;
+}
+type ChecksumConfig = BodyConfig;
+
+const ALGORITHMS: readonly ChecksumAlgorithm[] = ["CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"];
+
+function isBytes(body: RequestBody): body is Uint8Array | string {
+  return typeof body === "string" || body instanceof Uint8Array;
+}
+
+function required(op: OperationSchema): boolean {
+  return op.cr === 1 || op.ck?.rq === 1;
+}
+
+function chosenAlgorithm(op: OperationSchema, config: ChecksumConfig, input: Record<string, unknown>): ChecksumAlgorithm | undefined {
+  const ck = op.ck;
+  if (!ck) return undefined;
+  const member = ck.ra ? input[ck.ra] : undefined;
+  if (typeof member === "string" && member) {
+    const alg = member.toUpperCase() as ChecksumAlgorithm;
+    if (!ALGORITHMS.includes(alg)) throw new RequestFormError(`unsupported checksum algorithm ${member}; use one of ${ALGORITHMS.join(", ")}`);
+    return alg;
+  }
+  if (ck.rq || config.requestChecksumCalculation !== "when_required") return "CRC32";
+  return undefined;
+}
+
+/** Whether a stream body must be read into memory first (only when a checksum is required). */
+export function needsBodyBytes(op: OperationSchema, _config: ChecksumConfig, body: RequestBody | undefined): boolean {
+  return body !== undefined && !isBytes(body) && required(op);
+}
+
+/** Adds Content-MD5 or x-amz-checksum-* (and its algorithm header) to `headers` in place. */
+export async function addChecksums(
+  op: OperationSchema,
+  config: ChecksumConfig,
+  headers: Record<string, string>,
+  body: RequestBody,
+  input: Record<string, unknown>,
+): Promise<void> {
+  if (!isBytes(body)) return;
+  for (const h of Object.keys(headers)) if (h.startsWith("x-amz-checksum-")) return; // the caller supplied one
+  const alg = chosenAlgorithm(op, config, input);
+  const bytes = typeof body === "string" ? utf8(body) : body;
+  if (alg) {
+    const hasher = createChecksum(alg);
+    hasher.update(bytes);
+    headers[`x-amz-checksum-${alg.toLowerCase()}`] = toBase64(await hasher.digest());
+    if (op.ck?.ra || !op.cr) headers["x-amz-sdk-checksum-algorithm"] ??= alg;
+    return;
+  }
+  if (op.cr && headers["content-md5"] === undefined) {
+    const md5 = createChecksum("MD5");
+    md5.update(bytes);
+    headers["content-md5"] = toBase64(await md5.digest());
+  }
+}
+
+const MIN_COMPRESSION_SIZE = 10240;
+
+async function gzip(bytes: Uint8Array): Promise<Uint8Array> {
+  const stream = new Blob([bytes as BlobPart]).stream().pipeThrough(new CompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/**
+ * Compresses the body in place of the original when the operation supports gzip
+ * (`requestcompression`), compression is on, and the body is bytes of at least the minimum
+ * size; `content-encoding` gets `gzip` appended. Streams are sent as they are.
+ */
+export async function compressBody(
+  op: OperationSchema,
+  config: BodyConfig,
+  headers: Record<string, string>,
+  body: RequestBody,
+): Promise<RequestBody> {
+  if (!op.rc?.includes("gzip") || config.disableRequestCompression || !isBytes(body)) return body;
+  const bytes = typeof body === "string" ? utf8(body) : body;
+  if (bytes.length < (config.requestMinCompressionSizeBytes ?? MIN_COMPRESSION_SIZE)) return body;
+  const existing = headers["content-encoding"];
+  headers["content-encoding"] = existing ? `${existing}, gzip` : "gzip";
+  const out = await gzip(bytes);
+  if (headers["content-length"] !== undefined) headers["content-length"] = String(out.length);
+  return out;
+}
+
+/** The whole body stage: compression, then checksums over the bytes that will be sent. */
+export async function prepareBody(
+  op: OperationSchema,
+  config: BodyConfig,
+  headers: Record<string, string>,
+  body: RequestBody | undefined,
+  input: Record<string, unknown>,
+): Promise<RequestBody | undefined> {
+  if (body === undefined) return undefined;
+  let out: RequestBody = body;
+  if (needsBodyBytes(op, config, out)) out = await toBytes(out);
+  out = await compressBody(op, config, headers, out);
+  await addChecksums(op, config, headers, out, input);
+  return out;
+}
+
+/** Reads a stream body into memory (only done when a checksum is required over it). */
+async function toBytes(body: RequestBody): Promise<Uint8Array | string> {
+  if (isBytes(body)) return body;
+  if (typeof Blob !== "undefined" && body instanceof Blob) return new Uint8Array(await body.arrayBuffer());
+  const parts: Uint8Array[] = [];
+  const iterable: AsyncIterable<Uint8Array | string> =
+    Symbol.asyncIterator in body ? (body as AsyncIterable<Uint8Array>) : webStreamIterable(body as unknown as ReadableStream<Uint8Array>);
+  for await (const c of iterable) parts.push(typeof c === "string" ? utf8(c) : c);
+  return concatBytes(parts);
+}
+
+async function* webStreamIterable(stream: ReadableStream<Uint8Array>): AsyncIterable<Uint8Array> {
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
