@@ -22,7 +22,6 @@ import { signRequest, type Credentials } from "./signer/sigv4.js";
 import { createEndpointResolver, type EndpointResolver } from "./endpoint.js";
 import { createRetryStrategy, type RetryStrategy, type RetryErrorInfo } from "./retry/index.js";
 import { createClock, clockSkewCorrected, type Clock } from "./retry/clock-skew.js";
-import { prepareBody } from "./request-body.js";
 import { readBody, utf8Length } from "./http/body.js";
 import { Session } from "./session.js";
 import { resolveRetryConfig } from "./retry/config.js";
@@ -322,7 +321,8 @@ export class RuntimeClient {
     for (const [k, v] of Object.entries(endpointHeaders)) headers[k.toLowerCase()] = v;
     headers["user-agent"] ??= cfg.userAgent;
     headers["x-amz-user-agent"] ??= cfg.userAgent;
-    const body = await prepareBody(op, this.config, headers, s.body, input);
+    let body = s.body;
+    if (op.x) for (const stage of op.x) body = await stage(op, this.config as Readonly<Record<string, unknown>>, headers, body, input);
     if (typeof body === "string" || body instanceof Uint8Array) {
       headers["content-length"] ??= String(typeof body === "string" ? utf8Length(body) : body.byteLength);
     }

@@ -5,7 +5,7 @@
 // default "when_supported" mode. Checksums are computed over bytes; a stream body is only
 // buffered when a checksum is required (no aws-chunked trailers, which S3-compatible stores
 // such as s3rver, MinIO and R2 reject); an optional checksum is skipped for streams.
-import type { OperationSchema } from "./schema.js";
+import type { BodyStage, OperationSchema } from "./schema.js";
 import type { RequestBody } from "./http/types.js";
 import { createChecksum, type ChecksumAlgorithm } from "./checksums.js";
 import { concatBytes, toBase64, utf8 } from "./encoding.js";
@@ -86,7 +86,7 @@ async function gzip(bytes: Uint8Array): Promise<Uint8Array> {
  * (`requestcompression`), compression is on, and the body is bytes of at least the minimum
  * size; `content-encoding` gets `gzip` appended. Streams are sent as they are.
  */
-export async function compressBody(
+async function compressPayload(
   op: OperationSchema,
   config: BodyConfig,
   headers: Record<string, string>,
@@ -102,7 +102,28 @@ export async function compressBody(
   return out;
 }
 
-/** The whole body stage: compression, then checksums over the bytes that will be sent. */
+/** Compression as a body stage (operations with `requestcompression`). */
+export const compressBody: BodyStage = async (op, config, headers, body) =>
+  body === undefined ? undefined : compressPayload(op, config as BodyConfig, headers, body);
+
+/** Checksums as a body stage (operations with httpChecksumRequired or httpChecksum). */
+export const checksumBody: BodyStage = async (op, config, headers, body, input) => {
+  if (body === undefined) return undefined;
+  const c = config as BodyConfig;
+  const out = needsBodyBytes(op, c, body) ? await toBytes(body) : body;
+  await addChecksums(op, c, headers, out, input);
+  return out;
+};
+
+/** The body stages an operation needs, by export name: the generator attaches these to the operation. */
+export function bodyStageNames(op: Pick<OperationSchema, "rc" | "cr" | "ck">): ("compressBody" | "checksumBody")[] {
+  const names: ("compressBody" | "checksumBody")[] = [];
+  if (op.rc?.includes("gzip")) names.push("compressBody");
+  if (op.cr || op.ck) names.push("checksumBody");
+  return names;
+}
+
+/** Runs the stages an operation needs, derived from its traits (tests build operations without `x`). */
 export async function prepareBody(
   op: OperationSchema,
   config: BodyConfig,
@@ -110,11 +131,9 @@ export async function prepareBody(
   body: RequestBody | undefined,
   input: Record<string, unknown>,
 ): Promise<RequestBody | undefined> {
-  if (body === undefined) return undefined;
-  let out: RequestBody = body;
-  if (needsBodyBytes(op, config, out)) out = await toBytes(out);
-  out = await compressBody(op, config, headers, out);
-  await addChecksums(op, config, headers, out, input);
+  const stages = { compressBody, checksumBody };
+  let out = body;
+  for (const name of bodyStageNames(op)) out = await stages[name](op, config as Readonly<Record<string, unknown>>, headers, out, input);
   return out;
 }
 

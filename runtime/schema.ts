@@ -7,6 +7,7 @@
 // References that would form a cycle in constant declaration order are thunks
 // (`() => shape`), resolved by `target()`. Everything here is data: side-effect free,
 // tree-shakable, and readable by the protocol serializers and parsers in protocols/.
+import type { RequestBody } from "./http/types.js";
 
 /** Shape kinds. Scalars are 0-7; aggregates are 8-10. */
 export const K = {
@@ -156,6 +157,18 @@ export interface ErrorClassLike {
   readonly $s: StructureShape;
 }
 
+/**
+ * A request-body stage attached to the operations that need it (compression, checksums), so
+ * a bundle only carries the stages its operations use. Runs after serializing, before signing.
+ */
+export type BodyStage = (
+  op: OperationSchema,
+  config: Readonly<Record<string, unknown>>,
+  headers: Record<string, string>,
+  body: RequestBody | undefined,
+  input: Record<string, unknown>,
+) => Promise<RequestBody | undefined>;
+
 export interface OperationSchema {
   /** Operation name (the wire action / target suffix). */
   readonly n: string;
@@ -180,6 +193,8 @@ export interface OperationSchema {
   readonly sc?: Readonly<Record<string, string | boolean>>;
   /** request compression encodings */
   readonly rc?: readonly string[];
+  /** body stages this operation runs, in order (see `BodyStage`) */
+  readonly x?: readonly BodyStage[];
 }
 
 export type ProtocolName = "json" | "rest-json" | "rest-xml" | "query" | "ec2" | "smithy-rpc-v2-cbor";
