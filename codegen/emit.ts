@@ -456,6 +456,9 @@ import { protocol } from "#runtime/protocols/{{protocolModule}}";
 {{#if bodyStages}}
 import { {{bodyStages}} } from "#runtime/request-body";
 {{/if}}
+{{#if needsV4a}}
+import { signRequestV4a } from "#runtime/signer/sigv4a";
+{{/if}}
 import partitions from "#root/partitions";
 import ruleset from "./endpoints.js";
 {{{helpers.importsJs}}}
@@ -561,7 +564,9 @@ export function emitService(original: ServiceFiles, compactRuleSet: (ruleset: un
       cc[p] = configKey(p);
       return { name: configKey(p), type: d.type === "boolean" ? "boolean" : "string", doc: jsdoc(htmlToMarkdown(d.documentation), "  ") };
     });
-  const service = { ...svc, ...(Object.keys(cc).length ? { cc } : {}) };
+  const service: Record<string, unknown> = { ...svc, ...(Object.keys(cc).length ? { cc } : {}) };
+  // SigV4a only where the rule set or the model can ask for it (the signer is a reference, not data).
+  const needsV4a = JSON.stringify(files.ruleset ?? null).includes('"sigv4a"') || !!meta.auth?.includes("aws.auth#sigv4a");
   const serviceDoc = jsdoc([
     ...htmlToMarkdown(files.service.documentation),
     ...(files.service.documentation ? [""] : []),
@@ -577,7 +582,8 @@ export function emitService(original: ServiceFiles, compactRuleSet: (ruleset: un
     ops,
     configKeys,
     serviceDoc,
-    service: values.literal(service, false),
+    service: values.literal(service, false).replace(/ \}$/, needsV4a ? ", s4a: signRequestV4a }" : " }"),
+    needsV4a,
     shapes: values.out,
     protocolModule: PROTOCOL_MODULE[svc.p] ?? svc.p,
     bodyStages: [...bodyStages].sort().join(", "),

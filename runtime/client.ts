@@ -19,12 +19,13 @@ import {
 import { createHttpHandler } from "#http";
 import { randomUUID } from "#crypto";
 import { signRequest, type Credentials } from "./signer/sigv4.js";
-import { createEndpointResolver, type EndpointResolver } from "./endpoint.js";
+import { createEndpointResolver, type ClientEndpoint, type EndpointResolver } from "./endpoint.js";
 import { createRetryStrategy, type RetryStrategy, type RetryErrorInfo } from "./retry/index.js";
 import { createClock, clockSkewCorrected, type Clock } from "./retry/clock-skew.js";
 import { readBody, utf8Length } from "./http/body.js";
 import { Session } from "./session.js";
 import { resolveRetryConfig } from "./retry/config.js";
+import type { DefaultsMode } from "./defaults-mode.js";
 
 export { ServiceError, errorClass } from "./errors.js";
 export type { ResponseMetadata } from "./errors.js";
@@ -85,6 +86,17 @@ export interface ClientConfig {
   requestTimeout?: number | undefined;
   /** Milliseconds to wait for a connection. */
   connectionTimeout?: number | undefined;
+  /**
+   * The defaults mode: a named set of defaults for the retry mode, regional STS and S3 endpoints
+   * and the connect timeout (sdk-default-configuration.json), used where nothing else sets them.
+   * "standard", "in-region" (calls stay in the region the code runs in: short timeouts),
+   * "cross-region", "mobile" (long timeouts), "auto" (in-region or cross-region by comparing this
+   * client's region with the one the code runs in: AWS_REGION in an AWS execution environment,
+   * else the EC2 instance metadata region; mobile on mobile browsers), or "legacy" (the SDK's
+   * own defaults, no connect timeout imposed). Default: the session's, AWS_DEFAULTS_MODE, the
+   * profile's defaults_mode, then "legacy".
+   */
+  defaultsMode?: DefaultsMode | undefined;
   /**
    * Checksums on requests: "when_supported" (default, as AWS SDKs since 2025) or "when_required"
    * (only where the operation requires one; what S3-compatible stores expect).
@@ -173,14 +185,16 @@ export class RuntimeClient {
     const region = c.region ?? d.region;
     if (!region) {
       throw new ConfigError(
-        `${this.service.id}: no region configured. Set \`region\` in the client or session config, AWS_REGION, or region in your profile.`,
+        `${this.service.id}: no region configured. Looked in ${d.regionSources}. Set \`region\` in the client or session config, AWS_REGION, or region in your profile.`,
       );
     }
+    const defaults = await d.defaultsMode(c.defaultsMode, region);
     const creds = c.credentials;
     const credentials: CredentialsProvider = creds === undefined ? d.credentials : isProvider(creds) ? creds : () => Promise.resolve(creds);
     const handlerOptions: Record<string, unknown> = { clientName: this.service.id };
     if (c.requestTimeout !== undefined) handlerOptions.requestTimeout = c.requestTimeout;
     if (c.connectionTimeout !== undefined) handlerOptions.connectionTimeout = c.connectionTimeout;
+    else if (defaults.connectTimeoutInMillis !== undefined) handlerOptions.connectionTimeout = defaults.connectTimeoutInMillis;
     const env = d.env;
     const flag = (value: boolean | undefined, envName: string, key: string): boolean | undefined => {
       if (value !== undefined) return value;
@@ -191,6 +205,7 @@ export class RuntimeClient {
       config: { mode: c.retryMode, maxAttempts: c.maxAttempts },
       env,
       profile: { retry_mode: d.setting("retry_mode"), max_attempts: d.setting("max_attempts") },
+      defaultsRetryMode: defaults.retryMode,
     });
     // The endpoint inputs: client config first, then the environment and the profile.
     const endpointConfig: Record<string, unknown> = { ...c };
@@ -198,6 +213,19 @@ export class RuntimeClient {
     if (endpoint !== undefined) endpointConfig.endpoint = endpoint;
     endpointConfig.useFipsEndpoint = flag(c.useFipsEndpoint, "AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint");
     endpointConfig.useDualstackEndpoint = flag(c.useDualstackEndpoint, "AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint");
+    // Regional or global (legacy) endpoints for STS and S3 in us-east-1: client config, the
+    // environment, the profile, then the defaults mode.
+    const regional = (key: string, envName: string, setting: string, fallback: string): void => {
+      const raw = endpointConfig[key] ?? env[envName] ?? d.setting(setting);
+      const v = typeof raw === "string" && raw !== "" ? raw.trim().toLowerCase() : fallback;
+      if (v !== "regional" && v !== "legacy") {
+        throw new ConfigError(`${this.service.id}: ${key} / ${envName} / ${setting} must be "regional" or "legacy", not ${JSON.stringify(raw)}`);
+      }
+      endpointConfig[key] = v;
+    };
+    if (this.service.ep === "sts") regional("stsRegionalEndpoints", "AWS_STS_REGIONAL_ENDPOINTS", "sts_regional_endpoints", defaults.stsRegionalEndpoints);
+    if (this.service.ep === "s3")
+      regional("s3UsEast1RegionalEndpoint", "AWS_S3_US_EAST_1_REGIONAL_ENDPOINT", "s3_us_east_1_regional_endpoint", defaults.s3UsEast1RegionalEndpoints);
     if (this.service.cc) {
       const cfg = endpointConfig as Record<string, unknown>;
       if (cfg.forcePathStyle === undefined && d.nested("s3", "addressing_style") === "path") cfg.forcePathStyle = true;
@@ -256,19 +284,7 @@ export class RuntimeClient {
       let info: RetryErrorInfo;
       let failure: unknown;
       try {
-        const credentials = endpoint.auth === "none" ? undefined : await this.#credentials(cfg);
-        const signed = credentials
-          ? await signRequest(request, {
-              credentials,
-              region: endpoint.signingRegion ?? cfg.region,
-              service: endpoint.signingName ?? this.service.sn,
-              date: new Date(cfg.clock.now()),
-              uriEscapePath: !endpoint.disableDoubleEncoding,
-              normalizePath: !endpoint.disableDoubleEncoding,
-              contentSha256Header: this.service.sn === "s3" || this.service.sn === "s3-outposts",
-              ...(endpoint.unsignedPayload ? { payloadHash: "UNSIGNED-PAYLOAD" } : {}),
-            })
-          : request;
+        const signed = endpoint.auth === "none" ? request : await this.#sign(request, endpoint, cfg);
         const response = await cfg.handler.handle(signed, signal ? { signal } : {});
         const result = await this.#handleResponse(op, response, attempts, totalRetryDelay);
         if (result.ok) {
@@ -291,6 +307,24 @@ export class RuntimeClient {
       totalRetryDelay += delay;
       await sleep(delay, signal);
     }
+  }
+
+  async #sign(request: HttpRequest, endpoint: ClientEndpoint, cfg: ResolvedConfig): Promise<HttpRequest> {
+    const common = {
+      credentials: await this.#credentials(cfg),
+      service: endpoint.signingName ?? this.service.sn,
+      date: new Date(cfg.clock.now()),
+      uriEscapePath: !endpoint.disableDoubleEncoding,
+      normalizePath: !endpoint.disableDoubleEncoding,
+      contentSha256Header: this.service.sn === "s3" || this.service.sn === "s3-outposts",
+      ...(endpoint.unsignedPayload ? { payloadHash: "UNSIGNED-PAYLOAD" } : {}),
+    };
+    if (endpoint.auth === "sigv4a") {
+      const v4a = this.service.s4a;
+      if (!v4a) throw new ConfigError(`${this.service.id}: the endpoint requires SigV4a signing, which this client does not include`);
+      return v4a(request, { ...common, regionSet: endpoint.signingRegionSet ?? ["*"] });
+    }
+    return signRequest(request, { ...common, region: endpoint.signingRegion ?? cfg.region });
   }
 
   async #credentials(cfg: ResolvedConfig): Promise<Credentials> {

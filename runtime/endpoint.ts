@@ -74,6 +74,8 @@ export function createEndpointResolver(
   const serviceAuth = service.au?.[0];
   const resolve = ruleset ? createResolver(ruleset as RuleSet, partitions as Partitions) : undefined;
   const bind = ruleset ? createParamBinder((ruleset as RuleSet).p, { builtins, clientParams }) : undefined;
+  // Parsed URLs by string: the rule set resolves to a handful of URLs per client (read-only use).
+  const urls = new Map<string, URL>();
   return (op, input) => {
     let url: string;
     let properties: Readonly<Record<string, unknown>> = {};
@@ -86,11 +88,15 @@ export function createEndpointResolver(
     } else {
       url = config.endpoint ?? `https://${service.ep}.${region}.amazonaws.com`;
     }
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      throw new EndpointError(`${service.id}: the endpoint "${url}" is not a valid URL`);
+    let parsed = urls.get(url);
+    if (parsed === undefined) {
+      try {
+        parsed = new URL(url);
+      } catch {
+        throw new EndpointError(`${service.id}: the endpoint "${url}" is not a valid URL`);
+      }
+      if (urls.size >= 64) urls.clear();
+      urls.set(url, parsed);
     }
     const out: ClientEndpoint = {
       url: parsed,

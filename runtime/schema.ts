@@ -7,7 +7,7 @@
 // References that would form a cycle in constant declaration order are thunks
 // (`() => shape`), resolved by `target()`. Everything here is data: side-effect free,
 // tree-shakable, and readable by the protocol serializers and parsers in protocols/.
-import type { RequestBody } from "./http/types.js";
+import type { HttpRequest, RequestBody } from "./http/types.js";
 
 /** Shape kinds. Scalars are 0-7; aggregates are 8-10. */
 export const K = {
@@ -222,6 +222,24 @@ export interface ServiceSchema {
   readonly au?: readonly string[];
   /** client context params: endpoint rule parameter name -> client config key */
   readonly cc?: Readonly<Record<string, string>>;
+  /**
+   * The SigV4a signer, present only in services whose endpoints or auth can ask for it (S3
+   * multi-region access points, EventBridge global endpoints...), so other bundles never carry
+   * the P-256 code.
+   */
+  readonly s4a?: (request: HttpRequest, options: SigV4aOptions) => Promise<HttpRequest>;
+}
+
+/** What the client passes to the SigV4a signer (runtime/signer/sigv4a.ts SigV4aSigningOptions). */
+export interface SigV4aOptions {
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  service: string;
+  regionSet: readonly string[];
+  date?: Date;
+  payloadHash?: string;
+  uriEscapePath?: boolean;
+  normalizePath?: boolean;
+  contentSha256Header?: boolean;
 }
 
 /** Resolves a member to its shape, unwrapping traits and thunks. */
