@@ -1,9 +1,11 @@
 // The two STS calls the credential providers need (AssumeRole, AssumeRoleWithWebIdentity), spoken
 // directly in the awsQuery wire format: a form-encoded POST (`Action`, `Version=2011-06-15`,
 // parameters) and an XML response (`<AssumeRoleResult><Credentials>...`) or `<ErrorResponse>`.
-// Providers receive the caller as an injected `StsCaller`, so the lead can swap this hand-written
-// default for the generated STS client without touching them. AssumeRole is SigV4-signed (runtime/signer)
-// with the source credentials; AssumeRoleWithWebIdentity is unsigned. The endpoint is the configured one
+// Providers receive the caller as an injected `StsCaller`: the Node session injects the one built
+// on the generated STS client (sts-generated.ts); this hand-written one is the default of the
+// standalone providers (fromProfile, fromWebIdentity without `sts`) and needs no generated code.
+// AssumeRole is SigV4-signed (runtime/signer) with the source credentials;
+// AssumeRoleWithWebIdentity is unsigned. The endpoint is the configured one
 // (AWS_ENDPOINT_URL_STS, services section, ...) when set, else https://sts.<region>.<dns suffix>.
 // Platform-neutral (fetch + the signer). Errors carry STS's code and message, never credentials.
 
@@ -62,7 +64,7 @@ const RETRYABLE_CODES = new Set([
   "InternalFailure",
 ]);
 
-/** The default STS caller: awsQuery over fetch. TODO(lead): replace with the generated STS client. */
+/** The standalone STS caller: awsQuery over fetch (sessions use createGeneratedStsCaller instead). */
 export function createStsCaller(options: StsCallerOptions = {}): StsCaller {
   const now = options.now ?? Date.now;
   const timeoutMs = options.timeoutMs ?? 10_000;

@@ -1,18 +1,28 @@
 // Node defaults for a Session: the environment, the shared config and credentials files, the
-// full credential chain, and (when asked) the instance metadata region. Browsers get
+// full credential chain (its STS calls through the generated STS client, configured by this
+// same session), the defaults mode, and (when asked) the instance metadata region. Browsers get
 // defaults/web.ts instead (package.json `#defaults`), so none of the file, process or
-// metadata-service code reaches a browser bundle. Everything is read once per session.
+// metadata-service code reaches a browser bundle. Everything is read once per session; the
+// instance metadata service is asked at most once per session, and only when the region or
+// the `auto` defaults mode needs it.
 import { loadSharedConfig } from "../config/shared.js";
 import { own, profileFromEnv, profileString, resolveProfile, type SharedConfig } from "../config/profiles.js";
 import { configuredEndpointUrl } from "../config/endpoint-url.js";
 import { defaultChain } from "../credentials/default-chain.js";
 import { regionFromImds } from "../credentials/imds.js";
+import { createGeneratedStsCaller } from "../credentials/sts-generated.js";
+import { resolveDefaults, resolveDefaultsModeName } from "../defaults-mode.js";
 import { ConfigError } from "../errors.js";
+import type { Session } from "../session.js";
 import type { LoadedDefaults, SessionOptions } from "./types.js";
 
 export type { LoadedDefaults, SessionOptions } from "./types.js";
 
-export async function loadDefaults(options: SessionOptions): Promise<LoadedDefaults> {
+/**
+ * Reads the session's configuration. `session` is the Session being loaded: the credential
+ * chain's STS client uses it, so STS sees the same environment, profile and endpoints.
+ */
+export async function loadDefaults(options: SessionOptions, session?: Session): Promise<LoadedDefaults> {
   const env = options.env ?? process.env;
   const fileOptions = {
     env,
@@ -22,13 +32,23 @@ export async function loadDefaults(options: SessionOptions): Promise<LoadedDefau
   const shared: SharedConfig = await loadSharedConfig(fileOptions);
   const profileName = options.profile ?? profileFromEnv(env);
   const profile = resolveProfile(shared, profileName);
+  const files = [...shared.configFiles, ...shared.credentialsFiles].join(", ");
   if (!profile && (options.profile !== undefined || env.AWS_PROFILE)) {
-    const where = [...shared.configFiles, ...shared.credentialsFiles].join(", ");
-    throw new ConfigError(`the profile "${profileName}" was not found in ${where}`);
+    throw new ConfigError(`the profile "${profileName}" was not found in ${files}`);
   }
-  let region = options.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || profileString(profile, "region") || undefined;
-  if (!region && options.regionFromInstanceMetadata) region = await regionFromImds({ env });
+  let imdsRegion: Promise<string | undefined> | undefined;
+  const instanceRegion = (): Promise<string | undefined> => {
+    imdsRegion ??= regionFromImds({ env, ...(profile ? { profile } : {}) }).catch(() => undefined);
+    return imdsRegion;
+  };
+  let region =
+    options.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || profileString(profile, "region") || undefined;
+  if (!region && options.regionFromInstanceMetadata) region = await instanceRegion();
+  const regionSources =
+    `the client config, the session config, AWS_REGION, AWS_DEFAULT_REGION, region in profile "${profileName}" (${files})` +
+    (options.regionFromInstanceMetadata ? ", the EC2 instance metadata service" : "");
   const creds = options.credentials;
+  const clock = options.clock;
   const credentials =
     creds === undefined
       ? defaultChain({
@@ -37,6 +57,8 @@ export async function loadDefaults(options: SessionOptions): Promise<LoadedDefau
           ...(options.profile !== undefined ? { profile: options.profile } : {}),
           ...(region ? { region } : {}),
           ...(options.mfaCodeProvider ? { mfaCodeProvider: options.mfaCodeProvider } : {}),
+          ...(clock ? { now: clock } : {}),
+          sts: createGeneratedStsCaller({ session, clock }),
         })
       : typeof creds === "function"
         ? creds
@@ -45,6 +67,7 @@ export async function loadDefaults(options: SessionOptions): Promise<LoadedDefau
     env,
     region,
     credentials,
+    regionSources,
     setting: (key) => profileString(profile, key),
     nested(section, key) {
       const block = profile ? own(profile, section) : undefined;
@@ -59,5 +82,21 @@ export async function loadDefaults(options: SessionOptions): Promise<LoadedDefau
         sharedConfig: shared,
         ...(ignore !== undefined ? { ignoreConfiguredEndpointUrls: ignore } : {}),
       }),
+    async defaultsMode(configured, clientRegion) {
+      const mode = resolveDefaultsModeName({
+        config: configured ?? options.defaultsMode,
+        env,
+        profile: { defaults_mode: profileString(profile, "defaults_mode") },
+      });
+      if (mode !== "auto") return resolveDefaults(mode);
+      // botocore's rule: inside an AWS execution environment (Lambda, ECS, ...) AWS_REGION is
+      // where the code runs; elsewhere ask IMDS (unless AWS_EC2_METADATA_DISABLED).
+      const executionRegion = env.AWS_EXECUTION_ENV ? env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined : undefined;
+      return resolveDefaults("auto", {
+        region: clientRegion,
+        executionRegion,
+        imdsRegion: executionRegion ? undefined : await instanceRegion(),
+      });
+    },
   };
 }

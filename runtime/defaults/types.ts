@@ -1,8 +1,12 @@
-// What a platform's defaults loader gives a Session: region, credentials and the profile's
-// settings, read once per session. Shared by defaults/node.ts and defaults/web.ts.
+// What a platform's defaults loader gives a Session: region, credentials, the profile's
+// settings and the defaults mode, read once per session. Shared by defaults/node.ts and
+// defaults/web.ts; the client core (client.ts) reads only this interface, so it never
+// imports a platform's file or metadata code.
 import type { Credentials } from "../signer/sigv4.js";
+import type { DefaultsMode, DefaultsModeValues } from "../defaults-mode.js";
 
 export type Env = Readonly<Record<string, string | undefined>>;
+export type { DefaultsMode, DefaultsModeValues } from "../defaults-mode.js";
 
 export interface SessionOptions {
   /** The profile to use (default AWS_PROFILE, then "default"). */
@@ -21,16 +25,34 @@ export interface SessionOptions {
   regionFromInstanceMetadata?: boolean | undefined;
   /** Asks for an MFA code when an assumed role needs one (profiles with mfa_serial). */
   mfaCodeProvider?: ((mfaSerial: string) => Promise<string>) | undefined;
+  /**
+   * The defaults mode of this session's clients (a client's own `defaultsMode` wins; default
+   * AWS_DEFAULTS_MODE, then the profile's defaults_mode, then "legacy"). See `ClientConfig.defaultsMode`.
+   */
+  defaultsMode?: DefaultsMode | undefined;
+  /**
+   * The clock of this session's credentials, in epoch milliseconds: expiry checks, refreshes and
+   * the signing of STS calls (default Date.now; tests inject one).
+   */
+  clock?: (() => number) | undefined;
 }
 
 export interface LoadedDefaults {
   readonly env: Env;
   readonly region: string | undefined;
   readonly credentials: () => Promise<Credentials>;
+  /** Where the region was looked for, for the "no region" message (no values, only places). */
+  readonly regionSources: string;
   /** A string setting of the active profile (e.g. max_attempts), or undefined. */
   setting(key: string): string | undefined;
   /** A nested setting of the active profile (e.g. s3 -> addressing_style). */
   nested(section: string, key: string): string | undefined;
   /** The configured endpoint URL for a service (env, services section, profile), if any. */
   endpointUrl(serviceId: string, ignoreConfigured?: boolean): string | undefined;
+  /**
+   * The defaults mode's values for a client in `region`: the client's `configured` mode, else
+   * the session's, AWS_DEFAULTS_MODE, the profile's defaults_mode, "legacy"; `auto` resolved from
+   * the execution environment (asked once per session).
+   */
+  defaultsMode(configured: DefaultsMode | undefined, region: string): Promise<DefaultsModeValues>;
 }
