@@ -25,6 +25,7 @@ import { createClock, clockSkewCorrected, type Clock } from "./retry/clock-skew.
 import { readBody, utf8Length } from "./http/body.js";
 import { Session } from "./session.js";
 import { resolveRetryConfig } from "./retry/config.js";
+import { eventStreamMember, readEventStreamOutput } from "./eventstream.js";
 import type { DefaultsMode } from "./defaults-mode.js";
 
 export { ServiceError, errorClass } from "./errors.js";
@@ -406,6 +407,8 @@ export class RuntimeClient {
       return { ok: false, error };
     }
     const output = this.protocol.parse(this.service, op, received);
+    // An event stream: the member becomes an AsyncIterable of events (RPC protocols first read the initial-response).
+    if (received.stream && eventStreamMember(op.o) !== undefined) await readEventStreamOutput(this.protocol, this.service, op, received, output, meta);
     Object.defineProperty(output, "$metadata", { value: meta(), enumerable: false, writable: false });
     return { ok: true, output };
   }
@@ -428,7 +431,9 @@ export class RuntimeClient {
 
 function hasStreamingOutput(op: OperationSchema): boolean {
   const o = op.o;
-  if (!o?.p) return false;
+  if (!o) return false;
+  if (eventStreamMember(o) !== undefined) return true; // an event stream (the payload, or any member in RPC protocols)
+  if (!o.p) return false;
   const m = o.m[o.p];
   if (m === undefined) return false;
   const t = target(m);
