@@ -272,12 +272,15 @@ class TypeEmitter {
   private union(name: string, dir: Dir): string {
     const s = this.u.shapes[name]!;
     const names = Object.keys(s.members ?? {});
+    // Output unions are open: a member this model does not know arrives as `$unknown: [name, value]`.
+    const open = dir === "out" ? ["$unknown?: never"] : [];
     const variants = names.map((m) => {
       const ref = s.members![m]!;
       const doc = docLines(ref.documentation, ref);
-      const others = names.filter((o) => o !== m).map((o) => `${key(o)}?: never`);
+      const others = [...names.filter((o) => o !== m).map((o) => `${key(o)}?: never`), ...open];
       return `${jsdoc(doc, "  ")}  | { ${key(m)}: ${this.typeOf(ref, dir)}${others.length ? `; ${others.join("; ")}` : ""} }`;
     });
+    if (open.length) variants.push(`  | { $unknown: [string, unknown]${names.map((o) => `; ${key(o)}?: never`).join("")} }`);
     return variants.length ? variants.join("\n") : "  Record<string, never>";
   }
 

@@ -9,8 +9,9 @@
 // (fractional seconds allowed both ways); blobs are base64; non-finite floats are the
 // strings "NaN"/"Infinity"/"-Infinity"; documents travel as they are; a union writes its
 // one set member. Dense lists and maps drop nulls, sparse ones keep them. Unknown
-// members and `__type` are ignored when reading (a union with only an unknown member
-// reads as {}). bigInteger/bigDecimal are written exactly from their strings, but read
+// members and `__type` are ignored when reading, except that a union with no known member
+// set reads its first unknown one as `{ $unknown: [wireName, rawJsonValue] }` (forward
+// compatible, as AWS SDK v3). bigInteger/bigDecimal are written exactly from their strings, but read
 // through JSON.parse, so digits beyond double precision are lost (no model uses them yet). The error helpers at the bottom resolve
 // the error code (X-Amzn-Errortype, `code`, `__type`, or the awsQueryCompatible
 // `x-amzn-query-error` header) and match it to a modeled error class.
@@ -243,6 +244,12 @@ export function readStructure(
     const v = obj[traits(member).n ?? name];
     if (v === undefined || v === null) continue;
     out[name] = readJsonValue(member, v);
+  }
+  if (shape.u && !members && Object.keys(out).length === 0) {
+    const known = new Set(Object.entries(shape.m).map(([name, m]) => traits(m).n ?? name));
+    for (const [key, v] of Object.entries(obj)) {
+      if (key !== "__type" && v !== null && !known.has(key)) return { $unknown: [key, v] };
+    }
   }
   return out;
 }

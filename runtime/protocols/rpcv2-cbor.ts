@@ -15,10 +15,12 @@
 // decimal fraction, documents as their plain CBOR mapping; absent members and nulls in
 // dense collections are left out. Reading is the mirror image, lenient about widths
 // (half/single/double floats, integers for floats, any integer size) but strict about
-// types; unknown members are skipped, and malformed CBOR or a type mismatch is a
+// types; unknown members are skipped (a union with no known member set keeps its first
+// unknown one as `{ $unknown: [key, value] }`), and malformed CBOR or a type mismatch is a
 // ResponseParseError. Errors carry their code in the body's `__type` (namespace stripped),
 // or in `x-amzn-query-error: Code;Type` for awsQueryCompatible services. Event streams
-// (application/vnd.amazon.eventstream) are not handled here.
+// (application/vnd.amazon.eventstream) are read by runtime/eventstream.ts, which parses each
+// event payload through this protocol's `parse`.
 import { RequestFormError, ResponseParseError } from "../errors.js";
 import { toBytes } from "../encoding.js";
 import type { ListShape, MapShape, Member, ServiceSchema, Shape, StructureShape } from "../schema.js";
@@ -257,6 +259,13 @@ function readStructure(shape: StructureShape, value: unknown): Record<string, un
     const v = obj.get(traits(member).n ?? name);
     if (v === undefined || v === null) continue;
     out[name] = readValue(member, v);
+  }
+  if (shape.u && Object.keys(out).length === 0) {
+    // A union member this model does not know: kept as `$unknown: [key, decoded value]`.
+    const known = new Set(Object.entries(shape.m).map(([name, m]) => traits(m).n ?? name));
+    for (const [key, v] of obj) {
+      if (typeof key === "string" && key !== "__type" && v !== null && v !== undefined && !known.has(key)) return { $unknown: [key, v] };
+    }
   }
   return out;
 }

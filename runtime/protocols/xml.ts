@@ -8,7 +8,9 @@
 // character references itself, keeps CDATA verbatim, and builds `XmlElement`s. Values are
 // converted by the shape, never guessed: text stays text until the schema says it is a
 // number, boolean, timestamp or blob. Namespaces are ignored when reading (elements and
-// attributes match by local name), as botocore does.
+// attributes match by local name), as botocore does. A union with no known member set
+// reads its first unknown child as `{ $unknown: [name, text or XmlElement] }` (forward
+// compatible, as AWS SDK v3).
 //
 // Names: a member's element is its locationName, else (for a list shape that is itself
 // flattened, botocore's older style) the list member's locationName, else the member name.
@@ -254,6 +256,12 @@ export function readXmlStructure(shape: StructureShape, el: XmlElement, members?
       }
     }
     if (value !== undefined) out[name] = value;
+  }
+  if (shape.u && !members && Object.keys(out).length === 0) {
+    // A union member this model does not know: kept as `$unknown: [name, text or element]`.
+    const known = new Set(Object.entries(shape.m).map(([name, m]) => localName(memberElementName(name, m))));
+    const unknown = el.children.find((c) => !known.has(localName(c.name)));
+    if (unknown) return { $unknown: [localName(unknown.name), unknown.children.length > 0 ? unknown : unknown.text] };
   }
   return out;
 }

@@ -64,12 +64,8 @@ const PAYLOAD_ROOT_NAME =
   "payload-root-name: expects a structure payload's root element named after the target shape while the payload member carries a locationName (equal to the member name); real models use exactly that form for roots that differ from the shape name (S3 PutBucketLifecycleConfiguration: member LifecycleConfiguration, shape BucketLifecycleConfiguration, wire <LifecycleConfiguration>), so tsaws uses the member's locationName as botocore does, and the botocore JSON form cannot tell the two apart";
 const SHAPE_LOCATION =
   "shape-location: `location: headers` is declared on the target map shape instead of the member, an old botocore form no current model uses; the schema builder reads HTTP locations from members only";
-const XML_EVENT_STREAM =
-  "event-stream: event streams (base64 event-stream body) are decoded by the event-stream reader, not the protocol parser";
 const XML_JSONVALUE_HEADER =
   "jsonvalue-header: expects a jsonvalue header parsed into an object; the runtime contract (schema.ts `j`) keeps it as the JSON string, as Smithy's MediaTypeHeaderOutputBase64 expects";
-const XML_UNKNOWN_UNION =
-  "unknown-union-member: expects botocore's SDK_UNKNOWN_MEMBER marker for an unknown union member; tsaws ignores unknown members when parsing";
 const SKIPS: Record<string, string> = {
   // TestBlobPayloadNoContentType forbids Content-Length on a blob payload; Smithy's
   // RestJsonHttpPayloadTraitsWithBlob / RestJsonTestPayloadBlob require it for the same binding.
@@ -81,8 +77,6 @@ const SKIPS: Record<string, string> = {
   // Keeps nulls in dense lists and declares a `string` shape holding objects; Smithy's dense
   // collections drop nulls (RestJsonDeserializesDenseSetMapAndSkipsNull).
   "legacy/output/json.json:3:1": CONTRADICTS_SMITHY,
-  "legacy/output/json.json:6:0":
-    "event-stream: event streams (base64 event-stream body, initial-response event) are decoded by the event-stream reader, not the protocol parser",
   "legacy/output/json.json:7:1": SERVICE_WIDE_ERRORS,
   "legacy/output/rest-json.json:9:0":
     "header-case: expects prefix-header map keys in the server's casing; ReceivedResponse header names are lower case by contract (runtime/protocols/types.ts)",
@@ -90,8 +84,6 @@ const SKIPS: Record<string, string> = {
     "jsonvalue-header: expects a jsonvalue header parsed into an object; the runtime contract (schema.ts `j`) keeps it as the JSON string, as Smithy's MediaTypeHeaderOutputBase64 expects",
   "legacy/output/rest-json.json:13:3": SERVICE_WIDE_ERRORS,
   "legacy/output/rest-json.json:13:4": SERVICE_WIDE_ERRORS,
-  "legacy/output/rest-json.json:17:2":
-    "unknown-union-member: expects botocore's SDK_UNKNOWN_MEMBER marker for an unknown union member; tsaws ignores unknown members when parsing",
   // XML family (see the constants above SKIPS).
   "input/rest-xml.json:RestXmlHttpPayloadWithUnion": PAYLOAD_ROOT_NAME,
   "input/rest-xml.json:HttpPayloadWithXmlName": PAYLOAD_ROOT_NAME,
@@ -103,11 +95,7 @@ const SKIPS: Record<string, string> = {
   "legacy/input/rest-xml.json:26:0": CONTRADICTS_SMITHY,
   "legacy/input/rest-xml.json:26:1": CONTRADICTS_SMITHY,
   "legacy/output/rest-xml.json:12:0": XML_JSONVALUE_HEADER,
-  "legacy/output/rest-xml.json:14:0": XML_EVENT_STREAM,
-  "legacy/output/rest-xml.json:14:1": XML_EVENT_STREAM,
-  "legacy/output/rest-xml.json:14:2": XML_EVENT_STREAM,
   "legacy/output/rest-xml.json:15:1": SERVICE_WIDE_ERRORS,
-  "legacy/output/rest-xml.json:16:2": XML_UNKNOWN_UNION,
   "legacy/output/query.json:16:1": SERVICE_WIDE_ERRORS,
   "legacy/output/ec2.json:10:1": SERVICE_WIDE_ERRORS,
 };

@@ -6,7 +6,10 @@
 // turned into runtime values by walking the input shape (UTF-8 strings -> Uint8Array
 // blobs, epoch seconds -> Date, "NaN"/"Infinity" -> numbers); outputs are normalised back
 // the other way (Date -> epoch seconds, bytes and streams -> UTF-8 text, non-finite
-// numbers -> their names) and deep-compared. Request comparison: method; path exactly
+// numbers -> their names, event streams -> arrays of events, `$unknown` union members ->
+// botocore's SDK_UNKNOWN_MEMBER form) and deep-compared. Output cases whose operation has an
+// event stream decode their base64 body as event-stream frames, as the client does
+// (protocol.parse, then runtime/eventstream.ts readEventStreamOutput). Request comparison: method; path exactly
 // (after the endpoint's own path); query parameters as a multiset in which the order of
 // repeated keys matters; headers by case-insensitive name; forbid/require headers; host
 // with host prefix; bodies by format (parsed JSON, canonical XML without inter-element
@@ -34,6 +37,7 @@ import type {
 import { kind, scalarTraits, target } from "../../runtime/schema.js";
 import type { Protocol, ReceivedResponse, SerializedRequest } from "../../runtime/protocols/types.js";
 import { PROTOCOL_MODULES } from "./modules.js";
+import { eventStreamMember, readEventStreamOutput } from "../../runtime/eventstream.js";
 
 export const PROTOCOLS_DIR = new URL("../vendor/conformance/protocols/", import.meta.url);
 
@@ -220,16 +224,37 @@ function isResponseBody(v: unknown): v is ResponseBody {
   return typeof v === "object" && v !== null && typeof (v as ResponseBody).transformToByteArray === "function";
 }
 
-/** Runtime output values -> the suites' JSON forms (Date -> epoch seconds, bytes -> UTF-8, NaN -> "NaN"). */
+function isAsyncIterable(v: unknown): v is AsyncIterable<unknown> {
+  return typeof v === "object" && v !== null && typeof (v as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function";
+}
+
+/**
+ * Runtime output values -> the suites' JSON forms (Date -> epoch seconds, bytes -> UTF-8,
+ * NaN -> "NaN", an event stream -> the array of its events).
+ *
+ * Unknown union members: tsaws (as AWS SDK v3) reads a union member it does not know as
+ * `{ $unknown: [name, value] }`; botocore reads it as `{ SDK_UNKNOWN_MEMBER: { name } }` and
+ * drops the value. The two say the same thing, so `$unknown` is mapped to botocore's form
+ * here (a representation mapping only: the name is compared, the raw value is not).
+ */
 export async function normalize(value: unknown): Promise<unknown> {
   if (value instanceof Date) return value.getTime() / 1000;
   if (value instanceof Uint8Array) return fromUtf8(value);
   if (isResponseBody(value)) return fromUtf8(await value.transformToByteArray());
   if (typeof value === "number" && !Number.isFinite(value)) return String(value);
   if (Array.isArray(value)) return Promise.all(value.map(normalize));
+  if (isAsyncIterable(value)) {
+    const events: unknown[] = [];
+    for await (const e of value) events.push(await normalize(e));
+    return events;
+  }
   if (typeof value === "object" && value !== null) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = await normalize(v);
+    for (const [k, v] of Object.entries(value)) {
+      if (v === undefined) continue;
+      if (k === "$unknown" && Array.isArray(v) && typeof v[0] === "string") out.SDK_UNKNOWN_MEMBER = { name: v[0] };
+      else out[k] = await normalize(v);
+    }
     return out;
   }
   return value;
@@ -471,6 +496,7 @@ export async function runInputCase(protocol: Protocol, ref: CaseRef): Promise<Se
 }
 
 function streamingPayload(shape: StructureShape | undefined): boolean {
+  if (eventStreamMember(shape) !== undefined) return true;
   if (!shape?.p) return false;
   const member = shape.m[shape.p];
   return member !== undefined && !!(scalarTraits(target(member)) as ScalarShape).st;
@@ -482,8 +508,10 @@ export function receivedResponse(ref: CaseRef, service: ServiceSchema, op: Opera
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(c.response.headers ?? {})) headers[k.toLowerCase()] = v;
   const text = c.response.body ?? "";
-  const bytes = service.p === "smithy-rpc-v2-cbor" ? fromBase64(text) : utf8(text);
   const isError = c.errorCode !== undefined;
+  // CBOR bodies and event-stream bodies (binary frames) are base64 in the suites.
+  const binary = service.p === "smithy-rpc-v2-cbor" || (!isError && eventStreamMember(op.o) !== undefined);
+  const bytes = binary ? fromBase64(text) : utf8(text);
   if (!isError && streamingPayload(op.o)) {
     return { statusCode: c.response.status_code, headers, body: new Uint8Array(0), stream: bytesResponseBody(bytes) };
   }
@@ -505,6 +533,13 @@ export async function runOutputCase(protocol: Protocol, ref: CaseRef): Promise<v
     return;
   }
   const output = protocol.parse(service, op, response);
+  if (response.stream && eventStreamMember(op.o) !== undefined) {
+    await readEventStreamOutput(protocol, service, op, response, output, () => ({
+      httpStatusCode: response.statusCode,
+      attempts: 1,
+      totalRetryDelay: 0,
+    }));
+  }
   assert.deepEqual(await normalize(output), c.result ?? {}, "parsed output");
 }
 
