@@ -76,7 +76,15 @@ export function createEndpointResolver(
   const bind = ruleset ? createParamBinder((ruleset as RuleSet).p, { builtins, clientParams }) : undefined;
   // Parsed URLs by string: the rule set resolves to a handful of URLs per client (read-only use).
   const urls = new Map<string, URL>();
+  // The region becomes part of host names: one that is not a host label ("us-east-1/../x",
+  // "evil.com#", "a@b") would send the signed request to another host. Refused, as botocore does.
+  const validRegion = /^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/.test(region);
   return (op, input) => {
+    if (!validRegion) {
+      throw new EndpointError(
+        `${service.id}: invalid region ${JSON.stringify(region)}: a region is a host label (letters, digits and hyphens)`,
+      );
+    }
     let url: string;
     let properties: Readonly<Record<string, unknown>> = {};
     let headers: Readonly<Record<string, readonly string[]>> = {};

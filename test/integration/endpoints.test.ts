@@ -1,0 +1,549 @@
+// Endpoint resolution through the GENERATED clients: S3 path-style and virtual-hosted
+// addressing against a real s3rver (virtual hosts via `<bucket>.s3.localhost`, which the test's
+// HTTP agent resolves to 127.0.0.1 with its own `lookup`), invalid regions, bucket names and
+// FIPS/accelerate/partition combinations that the rule sets reject (a typed EndpointError
+// before anything is sent), configured endpoint URLs (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>,
+// a `[services]` section of a temp config file) reaching a real dynalite through a Session, their
+// opt-out, and FIPS/dual-stack settings from the environment and the profile (inspected with a
+// recording HTTP handler that never sends).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import dns from "node:dns";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { AddressInfo, LookupFunction } from "node:net";
+import { S3, NoSuchKey } from "tsaws/s3";
+import { DynamoDB } from "tsaws/dynamodb";
+import { STS } from "tsaws/sts";
+import { S3Control } from "tsaws/s3control";
+import { EndpointError, Session, type ClientConfig, type HttpHandler, type HttpRequest } from "tsaws";
+import { createHttpHandler } from "../../runtime/http/node.js";
+import { startFaultServer, type FaultServer } from "../support/fault-server.ts";
+import { startDynalite, LOCAL_CREDENTIALS, S3RVER_CREDENTIALS, type LocalServer } from "../support/servers.ts";
+
+const CREDENTIALS = { accessKeyId: "AKIDENDPOINTS", secretAccessKey: "endpoints-secret" };
+
+// ---- the one-line summary ----
+
+const tally = { passed: 0, failed: 0, todo: [] as string[] };
+/** `test`, counted for the summary line; a `todo` case runs but is reported as skipped with its reason. */
+function check(name: string, ...args: [() => unknown] | [{ todo: string }, () => unknown]): void {
+  const [options, fn] = args.length === 2 ? args : [undefined, args[0]];
+  if (options) tally.todo.push(options.todo);
+  test(name, options ?? {}, async () => {
+    try {
+      await fn();
+      if (!options) tally.passed++;
+    } catch (e) {
+      if (!options) tally.failed++;
+      throw e;
+    }
+  });
+}
+
+after(() => {
+  const reasons = tally.todo.length ? ` (todo: ${tally.todo.join("; ")})` : "";
+  console.log(
+    `integration endpoints: ${tally.passed} passed, ${tally.failed} failed, ${tally.todo.length} skipped${reasons}`,
+  );
+});
+
+// ---- helpers ----
+
+/** Records each request and fails it without sending anything. */
+class NeverSends implements HttpHandler {
+  readonly requests: HttpRequest[] = [];
+  async handle(request: HttpRequest): Promise<never> {
+    this.requests.push(request);
+    throw new Error("recorded, not sent");
+  }
+  /** The URL of the last request, without the query. */
+  get url(): string {
+    const r = this.requests.at(-1);
+    assert.ok(r, "no request was made");
+    return `${r.protocol}//${r.hostname}${r.port !== undefined ? `:${r.port}` : ""}${r.path}`;
+  }
+}
+
+/** Resolves `call`'s request through `handler` (which never sends) and returns its URL. */
+async function urlOf(handler: NeverSends, call: () => Promise<unknown>): Promise<string> {
+  const before = handler.requests.length;
+  await assert.rejects(call(), /recorded, not sent/);
+  assert.equal(handler.requests.length, before + 1);
+  return handler.url;
+}
+
+/** Asserts that `call` fails with EndpointError (message matching) and sends nothing. */
+async function endpointError(handler: NeverSends, call: () => Promise<unknown>, message: RegExp): Promise<void> {
+  const before = handler.requests.length;
+  const err = await call().then(
+    () => assert.fail("the call succeeded"),
+    (e: unknown) => e,
+  );
+  assert.ok(err instanceof EndpointError, `expected EndpointError, got ${String(err)}`);
+  assert.match(err.message, message);
+  assert.equal(handler.requests.length, before, "nothing was sent");
+}
+
+/** `*.localhost` -> 127.0.0.1 for this test's agent only (no dependence on the system resolver). */
+const lookup = ((
+  hostname: string,
+  options: dns.LookupOptions,
+  callback: (err: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void,
+): void => {
+  if (hostname === "localhost" || hostname.endsWith(".localhost")) {
+    if (options.all) callback(null, [{ address: "127.0.0.1", family: 4 }]);
+    else callback(null, "127.0.0.1", 4);
+    return;
+  }
+  dns.lookup(hostname, options, callback);
+}) as LookupFunction;
+
+/** Wraps a real handler, recording the host and path of every request it sends. */
+function recordingReal(inner: HttpHandler): HttpHandler & { sent: { hostname: string; path: string }[] } {
+  const sent: { hostname: string; path: string }[] = [];
+  return {
+    sent,
+    handle(request, options) {
+      sent.push({ hostname: request.hostname, path: request.path });
+      return inner.handle(request, options);
+    },
+    destroy: () => inner.destroy?.(),
+  };
+}
+
+// ---- servers ----
+
+let s3rver: { port: number; close(): Promise<void> };
+let dynalite: LocalServer;
+let fault: FaultServer;
+let dir: string;
+const clients: { destroy(): void }[] = [];
+
+function track<C extends { destroy(): void }>(client: C): C {
+  clients.push(client);
+  return client;
+}
+
+/** s3rver with serviceEndpoint "localhost": it reads `<bucket>.s3.localhost` Host headers as virtual-hosted buckets. */
+async function startVhostS3rver(): Promise<{ port: number; close(): Promise<void> }> {
+  const specifier = "s3rver"; // untyped package: imported by name so the type checker does not look for its types
+  const { default: S3rver } = (await import(specifier)) as {
+    default: new (o: object) => { run(): Promise<AddressInfo>; close(): Promise<void> };
+  };
+  const directory = mkdtempSync(join(tmpdir(), "tsaws-s3rver-vhost-"));
+  const server = new S3rver({ port: 0, address: "127.0.0.1", silent: true, directory, serviceEndpoint: "localhost" });
+  const addr = await server.run();
+  return {
+    port: addr.port,
+    async close() {
+      await server.close();
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+before(async () => {
+  [s3rver, dynalite, fault] = await Promise.all([startVhostS3rver(), startDynalite(), startFaultServer()]);
+  dir = mkdtempSync(join(tmpdir(), "tsaws-endpoints-"));
+});
+
+after(async () => {
+  for (const c of clients) c.destroy();
+  await Promise.all([s3rver?.close(), dynalite?.close(), fault?.close()]);
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+// ---- S3 addressing against s3rver ----
+
+function s3Local(extra: Partial<ClientConfig> & { forcePathStyle?: boolean } = {}) {
+  const handler = recordingReal(createHttpHandler({ httpAgent: { lookup } }));
+  const client = track(
+    new S3({
+      region: "us-east-1",
+      endpoint: `http://s3.localhost:${s3rver.port}`,
+      credentials: S3RVER_CREDENTIALS,
+      requestChecksumCalculation: "when_required",
+      httpHandler: handler,
+      ...extra,
+    }),
+  );
+  return { client, sent: handler.sent };
+}
+
+check("S3 virtual-hosted addressing: the bucket is in the host name, s3rver serves it", async () => {
+  const { client, sent } = s3Local();
+  await client.createBucket({ Bucket: "vhost-bucket" });
+  await client.putObject({ Bucket: "vhost-bucket", Key: "dir/hello world.txt", Body: "virtual" });
+  const got = await client.getObject({ Bucket: "vhost-bucket", Key: "dir/hello world.txt" });
+  assert.equal(await got.Body!.transformToString(), "virtual");
+  const list = await client.listObjectsV2({ Bucket: "vhost-bucket" });
+  assert.deepEqual(
+    list.Contents?.map((o) => o.Key),
+    ["dir/hello world.txt"],
+  );
+  const missing = await client.getObject({ Bucket: "vhost-bucket", Key: "nope" }).catch((e: unknown) => e);
+  assert.ok(missing instanceof NoSuchKey, String(missing));
+  assert.ok(sent.length >= 5);
+  for (const r of sent) assert.equal(r.hostname, "vhost-bucket.s3.localhost");
+  assert.equal(sent[1]!.path, "/dir/hello%20world.txt");
+});
+
+check("S3 path-style addressing: the bucket is in the path, same store", async () => {
+  const { client, sent } = s3Local({ forcePathStyle: true });
+  await client.createBucket({ Bucket: "path-bucket" });
+  await client.putObject({ Bucket: "path-bucket", Key: "a.txt", Body: "path" });
+  assert.equal(
+    await (await client.getObject({ Bucket: "path-bucket", Key: "a.txt" })).Body!.transformToString(),
+    "path",
+  );
+  // What was written virtual-hosted reads back path-style: both address the same bucket.
+  const got = await client.getObject({ Bucket: "vhost-bucket", Key: "dir/hello world.txt" });
+  assert.equal(await got.Body!.transformToString(), "virtual");
+  for (const r of sent) assert.equal(r.hostname, "s3.localhost");
+  assert.deepEqual(
+    sent.map((r) => r.path),
+    ["/path-bucket/", "/path-bucket/a.txt", "/path-bucket/a.txt", "/vhost-bucket/dir/hello%20world.txt"],
+  );
+});
+
+check(
+  "S3: dotted names go virtual-hosted over http only; non-label names and IP endpoints fall back to path-style",
+  async () => {
+    const { client, sent } = s3Local();
+    // Over http the rule set allows dots in a virtual host (no certificate to match)...
+    await client.createBucket({ Bucket: "dotted.bucket.name" });
+    await client.putObject({ Bucket: "dotted.bucket.name", Key: "k", Body: "dots" });
+    assert.equal(sent.at(-1)!.hostname, "dotted.bucket.name.s3.localhost");
+    assert.equal(sent.at(-1)!.path, "/k");
+    assert.equal(
+      await (await client.getObject({ Bucket: "dotted.bucket.name", Key: "k" })).Body!.transformToString(),
+      "dots",
+    );
+    // ...over https a dotted name would break the wildcard certificate: path-style.
+    const handler = new NeverSends();
+    const tls = track(
+      new S3({
+        region: "us-east-1",
+        endpoint: "https://s3.example.com",
+        credentials: CREDENTIALS,
+        httpHandler: handler,
+      }),
+    );
+    assert.equal(
+      await urlOf(handler, () => tls.getObject({ Bucket: "dotted.bucket.name", Key: "k" })),
+      "https://s3.example.com/dotted.bucket.name/k",
+    );
+    assert.equal(
+      await urlOf(handler, () => tls.getObject({ Bucket: "plain-bucket", Key: "k" })),
+      "https://plain-bucket.s3.example.com/k",
+    );
+    const ip = track(
+      new S3({
+        region: "us-east-1",
+        endpoint: `http://127.0.0.1:${s3rver.port}`,
+        credentials: CREDENTIALS,
+        httpHandler: handler,
+      }),
+    );
+    assert.equal(
+      await urlOf(handler, () => ip.getObject({ Bucket: "bucket", Key: "k" })),
+      `http://127.0.0.1:${s3rver.port}/bucket/k`,
+    );
+    const aws = track(new S3({ region: "us-west-2", credentials: CREDENTIALS, httpHandler: handler }));
+    assert.equal(
+      await urlOf(handler, () => aws.getObject({ Bucket: "Not_A_Host_Label", Key: "k" })),
+      "https://s3.us-west-2.amazonaws.com/Not_A_Host_Label/k",
+    );
+    assert.equal(
+      await urlOf(handler, () => aws.getObject({ Bucket: "good-bucket", Key: "k" })),
+      "https://good-bucket.s3.us-west-2.amazonaws.com/k",
+    );
+  },
+);
+
+// ---- requests that cannot be addressed ----
+
+check("an invalid region is an EndpointError before anything is sent (every service)", async () => {
+  const handler = new NeverSends();
+  for (const region of [
+    "us-east-1/../x",
+    "not a region!",
+    "evil.example#",
+    "user@evil.example",
+    "us-east-1.evil.example",
+    "-us-east-1",
+  ]) {
+    const opts = { region, credentials: CREDENTIALS, httpHandler: handler, maxAttempts: 1 };
+    await endpointError(handler, () => track(new DynamoDB(opts)).listTables({}), /region/i);
+    await endpointError(handler, () => track(new STS(opts)).getCallerIdentity({}), /region/i);
+    await endpointError(handler, () => track(new S3(opts)).listObjectsV2({ Bucket: "bucket" }), /region/i);
+  }
+  // Real sockets too: the fault server records nothing.
+  fault.reset();
+  const viaFault = track(new DynamoDB({ region: "us-east-1/../x", endpoint: fault.url, credentials: CREDENTIALS }));
+  await assert.rejects(viaFault.listTables({}), EndpointError);
+  assert.equal(fault.requests.length, 0);
+});
+
+check("a bucket or account id that must be a host label but is not: EndpointError before sending", async () => {
+  const handler = new NeverSends();
+  const opts = { region: "us-east-1", credentials: CREDENTIALS, httpHandler: handler };
+  // Accelerate only works virtual-hosted, so a name that cannot be a host label has no endpoint.
+  const accel = track(new S3({ ...opts, useAccelerateEndpoint: true }));
+  await endpointError(
+    handler,
+    () => accel.listObjectsV2({ Bucket: "Not_A_Host_Label" }),
+    /Path-style addressing cannot be used with S3 Accelerate/,
+  );
+  assert.equal(
+    await urlOf(handler, () => accel.listObjectsV2({ Bucket: "fine-bucket" })),
+    "https://fine-bucket.s3-accelerate.amazonaws.com/",
+  );
+  // S3 Express directory buckets are always virtual-hosted.
+  const s3 = track(new S3(opts));
+  await endpointError(
+    handler,
+    () => s3.listObjectsV2({ Bucket: "bad_name--use1-az4--x-s3" }),
+    /S3Express bucket name is not a valid virtual hostable name/,
+  );
+  // S3 Control puts the account id in the host name.
+  const control = track(new S3Control(opts));
+  await endpointError(
+    handler,
+    () => control.getPublicAccessBlock({ AccountId: "not an account!" }),
+    /AccountId must only contain/,
+  );
+  assert.match(
+    await urlOf(handler, () => control.getPublicAccessBlock({ AccountId: "123456789012" })),
+    /^https:\/\/123456789012\.s3-control\.us-east-1\.amazonaws\.com\//,
+  );
+});
+
+check("FIPS where it cannot be had: EndpointError before sending", async () => {
+  const handler = new NeverSends();
+  const base = { credentials: CREDENTIALS, httpHandler: handler };
+  await endpointError(
+    handler,
+    () =>
+      track(new S3({ ...base, region: "us-east-1", useFipsEndpoint: true, useAccelerateEndpoint: true })).listObjectsV2(
+        { Bucket: "bucket" },
+      ),
+    /Accelerate cannot be used with FIPS/,
+  );
+  await endpointError(
+    handler,
+    () => track(new S3({ ...base, region: "cn-north-1", useFipsEndpoint: true })).listObjectsV2({ Bucket: "bucket" }),
+    /Partition does not support FIPS/,
+  );
+  await endpointError(
+    handler,
+    () =>
+      track(
+        new STS({ ...base, region: "us-west-2", useFipsEndpoint: true, endpoint: "https://sts.example.com" }),
+      ).getCallerIdentity({}),
+    /FIPS and custom endpoint are not supported/,
+  );
+  await endpointError(
+    handler,
+    () =>
+      track(
+        new DynamoDB({ ...base, region: "us-west-2", useDualstackEndpoint: true, endpoint: "https://ddb.example.com" }),
+      ).listTables({}),
+    /Dualstack and custom endpoint are not supported/,
+  );
+});
+
+// ---- configured endpoint URLs, through a Session, against dynalite ----
+
+function configFile(name: string, text: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+const ENV_CREDENTIALS = {
+  AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+};
+
+async function listTablesVia(session: Session, extra: Partial<ClientConfig> = {}) {
+  const client = track(
+    session.client(DynamoDB, { maxAttempts: 1, connectionTimeout: 1000, requestTimeout: 2000, ...extra }),
+  );
+  return client.listTables({});
+}
+
+check("AWS_ENDPOINT_URL sends DynamoDB to the local dynalite", async () => {
+  const session = new Session({
+    env: { ...ENV_CREDENTIALS, AWS_REGION: "us-east-1", AWS_ENDPOINT_URL: dynalite.endpoint },
+    configFile: join(dir, "absent-config"),
+  });
+  const out = await listTablesVia(session);
+  assert.ok(Array.isArray(out.TableNames));
+  assert.ok(out.$metadata.requestId, "dynalite answered");
+});
+
+check("AWS_ENDPOINT_URL_DYNAMODB wins over AWS_ENDPOINT_URL", async () => {
+  fault.reset();
+  const session = new Session({
+    env: {
+      ...ENV_CREDENTIALS,
+      AWS_REGION: "us-east-1",
+      AWS_ENDPOINT_URL: fault.url,
+      AWS_ENDPOINT_URL_DYNAMODB: dynalite.endpoint,
+    },
+    configFile: join(dir, "absent-config"),
+  });
+  const out = await listTablesVia(session);
+  assert.ok(out.$metadata.requestId);
+  assert.equal(fault.requests.length, 0, "the global URL was not used");
+});
+
+check("a [services] section of the config file sends DynamoDB to dynalite (and only DynamoDB)", async () => {
+  const file = configFile(
+    "config-services",
+    [
+      "[default]",
+      "region = us-west-2",
+      "services = local-dev",
+      "",
+      "[services local-dev]",
+      "dynamodb =",
+      `  endpoint_url = ${dynalite.endpoint}`,
+      "",
+    ].join("\n"),
+  );
+  const session = new Session({ env: ENV_CREDENTIALS, configFile: file });
+  const out = await listTablesVia(session);
+  assert.ok(out.$metadata.requestId);
+  // S3 has no entry: it resolves through its rule set as usual.
+  const handler = new NeverSends();
+  const s3 = track(session.client(S3, { httpHandler: handler }));
+  assert.equal(
+    await urlOf(handler, () => s3.listObjectsV2({ Bucket: "bucket" })),
+    "https://bucket.s3.us-west-2.amazonaws.com/",
+  );
+});
+
+check("a profile's endpoint_url applies to every service of the profile", async () => {
+  const file = configFile(
+    "config-global",
+    ["[profile local]", "region = eu-west-1", `endpoint_url = ${dynalite.endpoint}`, ""].join("\n"),
+  );
+  const session = new Session({ env: {}, configFile: file, profile: "local", credentials: LOCAL_CREDENTIALS });
+  const out = await listTablesVia(session);
+  assert.ok(out.$metadata.requestId);
+});
+
+check(
+  "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS, the profile setting and the client option turn configured URLs off",
+  async () => {
+    const handler = new NeverSends();
+    const services = [
+      "[default]",
+      "region = us-east-1",
+      "services = local-dev",
+      `endpoint_url = ${dynalite.endpoint}`,
+      "",
+      "[profile ignoring]",
+      "region = us-east-1",
+      "services = local-dev",
+      `endpoint_url = ${dynalite.endpoint}`,
+      "ignore_configured_endpoint_urls = true",
+      "",
+      "[services local-dev]",
+      "dynamodb =",
+      `  endpoint_url = ${dynalite.endpoint}`,
+      "",
+    ].join("\n");
+    const file = configFile("config-ignore", services);
+    const env = {
+      ...ENV_CREDENTIALS,
+      AWS_ENDPOINT_URL: dynalite.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: dynalite.endpoint,
+    };
+    const expected = "https://dynamodb.us-east-1.amazonaws.com/";
+
+    const byEnv = new Session({ env: { ...env, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: "true" }, configFile: file });
+    assert.equal(
+      await urlOf(handler, () => track(byEnv.client(DynamoDB, { httpHandler: handler })).listTables({})),
+      expected,
+    );
+
+    const byProfile = new Session({ env, configFile: file, profile: "ignoring", credentials: CREDENTIALS });
+    assert.equal(
+      await urlOf(handler, () => track(byProfile.client(DynamoDB, { httpHandler: handler })).listTables({})),
+      expected,
+    );
+
+    const byClient = new Session({ env, configFile: file });
+    assert.equal(
+      await urlOf(handler, () =>
+        track(byClient.client(DynamoDB, { httpHandler: handler, ignoreConfiguredEndpointUrls: true })).listTables({}),
+      ),
+      expected,
+    );
+    // Without the opt-out the same session reaches dynalite; a client `endpoint` is never ignored.
+    const out = await listTablesVia(byClient);
+    assert.ok(out.$metadata.requestId);
+    assert.equal(
+      await urlOf(handler, () =>
+        track(byEnv.client(DynamoDB, { httpHandler: handler, endpoint: "http://127.0.0.1:1" })).listTables({}),
+      ),
+      "http://127.0.0.1:1/",
+    );
+  },
+);
+
+// ---- FIPS and dual-stack from configuration ----
+
+check("FIPS and dual-stack from the environment and the profile give the expected host names", async () => {
+  const handler = new NeverSends();
+  const none = join(dir, "absent-config");
+  const ddbUrl = (session: Session, extra: Partial<ClientConfig> = {}) =>
+    urlOf(handler, () =>
+      track(session.client(DynamoDB, { httpHandler: handler, credentials: CREDENTIALS, ...extra })).listTables({}),
+    );
+  const s3Url = (session: Session, extra: Partial<ClientConfig> = {}) =>
+    urlOf(handler, () =>
+      track(session.client(S3, { httpHandler: handler, credentials: CREDENTIALS, ...extra })).listObjectsV2({
+        Bucket: "bucket",
+      }),
+    );
+
+  const fipsEnv = new Session({ env: { AWS_REGION: "us-east-2", AWS_USE_FIPS_ENDPOINT: "true" }, configFile: none });
+  assert.equal(await ddbUrl(fipsEnv), "https://dynamodb-fips.us-east-2.amazonaws.com/");
+  assert.equal(await s3Url(fipsEnv), "https://bucket.s3-fips.us-east-2.amazonaws.com/");
+  // The client setting wins over the environment.
+  assert.equal(await ddbUrl(fipsEnv, { useFipsEndpoint: false }), "https://dynamodb.us-east-2.amazonaws.com/");
+
+  const dualEnv = new Session({
+    env: { AWS_REGION: "eu-west-1", AWS_USE_DUALSTACK_ENDPOINT: "true" },
+    configFile: none,
+  });
+  assert.equal(await ddbUrl(dualEnv), "https://dynamodb.eu-west-1.api.aws/");
+  assert.equal(await s3Url(dualEnv), "https://bucket.s3.dualstack.eu-west-1.amazonaws.com/");
+
+  const file = configFile(
+    "config-fips",
+    [
+      "[profile fips-dual]",
+      "region = us-west-2",
+      "use_fips_endpoint = true",
+      "use_dualstack_endpoint = true",
+      "",
+      "[profile gov]",
+      "region = us-gov-west-1",
+      "use_fips_endpoint = true",
+      "",
+    ].join("\n"),
+  );
+  const both = new Session({ env: {}, configFile: file, profile: "fips-dual" });
+  assert.equal(await ddbUrl(both), "https://dynamodb-fips.us-west-2.api.aws/");
+  assert.equal(await s3Url(both), "https://bucket.s3-fips.dualstack.us-west-2.amazonaws.com/");
+  const gov = new Session({ env: {}, configFile: file, profile: "gov" });
+  assert.equal(await ddbUrl(gov), "https://dynamodb.us-gov-west-1.amazonaws.com/");
+  assert.equal(await s3Url(gov), "https://bucket.s3-fips.us-gov-west-1.amazonaws.com/");
+});
