@@ -1,0 +1,52 @@
+// Compile-cost program, tsaws convenience form (`new S3(cfg).getObject(...)`). The same logic
+// as ../v3/program.ts; only the SDK differs.
+import { S3, NoSuchKey } from "tsaws/s3";
+import { DynamoDB } from "tsaws/dynamodb";
+import { EC2 } from "tsaws/ec2";
+
+const config = { region: "us-east-1" };
+const s3 = new S3(config);
+const ddb = new DynamoDB(config);
+const ec2 = new EC2(config);
+
+export async function storage(bucket: string): Promise<string[]> {
+  await s3.putObject({ Bucket: bucket, Key: "a/hello.txt", Body: "hello", ContentType: "text/plain" });
+  let text = "";
+  try {
+    const obj = await s3.getObject({ Bucket: bucket, Key: "a/hello.txt" });
+    text = (await obj.Body?.transformToString()) ?? "";
+  } catch (e) {
+    if (!(e instanceof NoSuchKey)) throw e;
+  }
+  const list = await s3.listObjectsV2({ Bucket: bucket, Prefix: "a/", MaxKeys: 100 });
+  const keys = (list.Contents ?? []).map((o) => `${o.Key ?? ""}:${o.Size ?? 0}`);
+  return [text, ...keys];
+}
+
+export async function table(name: string): Promise<number> {
+  await ddb.putItem({ TableName: name, Item: { pk: { S: "user#1" }, visits: { N: "1" }, tags: { SS: ["a"] } } });
+  const got = await ddb.getItem({ TableName: name, Key: { pk: { S: "user#1" } }, ConsistentRead: true });
+  const visits = Number(got.Item?.["visits"]?.N ?? "0");
+  const q = await ddb.query({
+    TableName: name,
+    KeyConditionExpression: "pk = :pk",
+    ExpressionAttributeValues: { ":pk": { S: "user#1" } },
+    Limit: 10,
+  });
+  return visits + (q.Count ?? 0) + (q.Items ?? []).length;
+}
+
+export async function compute(): Promise<string[]> {
+  const running = await ec2.describeInstances({ Filters: [{ Name: "instance-state-name", Values: ["running"] }] });
+  const ids = (running.Reservations ?? []).flatMap((r) => (r.Instances ?? []).map((i) => i.InstanceId ?? ""));
+  const started = await ec2.runInstances({
+    ImageId: "ami-12345678",
+    InstanceType: "t3.micro",
+    MinCount: 1,
+    MaxCount: 1,
+  });
+  const newIds = (started.Instances ?? []).map((i) => i.InstanceId ?? "");
+  await ec2.terminateInstances({ InstanceIds: ids });
+  const groups = await ec2.describeSecurityGroups({ GroupIds: ["sg-12345678"] });
+  return [...newIds, ...(groups.SecurityGroups ?? []).map((g) => g.GroupName ?? "")];
+}
