@@ -34,6 +34,8 @@ const args = [
   "--openssl-legacy-provider",
   "--test",
   `--test-concurrency=${process.env.TEST_CONCURRENCY ?? "2"}`,
+  // A test that hangs (a server that never answers) fails after 5 minutes instead of stalling CI.
+  `--test-timeout=${process.env.TEST_TIMEOUT_MS ?? "300000"}`,
   "--test-reporter=spec",
   "--test-reporter-destination=stdout",
   "--test-reporter=tap",

@@ -282,6 +282,8 @@ export class WebStreamBody implements ResponseBody {
   #mapError: BodyErrorMapper;
   #watch: ReadWatch | undefined;
   #used = false;
+  /** The reader of a read in progress, so that cancel() can stop it. */
+  #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
 
   constructor(
     stream: ReadableStream<Uint8Array> | null,
@@ -353,6 +355,7 @@ export class WebStreamBody implements ResponseBody {
   async *#read(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array, void, undefined> {
     const watch = this.#watch;
     const reader = stream.getReader();
+    this.#reader = reader;
     let finished = false;
     try {
       for (;;) {
@@ -377,10 +380,13 @@ export class WebStreamBody implements ResponseBody {
       // Stopped early (break / return): release the connection.
       if (!finished) reader.cancel().catch(() => {});
       reader.releaseLock();
+      this.#reader = undefined;
     }
   }
 
   async cancel(): Promise<void> {
+    // Cancelled while being read: the pending read ends (done) and the connection is released.
+    if (this.#reader) return this.#reader.cancel().catch(() => {});
     if (this.#used) return;
     this.#used = true;
     this.#watch?.finish();

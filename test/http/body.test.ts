@@ -243,6 +243,32 @@ describe("WebStreamBody read watch", () => {
     assert.deepEqual(events, ["finish"]);
   });
 
+  test("cancel() while a read is pending ends the iteration and cancels the stream", async () => {
+    let cancelled = false;
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>(
+      {
+        // One chunk, then a read that never resolves on its own (a stalled server).
+        pull: (c) => (sent++ === 0 ? c.enqueue(enc.encode("x")) : new Promise<void>(() => {})),
+        cancel: () => {
+          cancelled = true;
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const body = new WebStreamBody(stream);
+    const seen: string[] = [];
+    const reading = (async () => {
+      for await (const chunk of body) {
+        seen.push(new TextDecoder().decode(chunk));
+        setTimeout(() => void body.cancel(), 5);
+      }
+    })();
+    await reading;
+    assert.deepEqual(seen, ["x"]);
+    assert.ok(cancelled, "the underlying stream is cancelled");
+  });
+
   test("a null body (204) is empty", async () => {
     assert.equal((await new WebStreamBody(null).transformToByteArray()).length, 0);
   });
