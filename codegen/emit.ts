@@ -8,6 +8,7 @@ import { SchemaBuilder, serviceSchema } from "./schema.ts";
 import { htmlToMarkdown, jsdoc } from "./docs.ts";
 import { customize } from "./customizations.ts";
 import { bodyStageNames } from "../runtime/request-body.ts";
+import { eventStreamMember } from "../runtime/eventstream.ts";
 import { emitHelpers } from "./paginators.ts";
 import type { OperationSchema, Shape } from "../runtime/schema.ts";
 
@@ -77,9 +78,9 @@ class ServiceUnit {
     for (const [, op] of this.ops) {
       if (op.input) this.walk(op.input.shape, "in");
       if (op.output) this.walk(op.output.shape, "out");
-      for (const e of op.errors ?? []) {
-        errors.add(e.shape);
-        this.walk(e.shape, "out");
+      for (const e of this.opErrors(op)) {
+        errors.add(e);
+        this.walk(e, "out");
       }
     }
     this.errors = [...errors].sort();
@@ -104,12 +105,25 @@ class ServiceUnit {
     }
   }
 
-  /** A structure differs by direction when it (transitively) holds an enum, blob, stream, union or token. */
+  /** The error shapes of an operation: its modeled errors, then the exceptions its output event stream can carry. */
+  opErrors(op: BotoOperation): string[] {
+    const names = (op.errors ?? []).map((e) => e.shape);
+    const out = op.output ? this.shapes[op.output.shape] : undefined;
+    for (const m of Object.values(out?.members ?? {})) {
+      const stream = this.shapes[m.shape];
+      if (!stream?.eventstream) continue;
+      for (const ev of Object.values(stream.members ?? {})) if (this.shapes[ev.shape]?.exception) names.push(ev.shape);
+    }
+    return [...new Set(names)];
+  }
+
+  /** A structure differs by direction when it (transitively) holds an enum, blob, stream, union or token
+   * (an output union is open: it may carry `$unknown`). */
   private computeSplit(): void {
     const both = [...this.reach.in].filter((n) => this.reach.out.has(n));
     const sensitive = (name: string, stack: Set<string>): boolean => {
       const s = this.shapes[name]!;
-      if (s.enum || s.type === "blob" || s.streaming || s.eventstream) return true;
+      if (s.enum || s.type === "blob" || s.streaming || s.eventstream || s.union) return true;
       if (s.type === "list") return sensitive(s.member!.shape, stack);
       if (s.type === "map") return sensitive(s.key!.shape, stack) || sensitive(s.value!.shape, stack);
       if (s.type !== "structure" || s.document) return false;
@@ -459,8 +473,8 @@ import { protocol } from "#runtime/protocols/{{protocolModule}}";
 {{#if bodyStages}}
 import { {{bodyStages}} } from "#runtime/request-body";
 {{/if}}
-{{#if needsV4a}}
-import { signRequestV4a } from "#runtime/signer/sigv4a";
+{{#if eventStreams}}
+import { readEventStreamOutput } from "#runtime/eventstream";
 {{/if}}
 import partitions from "#root/partitions";
 import ruleset from "./endpoints.js";
@@ -522,6 +536,7 @@ export function emitService(original: ServiceFiles, compactRuleSet: (ruleset: un
   const errorVar = new Map(unit.errors.map((n, i) => [n, errors[i]!.name]));
   const constNames = new Set<string>(errors.map((e) => e.name));
   const bodyStages = new Set<string>();
+  let eventStreams = false;
   const ops = unit.ops.map(([name, op]) => {
     const schema: OperationSchema = builder.operation(op);
     let constName = name;
@@ -535,11 +550,16 @@ export function emitService(original: ServiceFiles, compactRuleSet: (ruleset: un
         fields.push(`${k}: ${values.ref(v as Shape, builder.shapeNameOf(v as object) ?? `${ref.shape}$${name}`)}`);
       } else fields.push(`${key(k)}: ${values.literal(v, false)}`);
     }
-    const errs = (op.errors ?? []).map((e) => errorVar.get(e.shape)!).filter(Boolean);
+    const errs = unit.opErrors(op).map((e) => errorVar.get(e)!).filter(Boolean);
     if (errs.length) fields.push(`e: [${[...new Set(errs)].join(", ")}]`);
     const stages = bodyStageNames(schema);
     for (const st of stages) bodyStages.add(st);
     if (stages.length) fields.push(`x: [${stages.join(", ")}]`);
+    // The event-stream reader rides on the operations that need it (client.ts `op.ev`).
+    if (eventStreamMember(schema.o) !== undefined) {
+      fields.push("ev: readEventStreamOutput");
+      eventStreams = true;
+    }
     const required = op.input ? (unit.shapes[op.input.shape]!.required ?? []).length > 0 : false;
     const doc = docLines(op.documentation, op);
     return {
@@ -585,8 +605,11 @@ export function emitService(original: ServiceFiles, compactRuleSet: (ruleset: un
     ops,
     configKeys,
     serviceDoc,
-    service: values.literal(service, false).replace(/ \}$/, needsV4a ? ", s4a: signRequestV4a }" : " }"),
-    needsV4a,
+    // SigV4a (P-256) is loaded on its first use (multi-region access points...): a lazy chunk in bundles.
+    service: values
+      .literal(service, false)
+      .replace(/ \}$/, needsV4a ? ', s4a: (r, o) => import("#runtime/signer/sigv4a").then((m) => m.signRequestV4a(r, o)) }' : " }"),
+    eventStreams,
     shapes: values.out,
     protocolModule: PROTOCOL_MODULE[svc.p] ?? svc.p,
     bodyStages: [...bodyStages].sort().join(", "),

@@ -271,6 +271,12 @@ function readStructure(shape: StructureShape, value: unknown): Record<string, un
 }
 
 /** Decodes a response body: empty is undefined; malformed CBOR is a ResponseParseError. */
+/** Whether the response claims to carry this protocol's CBOR. */
+function declaresCbor(response: ReceivedResponse): boolean {
+  const type = response.headers["content-type"]?.split(";")[0]?.trim().toLowerCase();
+  return response.headers["smithy-protocol"] === "rpc-v2-cbor" || type === "application/cbor";
+}
+
 function decodeBody(response: ReceivedResponse): unknown {
   if (response.body.length === 0) return undefined;
   try {
@@ -359,8 +365,9 @@ export const protocol: Protocol = {
       decoded = decodeBody(response);
     } catch (e) {
       // A body that is not CBOR (an HTML page from a proxy) is not this protocol's error:
-      // report the status so retry logic still sees it.
-      if (!(e instanceof ResponseParseError)) throw e;
+      // report the status so retry logic still sees it. A body that says it is CBOR (the
+      // protocol header or the CBOR media type) and does not decode is a broken response.
+      if (!(e instanceof ResponseParseError) || declaresCbor(response)) throw e;
       const parsed: ParsedError = {
         code: `Http${status}`,
         fields: {},

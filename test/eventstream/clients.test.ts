@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { S3 } from "tsaws/s3";
-import { Kinesis, ResourceInUseException } from "tsaws/kinesis";
+import { InternalFailureException, Kinesis, ResourceInUseException } from "tsaws/kinesis";
 import { ServiceError } from "tsaws";
 import { encodeMessage, type EventHeaders } from "../../runtime/eventstream.ts";
 import { concatBytes, utf8 } from "../../runtime/encoding.ts";
@@ -250,7 +250,7 @@ const subscribeInput = {
   StartingPosition: { Type: "LATEST" },
 } as const;
 
-counted("Kinesis SubscribeToShard: initial-response, typed records, then a modeled exception mid-stream", async () => {
+counted("Kinesis SubscribeToShard: initial-response, typed records, then an exception only the event stream models, as its generated class", async () => {
   scripts.push(async (res, req) => {
     assert.equal(req.headers["x-amz-target"], "Kinesis_20131202.SubscribeToShard");
     res.writeHead(200, { "content-type": "application/vnd.amazon.eventstream", "x-amzn-requestid": "sub-1" });
@@ -263,8 +263,8 @@ counted("Kinesis SubscribeToShard: initial-response, typed records, then a model
     await sleep(10);
     res.write(
       await encodeMessage({
-        headers: { ":message-type": str("exception"), ":exception-type": str("ResourceInUseException"), ":content-type": str("application/json") },
-        body: utf8('{"message":"Another active subscription exists for this consumer"}'),
+        headers: { ":message-type": str("exception"), ":exception-type": str("InternalFailureException"), ":content-type": str("application/json") },
+        body: utf8('{"message":"The processing of the request failed because of an unknown error"}'),
       }),
     );
   });
@@ -282,8 +282,10 @@ counted("Kinesis SubscribeToShard: initial-response, typed records, then a model
         }
       })(),
       (e: unknown) => {
-        assert.ok(e instanceof ResourceInUseException, "the generated error class");
-        assert.equal(e.message, "Another active subscription exists for this consumer");
+        // InternalFailureException appears only as a member of SubscribeToShardEventStream.
+        assert.ok(e instanceof InternalFailureException, "the generated error class");
+        assert.equal(e.$fault, "server");
+        assert.equal(e.message, "The processing of the request failed because of an unknown error");
         assert.equal(e.$metadata.requestId, "sub-1");
         return true;
       },

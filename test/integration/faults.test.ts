@@ -358,12 +358,6 @@ check(
 
 check(
   "rpc-v2-cbor: a malformed CBOR body on an error status that declares CBOR is a ResponseParseError",
-  {
-    todo:
-      "runtime/protocols/rpcv2-cbor.ts parseError turns every undecodable error body into ServiceError Http<status>, " +
-      "even when the response declares smithy-protocol: rpc-v2-cbor and application/cbor (JSON and XML report " +
-      "ResponseParseError for a body that claims their format); owner: protocols",
-  },
   async () => {
     const t = matrix.find((m) => m.headers === CBOR)!;
     server.reset([{ status: 400, headers: CBOR, body: t.malformed }]);

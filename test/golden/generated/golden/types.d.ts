@@ -52,6 +52,12 @@ export interface PutWidgetInput {
 /** Exactly one unit. */
 export type Size = { Inches: number; Metric?: never } | { Metric: number; Inches?: never };
 
+/** Exactly one unit. */
+export type SizeOutput =
+  | { Inches: number; Metric?: never; $unknown?: never }
+  | { Metric: number; Inches?: never; $unknown?: never }
+  | { $unknown: [string, unknown]; Inches?: never; Metric?: never };
+
 export interface UploadBlueprintInput {
   WidgetId: string;
   Body?: StreamingBlobInput | undefined;
@@ -69,7 +75,7 @@ export interface Widget {
   /** The color. */
   Color: Color | (string & {});
   /** Exactly one unit. */
-  Size?: Size;
+  Size?: SizeOutput;
   Parts?: Part[];
   Tags?: { [key: string]: string };
   Created?: Date;
