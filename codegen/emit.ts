@@ -447,13 +447,13 @@ export interface {{cls}}Config extends ClientConfig {
 }
 
 {{#each ops}}
-{{{doc}}}export declare const {{constName}}: Operation<T.{{name}}Input, T.{{name}}Output>;
+{{{doc}}}export declare const {{constName}}: Operation<T.{{name}}Input, T.{{name}}Output, "{{../cls}}">;
 {{/each}}
 
 {{{serviceDoc}}}export declare class {{cls}}Client extends RuntimeClient {
   constructor(config?: {{cls}}Config);
   /** Sends one operation: \`client.send(GetItem, input)\`. Only the operations you import are bundled. */
-  send<I, O>(operation: Operation<I, O>, input: I, options?: CallOptions): Promise<O>;
+  send<I, O>(operation: Operation<I, O, "{{cls}}">, input: I, options?: CallOptions): Promise<O>;
 }
 
 {{{serviceDoc}}}export declare class {{cls}} extends {{cls}}Client {

@@ -26,4 +26,9 @@ export type {
 } from "./client.js";
 export type { HttpHandler, HttpRequest, HttpResponse } from "./http/types.js";
 export { Session, type SessionOptions } from "./session.js";
+export type { DefaultsMode } from "./defaults-mode.js";
 export type { RetryStrategy } from "./retry/index.js";
+export { WaiterError, WaiterFailureError, WaiterTimeoutError } from "./waiter.js";
+export type { WaiterOptions, WaiterResult } from "./waiter.js";
+export { PaginationError } from "./paginate.js";
+export type { FullResult, PageSizeOptions, PaginateOptions, Paginator } from "./paginate.js";

@@ -2,7 +2,10 @@
 // addressing against a real s3rver (virtual hosts via `<bucket>.s3.localhost`, which the test's
 // HTTP agent resolves to 127.0.0.1 with its own `lookup`), invalid regions, bucket names and
 // FIPS/accelerate/partition combinations that the rule sets reject (a typed EndpointError
-// before anything is sent), configured endpoint URLs (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>,
+// before anything is sent; also through a real handler that would deliver any request to the
+// fault server, which then has seen no connection), the S3 options useArnRegion,
+// forcePathStyle and useAccelerateEndpoint from client config, environment and profile,
+// configured endpoint URLs (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>,
 // a `[services]` section of a temp config file) reaching a real dynalite through a Session, their
 // opt-out, and FIPS/dual-stack settings from the environment and the profile (inspected with a
 // recording HTTP handler that never sends).
@@ -546,4 +549,150 @@ check("FIPS and dual-stack from the environment and the profile give the expecte
   const gov = new Session({ env: {}, configFile: file, profile: "gov" });
   assert.equal(await ddbUrl(gov), "https://dynamodb.us-gov-west-1.amazonaws.com/");
   assert.equal(await s3Url(gov), "https://bucket.s3-fips.us-gov-west-1.amazonaws.com/");
+});
+
+// ---- S3 options reach the rule set (config, environment, profile) ----
+
+check("useFipsEndpoint, useDualstackEndpoint and S3 useArnRegion, forcePathStyle, useAccelerateEndpoint from config, env and profile reach the rule set", async () => {
+  const handler = new NeverSends();
+  const none = join(dir, "absent-config");
+  const ARN = "arn:aws:s3:us-west-2:123456789012:accesspoint/my-ap";
+  const AP = "https://my-ap-123456789012.s3-accesspoint.us-west-2.amazonaws.com/k";
+  const MISMATCH = /region from ARN `us-west-2` does not match client region `us-east-1` and UseArnRegion is `false`/;
+  const base = { region: "us-east-1", credentials: CREDENTIALS, httpHandler: handler };
+  const get = (client: S3, Bucket = ARN) => () => client.getObject({ Bucket, Key: "k" });
+  /** The credential scope's region of the last signed request. */
+  const signingRegion = () => /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(handler.requests.at(-1)!.headers.authorization ?? "")?.[1];
+
+  // useArnRegion in the client config: false refuses a cross-region access point ARN, true follows it.
+  await endpointError(handler, get(track(new S3({ ...base, useArnRegion: false }))), MISMATCH);
+  assert.equal(await urlOf(handler, get(track(new S3({ ...base, useArnRegion: true })))), AP);
+  assert.equal(signingRegion(), "us-west-2", "signed for the ARN's region");
+  // unset: the rule set's default follows the ARN too
+  assert.equal(await urlOf(handler, get(track(new S3(base)))), AP);
+  // AWS_S3_USE_ARN_REGION, and the profile's s3_use_arn_region; the client option wins over both.
+  const envOff = new Session({ env: { AWS_REGION: "us-east-1", AWS_S3_USE_ARN_REGION: "false" }, configFile: none });
+  await endpointError(handler, get(track(envOff.client(S3, { credentials: CREDENTIALS, httpHandler: handler }))), MISMATCH);
+  assert.equal(
+    await urlOf(handler, get(track(envOff.client(S3, { credentials: CREDENTIALS, httpHandler: handler, useArnRegion: true })))),
+    AP,
+  );
+  const file = configFile(
+    "config-s3-options",
+    [
+      "[profile arn-off]",
+      "region = us-east-1",
+      "s3_use_arn_region = false",
+      "",
+      "[profile path]",
+      "region = us-east-1",
+      "s3 =",
+      "  addressing_style = path",
+      "",
+      "[profile accel]",
+      "region = us-east-1",
+      "s3 =",
+      "  use_accelerate_endpoint = true",
+      "",
+    ].join("\n"),
+  );
+  const viaProfile = (profile: string, extra: Partial<ClientConfig> & { forcePathStyle?: boolean } = {}) =>
+    track(new Session({ env: {}, configFile: file, profile }).client(S3, { credentials: CREDENTIALS, httpHandler: handler, ...extra }));
+  await endpointError(handler, get(viaProfile("arn-off")), MISMATCH);
+
+  // forcePathStyle: config, and the profile's s3 addressing_style = path.
+  assert.equal(
+    await urlOf(handler, get(track(new S3({ ...base, forcePathStyle: true })), "bucket")),
+    "https://s3.us-east-1.amazonaws.com/bucket/k",
+  );
+  assert.equal(await urlOf(handler, get(viaProfile("path"), "bucket")), "https://s3.us-east-1.amazonaws.com/bucket/k");
+  assert.equal(
+    await urlOf(handler, get(viaProfile("path", { forcePathStyle: false }), "bucket")),
+    "https://bucket.s3.us-east-1.amazonaws.com/k",
+  );
+  // useAccelerateEndpoint: config, and the profile's s3 use_accelerate_endpoint = true.
+  assert.equal(
+    await urlOf(handler, get(track(new S3({ ...base, useAccelerateEndpoint: true })), "bucket")),
+    "https://bucket.s3-accelerate.amazonaws.com/k",
+  );
+  assert.equal(await urlOf(handler, get(viaProfile("accel"), "bucket")), "https://bucket.s3-accelerate.amazonaws.com/k");
+  // useFipsEndpoint and useDualstackEndpoint as client options (not only from env or profile)
+  assert.equal(
+    await urlOf(handler, get(track(new S3({ ...base, useFipsEndpoint: true })), "bucket")),
+    "https://bucket.s3-fips.us-east-1.amazonaws.com/k",
+  );
+  assert.equal(
+    await urlOf(handler, get(track(new S3({ ...base, useFipsEndpoint: true, useDualstackEndpoint: true })), "bucket")),
+    "https://bucket.s3-fips.dualstack.us-east-1.amazonaws.com/k",
+  );
+  assert.equal(
+    await urlOf(handler, () => track(new DynamoDB({ ...base, useDualstackEndpoint: true })).listTables({})),
+    "https://dynamodb.us-east-1.api.aws/",
+  );
+  // and accelerate with dual-stack from config
+  assert.equal(
+    await urlOf(
+      handler,
+      get(track(new S3({ ...base, useAccelerateEndpoint: true, useDualstackEndpoint: true })), "bucket"),
+    ),
+    "https://bucket.s3-accelerate.dualstack.amazonaws.com/k",
+  );
+});
+
+check("refused endpoints open no connection: a real handler that would deliver anything to the fault server sees nothing", async () => {
+  // Whatever host the rule set picks, this handler sends the request over a real socket to the
+  // fault server; so a request that is refused must leave the server with no connection at all.
+  const real = createHttpHandler();
+  const redirected: string[] = [];
+  const toFault: HttpHandler = {
+    handle(request, options) {
+      redirected.push(request.hostname);
+      return real.handle({ ...request, protocol: "http:", hostname: fault.hostname, port: fault.port }, options);
+    },
+    destroy: () => real.destroy?.(),
+  };
+  const base = { credentials: CREDENTIALS, httpHandler: toFault, maxAttempts: 1 };
+  fault.reset([{ status: 200, headers: { "content-type": "application/xml" }, body: "<ListBucketResult></ListBucketResult>" }]);
+  // Control: a valid request through the same handler does arrive.
+  await track(new S3({ ...base, region: "us-east-1" })).listObjectsV2({ Bucket: "bucket" });
+  assert.equal(fault.requests.length, 1, "the control request arrived");
+  assert.deepEqual(redirected, ["bucket.s3.us-east-1.amazonaws.com"]);
+  fault.reset();
+  const connections = fault.connections;
+
+  const refused: [string, () => Promise<unknown>, RegExp][] = [
+    ["invalid region", () => track(new S3({ ...base, region: "us-east-1.evil.example" })).listObjectsV2({ Bucket: "bucket" }), /invalid region/],
+    [
+      "bucket name that is not a host label (accelerate)",
+      () => track(new S3({ ...base, region: "us-east-1", useAccelerateEndpoint: true })).listObjectsV2({ Bucket: "Not_A_Host_Label" }),
+      /Path-style addressing cannot be used with S3 Accelerate/,
+    ],
+    [
+      "S3 Express bucket name that is not a host label",
+      () => track(new S3({ ...base, region: "us-east-1" })).listObjectsV2({ Bucket: "bad_name--use1-az4--x-s3" }),
+      /not a valid virtual hostable name/,
+    ],
+    [
+      "FIPS in a partition without FIPS",
+      () => track(new S3({ ...base, region: "cn-north-1", useFipsEndpoint: true })).listObjectsV2({ Bucket: "bucket" }),
+      /Partition does not support FIPS/,
+    ],
+    [
+      "FIPS with a custom endpoint",
+      () => track(new STS({ ...base, region: "us-west-2", useFipsEndpoint: true, endpoint: fault.url })).getCallerIdentity({}),
+      /FIPS and custom endpoint are not supported/,
+    ],
+  ];
+  for (const [what, call, message] of refused) {
+    const err = await call().then(
+      () => assert.fail(`${what}: the call succeeded`),
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof EndpointError, `${what}: expected EndpointError, got ${String(err)}`);
+    assert.match(err.message, message, what);
+  }
+  assert.deepEqual(redirected, ["bucket.s3.us-east-1.amazonaws.com"], "no refused request reached the handler");
+  assert.equal(fault.requests.length, 0, "the server saw no request");
+  assert.equal(fault.connections, connections, "and no connection");
+  real.destroy?.();
 });

@@ -3,7 +3,8 @@
 // profile's access key and region; sessions never share credentials or config, even when made
 // and used at the same moment, and one's refresh leaves the other alone; the "no region",
 // "no such profile" and "no credentials" failures say where they looked and leak no secret;
-// region precedence (AWS_REGION, AWS_DEFAULT_REGION, profile); retry settings from the profile
+// region precedence (AWS_REGION, AWS_DEFAULT_REGION, profile, then the instance metadata
+// service when the session enables it, against a fake IMDS); retry settings from the profile
 // reach the client, observed on a fault server. Nothing reads ~/.aws: HOME points at a temp dir.
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -13,7 +14,7 @@ import { ConfigError, CredentialsError } from "../../runtime/errors.js";
 import type { HttpHandler, HttpRequest, ResponseBody } from "../../runtime/http/types.js";
 import { DynamoDBClient, ListTables } from "tsaws/dynamodb";
 import { S3 } from "tsaws/s3";
-import { startFakeSts, tempDir, type FakeSts } from "../support/fake-aws-servers.js";
+import { startFakeImds, startFakeSts, tempDir, type FakeSts } from "../support/fake-aws-servers.js";
 import { startFaultServer, type FaultServer } from "../support/fault-server.js";
 
 const ROLE_A = "arn:aws:iam::111111111111:role/a";
@@ -278,6 +279,30 @@ describe("sessions are isolated", () => {
   });
 });
 
+describe("refresh under load", () => {
+  test("50 concurrent client calls with assumed-role credentials about to expire: exactly one AssumeRole", async () => {
+    stsNow = Date.now();
+    let t = stsNow;
+    const session = new Session({ profile: "role-a", env: baseEnv(), clock: () => t });
+    const http = recorder();
+    const client = session.client(DynamoDBClient, { httpHandler: http });
+    const start = sts.calls.length;
+    await client.send(ListTables, {});
+    const first = scope(http.requests[0]).key;
+    assert.equal(sts.calls.length - start, 1);
+    // 2 minutes before the one-hour credentials expire: inside the refresh window.
+    t += 3600_000 - 120_000;
+    stsNow = t;
+    await Promise.all(Array.from({ length: 50 }, () => client.send(ListTables, {})));
+    assert.equal(sts.calls.length - start, 2, "one refresh for 50 calls");
+    const keys = new Set(http.requests.slice(1).map((r) => scope(r).key));
+    assert.equal(http.requests.length, 51);
+    assert.equal(keys.size, 1, "every call signed with the same refreshed key");
+    assert.notEqual([...keys][0], first);
+    assert.equal(sts.issued.get([...keys][0]!)?.roleArn, ROLE_A);
+  });
+});
+
 describe("configuration errors say where they looked", () => {
   test("no region anywhere: ConfigError naming the places", async () => {
     const env = baseEnv();
@@ -353,6 +378,51 @@ describe("region precedence", () => {
     // and a client of that session signs for it
     const s = new Session({ profile: "alpha", env: { ...env, AWS_DEFAULT_REGION: "us-west-2" } });
     assert.equal((await listTables(s)).signed.region, "us-west-2");
+  });
+});
+
+describe("region from the instance metadata service", () => {
+  test("asked only when the session enables it and IMDS is not disabled; last in precedence; else ConfigError names it", async () => {
+    const imds = await startFakeImds({ region: "ap-south-2" });
+    try {
+      const onEc2 = { ...baseEnv(), AWS_EC2_METADATA_DISABLED: "false", AWS_EC2_METADATA_SERVICE_ENDPOINT: imds.url };
+      // Enabled: the profile has no region, so the instance's region is used (and signed for).
+      const s = new Session({ profile: "noregion", env: onEc2, regionFromInstanceMetadata: true });
+      assert.equal(await s.region(), "ap-south-2");
+      const { signed, host } = await listTables(s);
+      assert.deepEqual(signed, { key: "AKIDNOREGION", region: "ap-south-2", service: "dynamodb" });
+      assert.equal(host, "dynamodb.ap-south-2.amazonaws.com");
+      const asked = imds.requests.length;
+      assert.ok(asked >= 1, "IMDS was asked");
+      // Anything configured wins, and IMDS is then not asked at all.
+      assert.equal(await new Session({ profile: "alpha", env: onEc2, regionFromInstanceMetadata: true }).region(), "eu-west-1");
+      assert.equal(
+        await new Session({ profile: "noregion", env: { ...onEc2, AWS_DEFAULT_REGION: "us-west-2" }, regionFromInstanceMetadata: true }).region(),
+        "us-west-2",
+      );
+      // Not enabled: IMDS is not asked; no region.
+      assert.equal(await new Session({ profile: "noregion", env: onEc2 }).region(), undefined);
+      assert.equal(imds.requests.length, asked, "IMDS asked only by the session that enabled it");
+      // Enabled but AWS_EC2_METADATA_DISABLED: not asked, and the error lists it among the places looked.
+      const off = new Session({
+        profile: "noregion",
+        env: { ...onEc2, AWS_EC2_METADATA_DISABLED: "true" },
+        regionFromInstanceMetadata: true,
+      });
+      assert.equal(await off.region(), undefined);
+      const http = recorder();
+      await assert.rejects(off.client(DynamoDBClient, { httpHandler: http }).send(ListTables, {}), (e: unknown) => {
+        assert.ok(e instanceof ConfigError, String(e));
+        assert.match(e.message, /no region configured/);
+        assert.match(e.message, /the EC2 instance metadata service/);
+        assertNoSecrets(e.message);
+        return true;
+      });
+      assert.equal(http.requests.length, 0);
+      assert.equal(imds.requests.length, asked);
+    } finally {
+      await imds.close();
+    }
   });
 });
 

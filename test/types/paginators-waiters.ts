@@ -5,9 +5,21 @@ import { S3, S3Client, paginateListObjectsV2, waitForBucketExists, type ListObje
 import { DynamoDB, DynamoDBClient, paginateQuery, waitForTableExists, type AttributeValue, type DescribeTableOutput } from "tsaws/dynamodb";
 import { CloudFront } from "tsaws/cloudfront";
 import { APIGateway } from "tsaws/apigateway";
-// Not yet exported from the package root ("tsaws"): see runtime/index.ts.
-import type { Paginator } from "#runtime/paginate";
-import type { WaiterError } from "#runtime/waiter";
+// From the package root, as an application imports them.
+import {
+  PaginationError,
+  TsawsError,
+  WaiterError,
+  WaiterFailureError,
+  WaiterTimeoutError,
+  type DefaultsMode,
+  type FullResult,
+  type PageSizeOptions,
+  type PaginateOptions,
+  type Paginator,
+  type WaiterOptions,
+  type WaiterResult,
+} from "tsaws";
 
 declare const s3: S3;
 declare const s3Bare: S3Client;
@@ -97,10 +109,38 @@ export async function waiterChecks(): Promise<void> {
   try {
     await s3.waitFor.objectExists({ Bucket: "b", Key: "k" });
   } catch (e) {
-    const w = e as WaiterError;
-    const r: string = w.reason;
-    void r;
+    if (e instanceof WaiterError) {
+      const r: string = e.reason;
+      const state: "failure" | "timeout" = e.state;
+      const attempts: number = e.attempts;
+      const base: TsawsError = e;
+      void [r, state, attempts, base];
+    }
+    if (e instanceof WaiterFailureError || e instanceof WaiterTimeoutError) {
+      const w: WaiterError = e;
+      void w.lastError?.code;
+    }
+    if (e instanceof PaginationError) {
+      const base: TsawsError = e;
+      void base;
+    }
   }
+  const options: WaiterOptions = { delay: 5, maxAttempts: 3 };
+  const done: WaiterResult<DescribeTableOutput> = await waitForTableExists(ddbBare, { TableName: "t" }, options);
+  void done;
+  const paged: PageSizeOptions = { pageSize: 10, maxItems: 100 };
+  const plain: PaginateOptions = { startingToken: "t" };
+  void [paged, plain];
+  const full: FullResult<ListObjectsV2Output> = await paginateListObjectsV2(s3Bare, { Bucket: "b" }).fullResult();
+  void full.Contents;
+  const modes: DefaultsMode[] = ["standard", "in-region", "cross-region", "mobile", "auto", "legacy"];
+  void modes;
+  // @ts-expect-error not a defaults mode
+  const badMode: DefaultsMode = "fast";
+  void badMode;
+  // @ts-expect-error WaiterOptions has no pageSize
+  const badOptions: WaiterOptions = { pageSize: 1 };
+  void badOptions;
 
   // @ts-expect-error a wrong waiter name
   await ddb.waitFor.tableExist({ TableName: "t" });

@@ -1,7 +1,7 @@
 // Compile-time checks of the generated types: every `@ts-expect-error` line must be an error
 // (tsc reports an unused one), and everything else must compile. Checked by types.test.ts.
 import { S3, S3Client, GetObject, NoSuchKey, type PutObjectInput, type GetObjectOutput, type ObjectEncryption } from "tsaws/s3";
-import { DynamoDB, ResourceNotFoundException, ConditionalCheckFailedException, type AttributeValue } from "tsaws/dynamodb";
+import { DynamoDB, DynamoDBClient, GetItem, ResourceNotFoundException, ConditionalCheckFailedException, type AttributeValue } from "tsaws/dynamodb";
 import { EC2, type RunInstancesInput } from "tsaws/ec2";
 import { Lambda, type InvokeInput } from "tsaws/lambda";
 import { PartnerCentralRevenueMeasurement } from "tsaws/partnercentral-revenue-measurement";
@@ -53,6 +53,11 @@ export async function s3Checks(): Promise<void> {
   void out.ContentLength;
   // @ts-expect-error bare client checks the input too
   await bare.send(GetObject, { Bucket: "b" });
+  // @ts-expect-error a bare client takes only its own service's operations
+  await bare.send(GetItem, { TableName: "t", Key: {} });
+  // @ts-expect-error and the other way round
+  await new DynamoDBClient({ region: "us-east-1" }).send(GetObject, { Bucket: "b", Key: "k" });
+  void (await new DynamoDBClient({ region: "us-east-1" }).send(GetItem, { TableName: "t", Key: {} })).Item;
   try {
     await s3.headObject({ Bucket: "b", Key: "k" });
   } catch (e) {

@@ -10,6 +10,7 @@ import { Golden, GoldenClient, WidgetNotFound, waitForWidgetExists } from "../go
 import { WaiterError, WaiterFailureError, WaiterTimeoutError } from "../../runtime/waiter.ts";
 import { AbortError, TsawsError } from "../../runtime/errors.ts";
 import { startFaultServer, type FaultResponse, type FaultServer } from "../support/fault-server.ts";
+import * as root from "tsaws";
 
 const servers: FaultServer[] = [];
 const clients: GoldenClient[] = [];
@@ -182,7 +183,7 @@ test("Smithy timing: backoff doubles from minDelay to maxDelay and stops within 
   });
   // random() = 0: every wait is minDelay.
   const { client: c2, times: t2 } = await setup([]);
-  await assert.rejects(c2.waitFor.widgetExists({ WidgetId: "w1" }, { maxWaitSeconds: 0.2, minDelay: 0.03, maxDelay: 1, random: () => 0 }), WaiterTimeoutError);
+  await assert.rejects(c2.waitFor.widgetExists({ WidgetId: "w1" }, { maxWaitSeconds: 0.4, minDelay: 0.03, maxDelay: 1, random: () => 0 }), WaiterTimeoutError);
   const gaps2 = t2.slice(1).map((t, n) => t - t2[n]!);
   assert.ok(gaps2.length >= 3, `${gaps2.length + 1} attempts`);
   // The last wait may be shortened so the final attempt starts minDelay before the deadline.
@@ -215,4 +216,23 @@ test("invalid options are rejected before any call", async () => {
     await assert.rejects(client.waitFor.widgetExists({ WidgetId: "w1" }, options), TsawsError, JSON.stringify(options));
   }
   assert.equal(server.requests.length, 0);
+});
+
+test("the package root exports the classes the generated waiters and paginators throw", async () => {
+  assert.equal(root.WaiterError, WaiterError);
+  assert.equal(root.WaiterFailureError, WaiterFailureError);
+  assert.equal(root.WaiterTimeoutError, WaiterTimeoutError);
+  const { client, server } = await setup([]);
+  await assert.rejects(client.waitFor.widgetExists({ WidgetId: "w1" }, { delay: 0.01, maxAttempts: 2 }), (e: unknown) => {
+    assert.ok(e instanceof root.WaiterTimeoutError && e instanceof root.WaiterError && e instanceof root.TsawsError);
+    assert.ok(e.lastError instanceof WidgetNotFound);
+    return true;
+  });
+  assert.equal(server.requests.length, 2);
+  // A bad paginator option is a PaginationError from the root, raised before any call.
+  assert.throws(() => client.paginate.listWidgets({}, { maxItems: 0 }), (e: unknown) => {
+    assert.ok(e instanceof root.PaginationError && e instanceof root.TsawsError, String(e));
+    return true;
+  });
+  assert.equal(server.requests.length, 2);
 });

@@ -10,22 +10,22 @@ export { ThrottledException, WidgetNotFound } from "./types.js";
 export interface GoldenConfig extends ClientConfig {}
 
 /** Reads one widget. See [the docs](https://example.com/docs). */
-export declare const GetWidget: Operation<T.GetWidgetInput, T.GetWidgetOutput>;
+export declare const GetWidget: Operation<T.GetWidgetInput, T.GetWidgetOutput, "Golden">;
 /** Lists widgets, a page at a time. */
-export declare const ListWidgets: Operation<T.ListWidgetsInput, T.ListWidgetsOutput>;
+export declare const ListWidgets: Operation<T.ListWidgetsInput, T.ListWidgetsOutput, "Golden">;
 /**
  * Creates or replaces a widget.
  *
  * - Idempotent with `ClientToken`.
  * - Tags are optional.
  */
-export declare const PutWidget: Operation<T.PutWidgetInput, T.PutWidgetOutput>;
+export declare const PutWidget: Operation<T.PutWidgetInput, T.PutWidgetOutput, "Golden">;
 /**
  * Streams a blueprint.
  *
  * @deprecated Use PutWidget.
  */
-export declare const UploadBlueprint: Operation<T.UploadBlueprintInput, T.UploadBlueprintOutput>;
+export declare const UploadBlueprint: Operation<T.UploadBlueprintInput, T.UploadBlueprintOutput, "Golden">;
 
 /**
  * A small service made for the generator's golden test. It exercises every shape kind and the traits the wire needs.
@@ -35,7 +35,7 @@ export declare const UploadBlueprint: Operation<T.UploadBlueprintInput, T.Upload
 export declare class GoldenClient extends RuntimeClient {
   constructor(config?: GoldenConfig);
   /** Sends one operation: `client.send(GetItem, input)`. Only the operations you import are bundled. */
-  send<I, O>(operation: Operation<I, O>, input: I, options?: CallOptions): Promise<O>;
+  send<I, O>(operation: Operation<I, O, "Golden">, input: I, options?: CallOptions): Promise<O>;
 }
 
 /**
