@@ -32,3 +32,5 @@ export { WaiterError, WaiterFailureError, WaiterTimeoutError } from "./waiter.js
 export type { WaiterOptions, WaiterResult } from "./waiter.js";
 export { PaginationError } from "./paginate.js";
 export type { FullResult, PageSizeOptions, PaginateOptions, Paginator } from "./paginate.js";
+export { search, compile as compileJmesPath, JmesPathError } from "./jmespath/index.js";
+export type { CompiledExpression, JmesPathErrorKind } from "./jmespath/index.js";
