@@ -10,8 +10,8 @@
 import { readFile } from "node:fs/promises";
 import { CredentialsError } from "../errors.js";
 import { processEnv, type Env } from "../config/profiles.js";
-import { CredentialsNotFoundError, makeCredentials, parseTimestamp, type CredentialProvider } from "./types.js";
-import { defaultFetch, describeUrl, parseJson, send, sleep, str, type FetchLike } from "./http.js";
+import { CredentialsNotFoundError, parseTimestamp, type CredentialProvider } from "./types.js";
+import { defaultFetch, describeUrl, metadataCredentials, parseJson, send, sleep, str, type FetchLike } from "./http.js";
 
 export interface FromContainerOptions {
   env?: Env;
@@ -122,13 +122,7 @@ export function fromContainer(options: FromContainerOptions = {}): CredentialPro
         if (expirationText && !expiration) {
           throw new CredentialsError("Container credentials endpoint returned an invalid Expiration");
         }
-        return makeCredentials({
-          accessKeyId,
-          secretAccessKey,
-          sessionToken: str(body, "Token"),
-          expiration,
-          accountId: str(body, "AccountId"),
-        });
+        return metadataCredentials(body, accessKeyId, secretAccessKey, expiration);
       } catch (err) {
         if (!(err instanceof CredentialsError)) throw err;
         lastError = err;

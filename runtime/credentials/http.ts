@@ -6,6 +6,7 @@
 // sent (tokens travel in them).
 
 import { CredentialsError } from "../errors.js";
+import { makeCredentials, type Credentials } from "./types.js";
 
 export type FetchLike = (
   input: string,
@@ -103,4 +104,23 @@ export function str(obj: unknown, key: string): string | undefined {
   if (typeof obj !== "object" || obj === null) return undefined;
   const v = (obj as Record<string, unknown>)[key];
   return typeof v === "string" ? v : undefined;
+}
+
+/**
+ * Credentials from the JSON document the container and instance metadata endpoints serve
+ * (AccessKeyId, SecretAccessKey, Token, AccountId), with the expiration the caller settled.
+ */
+export function metadataCredentials(
+  body: unknown,
+  accessKeyId: string,
+  secretAccessKey: string,
+  expiration: Date | undefined,
+): Credentials {
+  return makeCredentials({
+    accessKeyId,
+    secretAccessKey,
+    sessionToken: str(body, "Token"),
+    expiration,
+    accountId: str(body, "AccountId"),
+  });
 }

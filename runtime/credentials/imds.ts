@@ -17,7 +17,6 @@ import { processEnv, profileString, type Env } from "../config/profiles.js";
 import type { IniSection } from "../config/ini.js";
 import {
   CredentialsNotFoundError,
-  makeCredentials,
   parseTimestamp,
   type Clock,
   type CredentialProvider,
@@ -26,6 +25,7 @@ import {
   CredentialsNetworkError,
   defaultFetch,
   describeUrl,
+  metadataCredentials,
   parseJson,
   send,
   sleep,
@@ -225,13 +225,7 @@ export function fromInstanceMetadata(options: InstanceMetadataOptions = {}): Cre
       const random = options.random ?? Math.random;
       expiration = new Date(now + 300_000 + Math.floor(random() * 300_000));
     }
-    return makeCredentials({
-      accessKeyId,
-      secretAccessKey,
-      sessionToken: str(body, "Token"),
-      expiration,
-      accountId: str(body, "AccountId"),
-    });
+    return metadataCredentials(body, accessKeyId, secretAccessKey, expiration);
   };
 }
 
