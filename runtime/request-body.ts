@@ -10,6 +10,7 @@ import type { RequestBody } from "./http/types.js";
 import { createChecksum, type ChecksumAlgorithm } from "./checksums.js";
 import { concatBytes, toBase64, utf8 } from "./encoding.js";
 import { RequestFormError } from "./errors.js";
+import { webStreamChunks } from "./http/body.js";
 
 export interface BodyConfig {
   readonly requestChecksumCalculation?: "when_supported" | "when_required" | undefined;
@@ -115,11 +116,17 @@ export const checksumBody: BodyStage = async (op, config, headers, body, input) 
   return out;
 };
 
-/** The body stages an operation needs, by export name: the generator attaches these to the operation. */
-export function bodyStageNames(op: Pick<OperationSchema, "rc" | "cr" | "ck">): ("compressBody" | "checksumBody")[] {
+/**
+ * The body stages an operation needs, by export name: the generator attaches these to the
+ * operation. Checksums: where one can be sent, i.e. httpChecksumRequired, or httpChecksum on
+ * an operation with a request body (a GET or HEAD has none: S3 GetObject's trait only names
+ * response checksums), so such operations do not carry the checksum code.
+ */
+export function bodyStageNames(op: Pick<OperationSchema, "rc" | "cr" | "ck" | "h">): ("compressBody" | "checksumBody")[] {
   const names: ("compressBody" | "checksumBody")[] = [];
   if (op.rc?.includes("gzip")) names.push("compressBody");
-  if (op.cr || op.ck) names.push("checksumBody");
+  const method = op.h[0].toUpperCase();
+  if (op.cr || (op.ck && (op.ck.rq || op.ck.ra || (method !== "GET" && method !== "HEAD")))) names.push("checksumBody");
   return names;
 }
 
@@ -143,20 +150,8 @@ async function toBytes(body: RequestBody): Promise<Uint8Array | string> {
   if (typeof Blob !== "undefined" && body instanceof Blob) return new Uint8Array(await body.arrayBuffer());
   const parts: Uint8Array[] = [];
   const iterable: AsyncIterable<Uint8Array | string> =
-    Symbol.asyncIterator in body ? (body as AsyncIterable<Uint8Array>) : webStreamIterable(body as unknown as ReadableStream<Uint8Array>);
+    Symbol.asyncIterator in body ? (body as AsyncIterable<Uint8Array>) : webStreamChunks(body as unknown as ReadableStream<Uint8Array>);
   for await (const c of iterable) parts.push(typeof c === "string" ? utf8(c) : c);
   return concatBytes(parts);
 }
 
-async function* webStreamIterable(stream: ReadableStream<Uint8Array>): AsyncIterable<Uint8Array> {
-  const reader = stream.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield value;
-    }
-  } finally {
-    reader.releaseLock();
-  }
-}

@@ -394,6 +394,25 @@ export class WebStreamBody implements ResponseBody {
   }
 }
 
+/** The chunks of a web stream; leaving the loop early cancels the stream. */
+export async function* webStreamChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array, void, undefined> {
+  const reader = stream.getReader();
+  let finished = false;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) {
+        finished = true;
+        return;
+      }
+      yield value;
+    }
+  } finally {
+    if (!finished) reader.cancel().catch(() => {});
+    reader.releaseLock();
+  }
+}
+
 /**
  * Reads a whole body as bytes. With `limit`, stops and rejects with a TsawsError as soon as
  * more than `limit` bytes arrive (the rest of the body is cancelled).

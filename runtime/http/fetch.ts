@@ -18,7 +18,7 @@
 // Redirects are not followed (`redirect: "manual"`), as with node:http.
 import { AbortError, NetworkError, TimeoutError, TsawsError } from "../errors.js";
 import { concatBytes } from "../encoding.js";
-import { WebStreamBody, addHeader, describe, isWebStream, toNetworkError, type ReadWatch } from "./body.js";
+import { WebStreamBody, addHeader, describe, isWebStream, toNetworkError, webStreamChunks, type ReadWatch } from "./body.js";
 import type { HttpHandler, HttpHandlerOptions, HttpRequest, HttpResponse, RequestBody } from "./types.js";
 
 export interface HttpHandlerConfig {
@@ -72,24 +72,6 @@ function supportsRequestStreams(): boolean {
     requestStreams = false;
   }
   return requestStreams;
-}
-
-async function* readerChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array, void, undefined> {
-  const reader = stream.getReader();
-  let finished = false;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) {
-        finished = true;
-        return;
-      }
-      yield value;
-    }
-  } finally {
-    if (!finished) reader.cancel().catch(() => {});
-    reader.releaseLock();
-  }
 }
 
 /** A pull stream over the caller's body that remembers a failure of the source (so it is not reported as a network error). */
@@ -215,7 +197,7 @@ export class FetchHttpHandler implements HttpHandler {
     let body: RequestBody | undefined = request.body;
     let streaming = false;
     if (body !== undefined && typeof body !== "string" && !(body instanceof Uint8Array) && !isBlob(body)) {
-      const stream = sourceStream(isWebStream(body) ? readerChunks(body) : body, ex);
+      const stream = sourceStream(isWebStream(body) ? webStreamChunks(body) : body, ex);
       if (supportsRequestStreams()) {
         body = stream;
         streaming = true;

@@ -26,7 +26,7 @@ import * as net from "node:net";
 import * as tls from "node:tls";
 import type { Duplex } from "node:stream";
 import { AbortError, NetworkError, RequestFormError, TimeoutError, TsawsError } from "../errors.js";
-import { NodeStreamBody, describe, errorCode, headerRecord, isWebStream, toNetworkError } from "./body.js";
+import { NodeStreamBody, describe, errorCode, headerRecord, isWebStream, toNetworkError, webStreamChunks } from "./body.js";
 import { proxyFor, proxySettingsFromEnv, type ProxySettings, type ProxyTarget } from "./proxy.js";
 import type { HttpHandler, HttpHandlerOptions, HttpRequest, HttpResponse, RequestBody } from "./types.js";
 
@@ -221,24 +221,6 @@ function isBlob(body: RequestBody): body is Blob {
   return typeof Blob !== "undefined" && body instanceof Blob;
 }
 
-async function* webChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array, void, undefined> {
-  const reader = stream.getReader();
-  let finished = false;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) {
-        finished = true;
-        return;
-      }
-      yield value;
-    }
-  } finally {
-    if (!finished) reader.cancel().catch(() => {});
-    reader.releaseLock();
-  }
-}
-
 function drained(req: http.ClientRequest): Promise<void> {
   return new Promise((resolve) => {
     const done = (): void => {
@@ -277,8 +259,8 @@ function sendBody(
     req.end(body); // node sets Content-Length
   else if (isBlob(body)) {
     if (headers["content-length"] === undefined) req.setHeader("content-length", body.size);
-    void pump(req, webChunks(body.stream() as ReadableStream<Uint8Array>), ex);
-  } else if (isWebStream(body)) void pump(req, webChunks(body), ex);
+    void pump(req, webStreamChunks(body.stream() as ReadableStream<Uint8Array>), ex);
+  } else if (isWebStream(body)) void pump(req, webStreamChunks(body), ex);
   else void pump(req, body, ex); // node Readable or any AsyncIterable: chunked unless content-length is set
 }
 
