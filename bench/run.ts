@@ -8,7 +8,7 @@
 // libraries left as imports, resolved as an application resolves them: tsaws from its
 // built generated/ + dist/, no tsaws-source condition), so only client work is counted.
 //
-// Knobs (env): BENCH_QUICK=1 (smoke-run counts), BENCH_ONLY=cpu,cold,bundle,compile,
+// Knobs (env): BENCH_QUICK=1 (smoke-run counts), BENCH_ONLY=cpu,cold,bundle,compile,endpoints,
 // BENCH_CONTENDERS=raw,tsaws,..., BENCH_WORKLOADS=dynamodb,s3,sqs,
 // BENCH_COLD_WORKLOADS=dynamodb,s3, BENCH_ROUNDS, BENCH_WARMUP, BENCH_BATCHES, BENCH_BATCH_ITERS,
 // BENCH_COLD_SAMPLES, BENCH_COMPILE_RUNS. No timing assertions: it reports, it never fails
@@ -23,13 +23,14 @@ import { measureCold, measureCpu, type RuntimeOptions } from "./runtime.js";
 import { startServers } from "./proc.js";
 import { measureBundles, type BundleRow } from "./bundle.js";
 import { COMPILE_VARIANTS, measureCompile } from "./compile.js";
+import { formatEndpoints, measureEndpoints, type EndpointsResult } from "./endpoints.js";
 import { computeTargets, formatReport, type Results } from "./report.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const OUT_DIR = join(ROOT, "bench", "results");
 const BUILD_DIR = join(OUT_DIR, ".build");
 
-const SECTIONS = ["cpu", "cold", "bundle", "compile"] as const;
+const SECTIONS = ["cpu", "cold", "bundle", "compile", "endpoints"] as const;
 type Section = (typeof SECTIONS)[number];
 
 function list<T extends string>(name: string, all: readonly T[], fallback: readonly T[] = all): T[] {
@@ -82,7 +83,7 @@ async function main(): Promise<void> {
   }
 
   const rt = { v3: version("@aws-sdk/client-dynamodb") };
-  const results: Results = {
+  const results: Results & { endpoints?: EndpointsResult } = {
     meta: {
       date: new Date().toISOString(),
       node: process.version,
@@ -160,6 +161,11 @@ async function main(): Promise<void> {
     results.compile = await measureCompile(ROOT, COMPILE_VARIANTS, compileRuns, log);
   }
 
+  if (sections.includes("endpoints")) {
+    log("bench: endpoint resolution per call (cached, uncached, first call)");
+    results.endpoints = await measureEndpoints(ROOT, log);
+  }
+
   results.meta["loadEnd"] = load();
   results.meta["seconds"] = Math.round((performance.now() - started) / 1000);
   results.targets = computeTargets(results, contenders);
@@ -167,6 +173,7 @@ async function main(): Promise<void> {
   const jsonPath = join(OUT_DIR, "latest.json");
   writeFileSync(jsonPath, JSON.stringify(results, null, 2) + "\n");
   process.stdout.write("\n" + formatReport(results, contenders) + "\n\n");
+  if (results.endpoints) process.stdout.write(formatEndpoints(results.endpoints) + "\n\n");
   process.stdout.write(`bench: ${String(results.meta["seconds"])} s; results in ${jsonPath}\n`);
 }
 

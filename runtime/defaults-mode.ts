@@ -16,34 +16,17 @@
 //   (undefined: the HTTP transport's defaults apply).
 //
 // The mode name itself comes from config, AWS_DEFAULTS_MODE, or the profile's
-// defaults_mode (`resolveDefaultsModeName`), "legacy" when none is set.
+// defaults_mode (`resolveDefaultsModeName`), "legacy" when none is set: that part and the
+// legacy values live in defaults-mode-name.ts, so clients import this module (and its data)
+// only when another mode is chosen.
 import defaultsData from "#root/defaults";
 import type { DefaultsModifier, DefaultsValues } from "#root/defaults";
 import { ConfigError } from "./errors.js";
+import { DEFAULTS_MODES, LEGACY_DEFAULTS } from "./defaults-mode-name.js";
+import type { DefaultsMode, DefaultsModeValues, ResolvedDefaultsMode } from "./defaults-mode-name.js";
 
-export type DefaultsMode = "standard" | "in-region" | "cross-region" | "mobile" | "auto" | "legacy";
-/** A mode after `auto` has been resolved. */
-export type ResolvedDefaultsMode = Exclude<DefaultsMode, "auto">;
-
-export const DEFAULTS_MODES: readonly DefaultsMode[] = [
-  "standard",
-  "in-region",
-  "cross-region",
-  "mobile",
-  "auto",
-  "legacy",
-];
-
-export interface DefaultsModeValues {
-  /** The concrete mode the values come from (`auto` resolved). */
-  readonly mode: ResolvedDefaultsMode;
-  readonly retryMode: "standard" | "adaptive" | "legacy";
-  readonly stsRegionalEndpoints: "regional" | "legacy";
-  readonly s3UsEast1RegionalEndpoints: "regional" | "legacy";
-  /** Undefined in legacy mode: the transport's default applies. */
-  readonly connectTimeoutInMillis: number | undefined;
-  readonly tlsNegotiationTimeoutInMillis: number | undefined;
-}
+export { DEFAULTS_MODES, LEGACY_DEFAULTS, resolveDefaultsModeName } from "./defaults-mode-name.js";
+export type { DefaultsMode, DefaultsModeValues, ResolvedDefaultsMode } from "./defaults-mode-name.js";
 
 export interface DefaultsContext {
   /** The client's region. */
@@ -90,16 +73,7 @@ export function resolveDefaults(mode: DefaultsMode, ctx: DefaultsContext = {}): 
     throw new ConfigError(`invalid defaults mode ${JSON.stringify(mode)} (expected ${DEFAULTS_MODES.join(", ")})`);
   }
   const concrete: ResolvedDefaultsMode = mode === "auto" ? resolveAutoMode(ctx) : mode;
-  if (concrete === "legacy") {
-    return {
-      mode: "legacy",
-      retryMode: "standard",
-      stsRegionalEndpoints: "regional",
-      s3UsEast1RegionalEndpoints: "regional",
-      connectTimeoutInMillis: undefined,
-      tlsNegotiationTimeoutInMillis: undefined,
-    };
-  }
+  if (concrete === "legacy") return { ...LEGACY_DEFAULTS };
   const modifiers = defaultsData.modes[concrete] ?? {};
   const value = (key: keyof DefaultsValues) => applyModifier(defaultsData.base[key], modifiers[key]);
   return {
@@ -114,28 +88,4 @@ export function resolveDefaults(mode: DefaultsMode, ctx: DefaultsContext = {}): 
     connectTimeoutInMillis: numberValue(value("connectTimeoutInMillis"), "connectTimeoutInMillis"),
     tlsNegotiationTimeoutInMillis: numberValue(value("tlsNegotiationTimeoutInMillis"), "tlsNegotiationTimeoutInMillis"),
   };
-}
-
-/** The defaults mode name from client config, AWS_DEFAULTS_MODE, then the profile's defaults_mode; "legacy" otherwise. */
-export function resolveDefaultsModeName(
-  sources: {
-    config?: string | undefined;
-    env?: Readonly<Record<string, string | undefined>> | undefined;
-    profile?: Readonly<Record<string, string | undefined>> | undefined;
-  } = {},
-): DefaultsMode {
-  const pick: [string | undefined, string][] = [
-    [sources.config, "client config defaultsMode"],
-    [sources.env?.["AWS_DEFAULTS_MODE"], "AWS_DEFAULTS_MODE"],
-    [sources.profile?.["defaults_mode"], "profile defaults_mode"],
-  ];
-  for (const [value, source] of pick) {
-    if (value === undefined || value === "") continue;
-    const v = value.trim().toLowerCase();
-    if ((DEFAULTS_MODES as readonly string[]).includes(v)) return v as DefaultsMode;
-    throw new ConfigError(
-      `${source}: invalid defaults mode ${JSON.stringify(value)} (expected ${DEFAULTS_MODES.join(", ")})`,
-    );
-  }
-  return "legacy";
 }

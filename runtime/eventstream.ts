@@ -14,7 +14,9 @@
 // ResponseParseError. Limits are the service's: 16 MiB per message, 128 KiB of headers.
 //
 // Output streams: `readEventStreamOutput` sets the event-stream member of a parsed output to
-// an AsyncIterable of union values. Each `:message-type` is handled as botocore's
+// an AsyncIterable of union values. The generator attaches it to the event-stream operations
+// (`ev` on the operation constant) and the client calls it from there, so only bundles with
+// such an operation carry this module. Each `:message-type` is handled as botocore's
 // EventStream and the Smithy event-stream spec say:
 //   event     -> `{ [:event-type]: event }`; event members come from headers (`eh`) and the
 //                payload: the `ep` member (blob raw, string as text, structure/union in the
@@ -580,6 +582,7 @@ export async function readEventStreamOutput(
   const shape = op.o;
   const name = eventStreamMember(shape);
   if (!shape || name === undefined) return;
+  await protocol.load?.(); // event payloads are parsed by the protocol (XML needs its parser loaded)
   const union = target(shape.m[name]!) as StructureShape;
   const status = response.statusCode;
   const reader = new EventReader(protocol, service, op, union, metadata, status);

@@ -8,6 +8,8 @@
 // (`() => shape`), resolved by `target()`. Everything here is data: side-effect free,
 // tree-shakable, and readable by the protocol serializers and parsers in protocols/.
 import type { HttpRequest, RequestBody } from "./http/types.js";
+import type { Protocol, ReceivedResponse } from "./protocols/types.js";
+import type { ResponseMetadata } from "./errors.js";
 
 /** Shape kinds. Scalars are 0-7; aggregates are 8-10. */
 export const K = {
@@ -195,7 +197,22 @@ export interface OperationSchema {
   readonly rc?: readonly string[];
   /** body stages this operation runs, in order (see `BodyStage`) */
   readonly x?: readonly BodyStage[];
+  /**
+   * The event-stream output reader (runtime/eventstream.ts `readEventStreamOutput`), attached
+   * only to operations whose output is an event stream, so other bundles never carry it.
+   */
+  readonly ev?: OutputStage;
 }
+
+/** Reads a streamed output into `output` after the protocol parsed the rest (event streams). */
+export type OutputStage = (
+  protocol: Protocol,
+  service: ServiceSchema,
+  op: OperationSchema,
+  response: ReceivedResponse,
+  output: Record<string, unknown>,
+  metadata: () => ResponseMetadata,
+) => Promise<void>;
 
 export type ProtocolName = "json" | "rest-json" | "rest-xml" | "query" | "ec2" | "smithy-rpc-v2-cbor";
 

@@ -4,16 +4,16 @@
 // defaults/web.ts instead (package.json `#defaults`), so none of the file, process or
 // metadata-service code reaches a browser bundle. Everything is read once per session; the
 // instance metadata service is asked at most once per session, and only when the region or
-// the `auto` defaults mode needs it.
+// the `auto` defaults mode needs it. The credential chain (a dozen provider modules) and the
+// metadata client are imported when first used: a client given credentials never loads them,
+// which keeps its cold start short.
 import { loadSharedConfig } from "../config/shared.js";
 import { own, profileFromEnv, profileString, resolveProfile, type SharedConfig } from "../config/profiles.js";
 import { configuredEndpointUrl } from "../config/endpoint-url.js";
-import { defaultChain } from "../credentials/default-chain.js";
-import { regionFromImds } from "../credentials/imds.js";
-import { createGeneratedStsCaller } from "../credentials/sts-generated.js";
-import { resolveDefaults, resolveDefaultsModeName } from "../defaults-mode.js";
+import { LEGACY_DEFAULTS, resolveDefaultsModeName } from "../defaults-mode-name.js";
 import { ConfigError } from "../errors.js";
 import type { Session } from "../session.js";
+import type { Credentials } from "../signer/sigv4.js";
 import type { LoadedDefaults, SessionOptions } from "./types.js";
 
 export type { LoadedDefaults, SessionOptions } from "./types.js";
@@ -38,7 +38,9 @@ export async function loadDefaults(options: SessionOptions, session?: Session): 
   }
   let imdsRegion: Promise<string | undefined> | undefined;
   const instanceRegion = (): Promise<string | undefined> => {
-    imdsRegion ??= regionFromImds({ env, ...(profile ? { profile } : {}) }).catch(() => undefined);
+    imdsRegion ??= import("../credentials/imds.js")
+      .then((m) => m.regionFromImds({ env, ...(profile ? { profile } : {}) }))
+      .catch(() => undefined);
     return imdsRegion;
   };
   let region =
@@ -49,17 +51,32 @@ export async function loadDefaults(options: SessionOptions, session?: Session): 
     (options.regionFromInstanceMetadata ? ", the EC2 instance metadata service" : "");
   const creds = options.credentials;
   const clock = options.clock;
+  // The default chain, built once on its first use (it memoizes what it finds).
+  let chain: Promise<() => Promise<Credentials>> | undefined;
+  const loadChain = async (): Promise<() => Promise<Credentials>> => {
+    const [{ defaultChain }, { createGeneratedStsCaller }] = await Promise.all([
+      import("../credentials/default-chain.js"),
+      import("../credentials/sts-generated.js"),
+    ]);
+    return defaultChain({
+      ...fileOptions,
+      sharedConfig: shared,
+      ...(options.profile !== undefined ? { profile: options.profile } : {}),
+      ...(region ? { region } : {}),
+      ...(options.mfaCodeProvider ? { mfaCodeProvider: options.mfaCodeProvider } : {}),
+      ...(clock ? { now: clock } : {}),
+      sts: createGeneratedStsCaller({ session, clock }),
+    });
+  };
   const credentials =
     creds === undefined
-      ? defaultChain({
-          ...fileOptions,
-          sharedConfig: shared,
-          ...(options.profile !== undefined ? { profile: options.profile } : {}),
-          ...(region ? { region } : {}),
-          ...(options.mfaCodeProvider ? { mfaCodeProvider: options.mfaCodeProvider } : {}),
-          ...(clock ? { now: clock } : {}),
-          sts: createGeneratedStsCaller({ session, clock }),
-        })
+      ? async (): Promise<Credentials> => {
+          chain ??= loadChain().catch((e: unknown) => {
+            chain = undefined;
+            throw e;
+          });
+          return (await chain)();
+        }
       : typeof creds === "function"
         ? creds
         : () => Promise.resolve(creds);
@@ -88,6 +105,8 @@ export async function loadDefaults(options: SessionOptions, session?: Session): 
         env,
         profile: { defaults_mode: profileString(profile, "defaults_mode") },
       });
+      if (mode === "legacy") return LEGACY_DEFAULTS;
+      const { resolveDefaults } = await import("../defaults-mode.js"); // the other modes' data, on demand
       if (mode !== "auto") return resolveDefaults(mode);
       // botocore's rule: inside an AWS execution environment (Lambda, ECS, ...) AWS_REGION is
       // where the code runs; elsewhere ask IMDS (unless AWS_EC2_METADATA_DISABLED).

@@ -5,7 +5,7 @@
 // mobile browser (navigator.userAgentData.mobile, else the user agent) and "standard" otherwise,
 // since a browser has no execution region to compare with.
 import { CredentialsError } from "../errors.js";
-import { resolveAutoMode, resolveDefaults, resolveDefaultsModeName } from "../defaults-mode.js";
+import { LEGACY_DEFAULTS, resolveDefaultsModeName } from "../defaults-mode-name.js";
 import type { Session } from "../session.js";
 import type { LoadedDefaults, SessionOptions } from "./types.js";
 
@@ -41,6 +41,8 @@ export async function loadDefaults(options: SessionOptions, _session?: Session):
     endpointUrl: () => undefined,
     async defaultsMode(configured) {
       const mode = resolveDefaultsModeName({ config: configured ?? options.defaultsMode, env });
+      if (mode === "legacy") return LEGACY_DEFAULTS;
+      const { resolveAutoMode, resolveDefaults } = await import("../defaults-mode.js"); // the other modes' data, on demand
       return mode === "auto" ? resolveDefaults(resolveAutoMode({ isMobile: isMobile() })) : resolveDefaults(mode);
     },
   };

@@ -10,6 +10,7 @@ import { traits } from "../schema.js";
 import { parseQueryError, parseQueryOutput, serializeQuery } from "./query.js";
 import type { QueryDialect } from "./query.js";
 import type { Protocol } from "./types.js";
+import { loadXmlParser } from "./xml.js";
 
 function capitalize(s: string): string {
   return s.length === 0 ? s : s[0]!.toUpperCase() + s.slice(1);
@@ -28,6 +29,7 @@ export const protocol: Protocol = {
   serialize(service, op, input, ctx) {
     return serializeQuery(service, op, input, ctx, EC2_DIALECT);
   },
+  load: loadXmlParser,
   parse(_service, op, response) {
     return parseQueryOutput(op, response, false);
   },

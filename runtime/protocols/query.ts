@@ -28,6 +28,7 @@ import {
   localName,
   memberElementName,
   parseErrorDocument,
+  loadXmlParser,
   parseXml,
   readXmlStructure,
   scalarText,
@@ -188,6 +189,7 @@ export const protocol: Protocol = {
   serialize(service, op, input, ctx) {
     return serializeQuery(service, op, input, ctx, QUERY_DIALECT);
   },
+  load: loadXmlParser,
   parse(_service, op, response) {
     return parseQueryOutput(op, response, true);
   },

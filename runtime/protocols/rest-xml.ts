@@ -20,6 +20,7 @@ import {
   localName,
   memberElementName,
   parseErrorDocument,
+  loadXmlParser,
   parseXml,
   readXmlStructure,
   readXmlValue,
@@ -78,6 +79,8 @@ export const protocol: Protocol = {
   serialize(_service, op, input, ctx) {
     return serializeRest(xmlBodyCodec, op, input, ctx);
   },
+
+  load: loadXmlParser,
 
   parse(_service, op, response) {
     return parseRest(xmlBodyCodec, op, response);

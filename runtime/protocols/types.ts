@@ -55,6 +55,12 @@ export interface Protocol {
   parse(service: ServiceSchema, op: OperationSchema, response: ReceivedResponse): Record<string, unknown>;
   /** Parses an error response (status >= 300, or S3's 200-with-error body). */
   parseError(service: ServiceSchema, op: OperationSchema, response: ReceivedResponse): ParsedError;
+  /**
+   * Loads what `parse` and `parseError` need for a response body, on first use (the XML
+   * protocols: the XML parser, xml.ts `loadXmlParser`); undefined when nothing is left to load.
+   * The client awaits it before parsing any body but a streaming success's.
+   */
+  load?(): Promise<void> | undefined;
 }
 
 export { RequestFormError, ResponseParseError } from "../errors.js";

@@ -4,8 +4,10 @@
 //
 // Parsing: fast-xml-parser tokenises (ordered mode, everything kept as strings, no entity
 // processing at all, so a DOCTYPE cannot expand anything); the XML validator rejects
-// malformed text first. This module then decodes the five predefined entities and
-// character references itself, keeps CDATA verbatim, and builds `XmlElement`s. Values are
+// malformed text first. xml-parser.ts then decodes the five predefined entities and
+// character references (`decodeEntities` here), keeps CDATA verbatim, and builds
+// `XmlElement`s. It is imported on first use (`loadXmlParser`): a response without an XML
+// body never loads fast-xml-parser, and a bundle carries it as a lazily loaded chunk. Values are
 // converted by the shape, never guessed: text stays text until the schema says it is a
 // number, boolean, timestamp or blob. Namespaces are ignored when reading (elements and
 // attributes match by local name), as botocore does. A union with no known member set
@@ -17,7 +19,6 @@
 // Lists are wrapped (`<member>` or the member's locationName) unless flattened; maps are
 // `<entry><key/><value/></entry>` (custom key/value names; no `entry` when flattened).
 // Readers and writers dispatch on the shape kind through `Record<Kind, ...>` tables.
-import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { fromBase64, fromUtf8, toBase64, toBytes } from "../encoding.js";
 import { RequestFormError, ResponseParseError } from "../errors.js";
 import type {
@@ -45,27 +46,6 @@ export interface XmlElement {
   readonly text: string;
 }
 
-const parser = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: "",
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  // No entity processing in the tokenizer: DOCTYPE entities are never expanded (no
-  // billion-laughs), and the predefined entities are decoded below exactly once.
-  processEntities: false,
-  htmlEntities: false,
-  cdataPropName: "#cdata",
-  commentPropName: false,
-  removeNSPrefix: false,
-  // Bounded nesting, and element names such as `__proto__` are errors, never object keys.
-  maxNestedTags: 100,
-  strictReservedNames: true,
-});
-
 const PREDEFINED: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
 
 /** Decodes `&lt;`-style and `&#...;` references; unknown entities are left as written. */
@@ -80,48 +60,38 @@ export function decodeEntities(text: string): string {
   });
 }
 
-type RawNode = Record<string, unknown>;
+/** Parses a whole document into its root element (xml-parser.ts, loaded by `loadXmlParser`). */
+type XmlDocumentParser = (body: Uint8Array | string, statusCode: number) => XmlElement;
+let documentParser: XmlDocumentParser | undefined;
+let loading: Promise<void> | undefined;
 
-function toElement(name: string, node: RawNode): XmlElement {
-  const rawAttrs = (node[":@"] ?? {}) as Record<string, unknown>;
-  const attrs: Record<string, string> = {};
-  for (const [k, v] of Object.entries(rawAttrs)) attrs[k] = decodeEntities(String(v));
-  const children: XmlElement[] = [];
-  let text = "";
-  for (const child of (node[name] ?? []) as RawNode[]) {
-    if ("#text" in child) text += decodeEntities(String(child["#text"]));
-    else if ("#cdata" in child) {
-      for (const c of child["#cdata"] as RawNode[]) text += String(c["#text"] ?? "");
-    } else {
-      const childName = Object.keys(child).find((k) => k !== ":@");
-      if (childName !== undefined) children.push(toElement(childName, child));
-    }
-  }
-  return { name, attrs, children, text };
+/**
+ * Loads the XML parser (fast-xml-parser, in xml-parser.ts) on first use: an operation whose
+ * response has no XML body (S3 GetObject) never loads it, and in a bundle it is a lazily
+ * loaded chunk. Returns undefined once loaded. The protocols' `load` (protocols/types.ts),
+ * which the client awaits before parsing a body, calls this.
+ */
+export function loadXmlParser(): Promise<void> | undefined {
+  if (documentParser) return undefined;
+  return (loading ??= import("./xml-parser.js").then(
+    (m) => {
+      documentParser = m.parseXmlDocument;
+    },
+    (e: unknown) => {
+      loading = undefined; // a failed load (a chunk that did not arrive) is tried again
+      throw e;
+    },
+  ));
 }
 
 /**
  * Parses an XML document into its root element. Malformed text (or anything that is not
- * one well-formed element) throws ResponseParseError carrying the status code.
+ * one well-formed element) throws ResponseParseError carrying the status code. The parser
+ * must have been loaded (`await loadXmlParser()`).
  */
 export function parseXml(body: Uint8Array | string, statusCode: number): XmlElement {
-  const text = (typeof body === "string" ? body : fromUtf8(body)).replace(/^\uFEFF/, "");
-  const fail = (why: string, cause?: unknown): never => {
-    throw new ResponseParseError(`response body is not valid XML (HTTP ${statusCode}): ${why}`, statusCode, { cause });
-  };
-  const valid = XMLValidator.validate(text);
-  if (valid !== true) fail(valid.err.msg);
-  let nodes: RawNode[];
-  try {
-    nodes = parser.parse(text) as RawNode[];
-  } catch (cause) {
-    return fail(cause instanceof Error ? cause.message : String(cause), cause);
-  }
-  const roots = nodes.filter((n) => !("#text" in n) && !("#cdata" in n));
-  const root = roots[0];
-  const name = root && Object.keys(root).find((k) => k !== ":@");
-  if (roots.length !== 1 || root === undefined || name === undefined) return fail("expected exactly one root element");
-  return toElement(name, root);
+  if (!documentParser) throw new Error("the XML parser is not loaded: await loadXmlParser() first");
+  return documentParser(body, statusCode);
 }
 
 /** `baz:foo` -> `foo`. */

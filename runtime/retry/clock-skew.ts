@@ -65,14 +65,23 @@ export function createClock(options: ClockOptions = {}): Clock {
   const base = options.now ?? Date.now;
   const threshold = options.threshold ?? DEFAULT_SKEW_THRESHOLD;
   let offset = options.offset ?? 0;
+  // The last Date header and its time: responses within one second carry the same text, parsed once.
+  let lastHeader: string | undefined;
+  let lastServer: number | undefined;
   return {
     now: () => base() + offset,
     get offset() {
       return offset;
     },
     observe(dateHeader) {
-      const measured = serverClockOffset(dateHeader, base());
-      if (measured === undefined || Math.abs(measured - offset) < threshold) return false;
+      if (!dateHeader) return false;
+      if (dateHeader !== lastHeader) {
+        lastServer = serverClockOffset(dateHeader, 0);
+        lastHeader = dateHeader;
+      }
+      if (lastServer === undefined) return false;
+      const measured = lastServer - base();
+      if (Math.abs(measured - offset) < threshold) return false;
       offset = measured;
       return true;
     },

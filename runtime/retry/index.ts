@@ -22,11 +22,14 @@
 // - legacy: botocore's pre-standard mode from _retry.json (legacy.ts): 5 attempts (or the
 //   service's own), delay rand * 2^(attempt-1) s, no quota.
 //
-// Randomness, the clock and sleeping are injected so tests are deterministic.
-import { AbortError } from "../errors.js";
-import { isRetryable, isThrottling, isTimeout, retryAfterMs, RETRY_AFTER_MAX_EXTRA_MS } from "./classify.js";
-import { legacyDelay, legacyMatches, legacyPolicy } from "./legacy.js";
-import { createRateLimiter, type RateLimiter, type RateLimiterSnapshot } from "./rate-limiter.js";
+// Randomness, the clock and sleeping are injected so tests are deterministic. The strategies
+// are implemented in standard.ts; the client core uses its `loadRetryStrategy`, which imports
+// legacy mode and the rate limiter only when configured.
+import * as legacyModule from "./legacy.js";
+import { createRateLimiter } from "./rate-limiter.js";
+import { createLegacy, createStandard, unknownMode } from "./standard.js";
+
+export { STANDARD, loadRetryStrategy, type StandardRetryStrategy } from "./standard.js";
 
 export {
   isRetryable,
@@ -63,6 +66,12 @@ export interface RetryErrorInfo {
    * transient, and signs with the corrected time.
    */
   clockSkewCorrected?: boolean;
+  /**
+   * Set to false by the core when the request body can only be sent once (a one-shot stream):
+   * the call cannot be retried whatever the error, so a strategy must grant no retry and
+   * charge nothing (adaptive mode still measures the response).
+   */
+  replayable?: boolean;
 }
 
 export type RetryMode = "standard" | "adaptive" | "legacy";
@@ -99,138 +108,16 @@ export interface RetryStrategyOptions {
   service?: string | undefined;
 }
 
-/** Standard-mode constants (milliseconds and quota tokens). */
-export const STANDARD = {
-  maxAttempts: 3,
-  maxBackoff: 20_000,
-  throttlingBase: 1000,
-  transientBase: 50,
-  quota: 500,
-  retryCost: 5,
-  timeoutRetryCost: 10,
-  noRetryIncrement: 1,
-} as const;
-
-interface TokenState {
-  attempt: number;
-  totalDelay: number;
-  /** Quota taken by the last granted retry. */
-  cost: number | undefined;
-}
-
-class Token implements RetryToken {
-  constructor(readonly state: TokenState) {}
-  get attempt(): number {
-    return this.state.attempt;
-  }
-  get totalDelay(): number {
-    return this.state.totalDelay;
-  }
-}
-
-function stateOf(token: RetryToken): TokenState {
-  if (!(token instanceof Token)) throw new TypeError("not a token of this retry strategy");
-  return token.state;
-}
-
-function defaultSleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function checkAttempts(n: number): number {
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`maxAttempts must be an integer >= 1, got ${n}`);
-  return n;
-}
-
-/** A standard or adaptive strategy, with its quota and (adaptive) limiter for inspection. */
-export interface StandardRetryStrategy extends RetryStrategy {
-  /** Retry quota tokens left. */
-  readonly availableQuota: number;
-  /** Adaptive mode's limiter state (undefined in standard mode). */
-  limiter(): RateLimiterSnapshot | undefined;
-}
-
-function createStandard(mode: "standard" | "adaptive", options: RetryStrategyOptions): StandardRetryStrategy {
-  const maxAttempts = checkAttempts(options.maxAttempts ?? STANDARD.maxAttempts);
-  const random = options.random ?? Math.random;
-  const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? defaultSleep;
-  const limiter: RateLimiter | undefined = mode === "adaptive" ? createRateLimiter(now) : undefined;
-  let quota: number = STANDARD.quota;
-
-  return {
-    mode,
-    maxAttempts,
-    get availableQuota() {
-      return quota;
-    },
-    limiter: () => limiter?.snapshot(),
-    async acquireToken() {
-      const wait = limiter?.reserve() ?? 0;
-      if (wait > 0) await sleep(wait);
-      return new Token({ attempt: 1, totalDelay: 0, cost: undefined });
-    },
-    retryDelay(token, info) {
-      const state = stateOf(token);
-      const throttled = isThrottling(info);
-      limiter?.update(throttled);
-      if (info.error instanceof AbortError) return undefined;
-      if (state.attempt >= maxAttempts || !isRetryable(info)) return undefined;
-      const cost = isTimeout(info) ? STANDARD.timeoutRetryCost : STANDARD.retryCost;
-      if (cost > quota) return undefined;
-      quota -= cost;
-      state.cost = cost;
-      const base = throttled ? STANDARD.throttlingBase : STANDARD.transientBase;
-      let delay = random() * Math.min(STANDARD.maxBackoff, base * 2 ** (state.attempt - 1));
-      const hint = retryAfterMs(info, now);
-      if (hint !== undefined) delay = Math.max(delay, Math.min(hint, delay + RETRY_AFTER_MAX_EXTRA_MS));
-      if (limiter) delay = Math.max(delay, limiter.reserve());
-      state.attempt++;
-      state.totalDelay += delay;
-      return delay;
-    },
-    recordSuccess(token) {
-      const state = stateOf(token);
-      limiter?.update(false);
-      quota = Math.min(STANDARD.quota, quota + (state.cost ?? STANDARD.noRetryIncrement));
-      state.cost = undefined;
-    },
-  };
-}
-
-function createLegacy(options: RetryStrategyOptions): RetryStrategy {
-  const policy = legacyPolicy(options.service);
-  const maxAttempts = checkAttempts(options.maxAttempts ?? policy.maxAttempts);
-  const random = options.random ?? Math.random;
-  return {
-    mode: "legacy",
-    maxAttempts,
-    async acquireToken() {
-      return new Token({ attempt: 1, totalDelay: 0, cost: undefined });
-    },
-    retryDelay(token, info) {
-      const state = stateOf(token);
-      if (info.error instanceof AbortError) return undefined;
-      if (state.attempt >= maxAttempts || !legacyMatches(policy, info)) return undefined;
-      const delay = legacyDelay(policy, state.attempt, random);
-      state.attempt++;
-      state.totalDelay += delay;
-      return delay;
-    },
-    recordSuccess() {},
-  };
-}
-
 /** Creates the strategy of a client (one per client: the quota and limiter are shared by its calls). */
 export function createRetryStrategy(options: RetryStrategyOptions = {}): RetryStrategy {
   const mode = options.mode ?? "standard";
   switch (mode) {
     case "standard":
     case "adaptive":
-      return createStandard(mode, options);
+      return createStandard(mode, options, createRateLimiter);
     case "legacy":
-      return createLegacy(options);
+      return createLegacy(options, legacyModule);
     default:
-      throw new RangeError(`unknown retry mode ${JSON.stringify(mode)} (standard, adaptive or legacy)`);
+      throw unknownMode(mode);
   }
 }

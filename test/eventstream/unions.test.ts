@@ -15,6 +15,10 @@ import { protocol as restXml } from "../../runtime/protocols/rest-xml.ts";
 import { protocol as query } from "../../runtime/protocols/query.ts";
 import { protocol as cbor } from "../../runtime/protocols/rpcv2-cbor.ts";
 import { emitService } from "../../codegen/emit.ts";
+import { loadXmlParser } from "../../runtime/protocols/xml.ts";
+
+// The XML parser is imported on first use (xml.ts loadXmlParser); the client awaits it, these tests call parsers directly.
+await loadXmlParser();
 
 const tally = { passed: 0, failed: 0 };
 const counted = (name: string, fn: () => void | Promise<void>) =>

@@ -535,24 +535,54 @@ check("a streamed (non-replayable) request body is not retried; the same body as
   assert.deepEqual(server.requests[1]!.body, bytes, "the replay sends the same bytes");
 });
 
-check(
-  "a failure that cannot be retried because its body is a stream costs no retry quota",
-  {
-    todo:
-      "runtime/client.ts asks retry.retryDelay() before checking that the body is replayable, so the strategy " +
-      "takes 5 quota tokens for a retry that never happens and nothing gives them back; owner: lead (client.ts)",
-  },
-  async () => {
-    const inner = createRetryStrategy({ random: () => 0 }) as StandardRetryStrategy;
-    const s3 = new S3(
-      config({ forcePathStyle: true, requestChecksumCalculation: "when_required", retryStrategy: inner }),
-    );
-    clients.push(s3);
-    script({ status: 500 });
+check("a failure that cannot be retried because its body is a stream costs no retry quota", async () => {
+  // Standard mode: a 500 on a one-shot stream is not retried and takes nothing from the quota.
+  const inner = createRetryStrategy({ random: () => 0 }) as StandardRetryStrategy;
+  const s3 = new S3(config({ forcePathStyle: true, requestChecksumCalculation: "when_required", retryStrategy: inner }));
+  clients.push(s3);
+  for (let i = 0; i < 3; i++) {
+    script({ status: 500 }, { status: 200 });
     const err = await s3
       .putObject({ Bucket: "b", Key: "k", Body: Readable.from([new Uint8Array(8)]), ContentLength: 8 })
       .catch((e: unknown) => e);
-    assert.equal((err as ServiceError).$metadata.attempts, 1);
-    assert.equal(inner.availableQuota, STANDARD.quota);
-  },
-);
+    assert.ok(err instanceof ServiceError && err.code === "Http500", String(err));
+    assert.equal(err.$metadata.attempts, 1);
+    assert.equal(server.requests.length, 1, "not resent");
+    assert.equal(inner.availableQuota, STANDARD.quota, `quota after ${i + 1} non-replayable failure(s)`);
+  }
+  // The same failure with a replayable body does take a retry's cost (then the success refunds it).
+  script({ status: 500 }, { status: 200 });
+  const seen: number[] = [];
+  const probe: RetryStrategy = {
+    mode: inner.mode,
+    maxAttempts: inner.maxAttempts,
+    acquireToken: () => inner.acquireToken(),
+    retryDelay(token, info) {
+      const d = inner.retryDelay(token, info);
+      seen.push(inner.availableQuota);
+      return d;
+    },
+    recordSuccess: (token) => inner.recordSuccess(token),
+  };
+  const replay = new S3(config({ forcePathStyle: true, requestChecksumCalculation: "when_required", retryStrategy: probe }));
+  clients.push(replay);
+  const ok = await replay.putObject({ Bucket: "b", Key: "k", Body: new Uint8Array(8) });
+  assert.equal(ok.$metadata.attempts, 2);
+  assert.deepEqual(seen, [STANDARD.quota - STANDARD.retryCost]);
+  assert.equal(inner.availableQuota, STANDARD.quota);
+
+  // Adaptive mode: throttling on a stream is still measured (the limiter turns on), but not charged.
+  const adaptive = createRetryStrategy({ mode: "adaptive", random: () => 0 }) as StandardRetryStrategy;
+  const s3a = new S3(config({ forcePathStyle: true, requestChecksumCalculation: "when_required", retryStrategy: adaptive }));
+  clients.push(s3a);
+  assert.equal(adaptive.limiter()!.enabled, false);
+  script({ status: 503, headers: { "content-type": "application/xml" }, body: "<Error><Code>SlowDown</Code><Message>slow</Message></Error>" }, { status: 200 });
+  const slow = await s3a
+    .putObject({ Bucket: "b", Key: "k", Body: Readable.from([new Uint8Array(8)]), ContentLength: 8 })
+    .catch((e: unknown) => e);
+  assert.ok(slow instanceof ServiceError && slow.code === "SlowDown", String(slow));
+  assert.equal(slow.$metadata.attempts, 1);
+  assert.equal(server.requests.length, 1);
+  assert.equal(adaptive.availableQuota, STANDARD.quota);
+  assert.equal(adaptive.limiter()!.enabled, true, "the throttling response was measured");
+});

@@ -38,6 +38,10 @@ import { kind, scalarTraits, target } from "../../runtime/schema.js";
 import type { Protocol, ReceivedResponse, SerializedRequest } from "../../runtime/protocols/types.js";
 import { PROTOCOL_MODULES } from "./modules.js";
 import { eventStreamMember, readEventStreamOutput } from "../../runtime/eventstream.js";
+import { loadXmlParser } from "../../runtime/protocols/xml.js";
+
+// The XML parser is imported on first use (xml.ts loadXmlParser); the client awaits it, these tests call parsers directly.
+await loadXmlParser();
 
 export const PROTOCOLS_DIR = new URL("../vendor/conformance/protocols/", import.meta.url);
 

@@ -178,6 +178,28 @@ describe("standard mode", () => {
     assert.equal(token.attempt, 1);
   });
 
+  check("a failure whose body cannot be replayed is granted no retry and charged nothing, in every mode", async () => {
+    for (const mode of ["standard", "adaptive", "legacy"] as const) {
+      const s = createRetryStrategy({ mode, random: () => 0.5 });
+      const token = await s.acquireToken();
+      for (const info of [server500(), throttle(), serviceError("SlowDown", 503)])
+        assert.equal(s.retryDelay(token, { ...info, replayable: false }), undefined, mode);
+      assert.equal(token.attempt, 1, mode);
+      assert.equal(token.totalDelay, 0, mode);
+      if (mode !== "legacy") {
+        const std = s as StandardRetryStrategy;
+        assert.equal(std.availableQuota, STANDARD.quota, mode);
+        // adaptive still measures the throttling it was shown
+        if (mode === "adaptive") assert.equal(std.limiter()!.enabled, true);
+        // the same failure, replayable, is retried and charged
+        assert.ok(s.retryDelay(token, server500()) !== undefined, mode);
+        assert.equal(std.availableQuota, STANDARD.quota - STANDARD.retryCost, mode);
+      } else {
+        assert.ok(s.retryDelay(token, server500()) !== undefined, mode);
+      }
+    }
+  });
+
   check("retry quota: 5 per retry, 10 per timeout; exhaustion stops retrying; success refunds", async () => {
     const s = createRetryStrategy({ maxAttempts: 3, random: () => 0 }) as StandardRetryStrategy;
     let retries = 0;
