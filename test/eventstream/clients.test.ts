@@ -4,7 +4,7 @@
 // join several frames in one write. Covers typed events, the call returning before the
 // stream ends, an exception / error message mid-stream, and an early `break` that must
 // close the connection (the server sees it) instead of reading on.
-import { after, before, test } from "node:test";
+import { after, before } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -13,19 +13,9 @@ import { InternalFailureException, Kinesis, ResourceInUseException } from "tsaws
 import { ServiceError } from "tsaws";
 import { encodeMessage, type EventHeaders } from "../../runtime/eventstream.ts";
 import { concatBytes, utf8 } from "../../runtime/encoding.ts";
+import { countedTests } from "../support/counted.ts";
 
-const tally = { passed: 0, failed: 0 };
-const counted = (name: string, fn: () => Promise<void>) =>
-  test(name, async () => {
-    try {
-      await fn();
-      tally.passed++;
-    } catch (e) {
-      tally.failed++;
-      throw e;
-    }
-  });
-after(() => console.log(`eventstream clients: ${tally.passed} passed, ${tally.failed} failed, 0 skipped`));
+const counted = countedTests("eventstream clients");
 
 // ---------------------------------------------------------------------------------------
 // The fake server

@@ -5,7 +5,6 @@
 // corrupt, truncated and stalled streams must fail with the documented error classes
 // instead of hanging. The legacy conformance suites' base64 event-stream bodies (written by
 // botocore's tests, not by tsaws) are decoded as outside vectors.
-import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import {
@@ -20,19 +19,9 @@ import {
 } from "../../runtime/eventstream.ts";
 import { NetworkError, ResponseParseError } from "../../runtime/errors.ts";
 import { fromBase64, utf8 } from "../../runtime/encoding.ts";
+import { countedTests } from "../support/counted.ts";
 
-const tally = { passed: 0, failed: 0 };
-const counted = (name: string, fn: () => Promise<void> | void) =>
-  test(name, async () => {
-    try {
-      await fn();
-      tally.passed++;
-    } catch (e) {
-      tally.failed++;
-      throw e;
-    }
-  });
-after(() => console.log(`eventstream framing: ${tally.passed} passed, ${tally.failed} failed, 0 skipped`));
+const counted = countedTests("eventstream framing");
 
 // ---------------------------------------------------------------------------------------
 // Independent helpers

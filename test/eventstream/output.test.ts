@@ -4,7 +4,6 @@
 // XML and CBOR, initial-response for the RPC protocols, unknown events, exception and error
 // messages (modeled class, unmodeled, cancelled body), early exits that must release the
 // connection, and broken streams.
-import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { encodeMessage, readEventStreamOutput, type EventHeaders } from "../../runtime/eventstream.ts";
 import { NetworkError, ResponseParseError, ServiceError, errorClass, type ResponseMetadata } from "../../runtime/errors.ts";
@@ -18,22 +17,12 @@ import { protocol as awsJson } from "../../runtime/protocols/json.ts";
 import { protocol as restXml } from "../../runtime/protocols/rest-xml.ts";
 import { protocol as cbor } from "../../runtime/protocols/rpcv2-cbor.ts";
 import { loadXmlParser } from "../../runtime/protocols/xml.ts";
+import { countedTests } from "../support/counted.ts";
 
 // The XML parser is imported on first use (xml.ts loadXmlParser); the client awaits it, these tests call parsers directly.
 await loadXmlParser();
 
-const tally = { passed: 0, failed: 0 };
-const counted = (name: string, fn: () => Promise<void>) =>
-  test(name, async () => {
-    try {
-      await fn();
-      tally.passed++;
-    } catch (e) {
-      tally.failed++;
-      throw e;
-    }
-  });
-after(() => console.log(`eventstream output: ${tally.passed} passed, ${tally.failed} failed, 0 skipped`));
+const counted = countedTests("eventstream output");
 
 // ---------------------------------------------------------------------------------------
 // Helpers

@@ -3,7 +3,6 @@
 // of being dropped; a known member always wins, `__type` and nulls are not members, and
 // plain structures still ignore unknown keys. The generator gives output union types the
 // matching `$unknown` variant.
-import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { utf8 } from "../../runtime/encoding.ts";
 import { encodeCbor } from "../../runtime/protocols/cbor.ts";
@@ -16,22 +15,12 @@ import { protocol as query } from "../../runtime/protocols/query.ts";
 import { protocol as cbor } from "../../runtime/protocols/rpcv2-cbor.ts";
 import { emitService } from "../../codegen/emit.ts";
 import { loadXmlParser } from "../../runtime/protocols/xml.ts";
+import { countedTests } from "../support/counted.ts";
 
 // The XML parser is imported on first use (xml.ts loadXmlParser); the client awaits it, these tests call parsers directly.
 await loadXmlParser();
 
-const tally = { passed: 0, failed: 0 };
-const counted = (name: string, fn: () => void | Promise<void>) =>
-  test(name, async () => {
-    try {
-      await fn();
-      tally.passed++;
-    } catch (e) {
-      tally.failed++;
-      throw e;
-    }
-  });
-after(() => console.log(`eventstream unions: ${tally.passed} passed, ${tally.failed} failed, 0 skipped`));
+const counted = countedTests("eventstream unions");
 
 const Choice: StructureShape = { t: 8, u: 1, m: { S: 0, N: [2, { n: "num" }], L: { t: 9, m: 0 } } };
 const Plain: StructureShape = { t: 8, m: { A: 0 } };

@@ -9,7 +9,7 @@
 // a `[services]` section of a temp config file) reaching a real dynalite through a Session, their
 // opt-out, and FIPS/dual-stack settings from the environment and the profile (inspected with a
 // recording HTTP handler that never sends).
-import { test, before, after } from "node:test";
+import { before, after } from "node:test";
 import assert from "node:assert/strict";
 import dns from "node:dns";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -24,33 +24,13 @@ import { EndpointError, Session, type ClientConfig, type HttpHandler, type HttpR
 import { createHttpHandler } from "../../runtime/http/node.js";
 import { startFaultServer, type FaultServer } from "../support/fault-server.ts";
 import { startDynalite, LOCAL_CREDENTIALS, S3RVER_CREDENTIALS, type LocalServer } from "../support/servers.ts";
+import { countedTests } from "../support/counted.ts";
 
 const CREDENTIALS = { accessKeyId: "AKIDENDPOINTS", secretAccessKey: "endpoints-secret" };
 
 // ---- the one-line summary ----
 
-const tally = { passed: 0, failed: 0, todo: [] as string[] };
-/** `test`, counted for the summary line; a `todo` case runs but is reported as skipped with its reason. */
-function check(name: string, ...args: [() => unknown] | [{ todo: string }, () => unknown]): void {
-  const [options, fn] = args.length === 2 ? args : [undefined, args[0]];
-  if (options) tally.todo.push(options.todo);
-  test(name, options ?? {}, async () => {
-    try {
-      await fn();
-      if (!options) tally.passed++;
-    } catch (e) {
-      if (!options) tally.failed++;
-      throw e;
-    }
-  });
-}
-
-after(() => {
-  const reasons = tally.todo.length ? ` (todo: ${tally.todo.join("; ")})` : "";
-  console.log(
-    `integration endpoints: ${tally.passed} passed, ${tally.failed} failed, ${tally.todo.length} skipped${reasons}`,
-  );
-});
+const check = countedTests("integration endpoints");
 
 // ---- helpers ----
 

@@ -7,7 +7,7 @@
 // failure), leave no unhandled rejection, and never show the secret key or session token.
 // Retries are off here (maxAttempts 1) so each case sees exactly one exchange; retries.test.ts
 // covers retrying.
-import { test, before, after } from "node:test";
+import { before, after } from "node:test";
 import assert from "node:assert/strict";
 import { inspect } from "node:util";
 import { DynamoDB } from "tsaws/dynamodb";
@@ -34,6 +34,7 @@ import {
   type FaultResponse,
   type FaultServer,
 } from "../support/fault-server.ts";
+import { countedTests } from "../support/counted.ts";
 
 const SECRET = "fault-test-SECRET-KEY-0123456789abcdef";
 const TOKEN = "fault-test-SESSION-TOKEN-fedcba9876543210";
@@ -43,28 +44,7 @@ const DEADLINE_MS = 5000;
 
 // ---- the one-line summary ----
 
-const tally = { passed: 0, failed: 0, todo: [] as string[] };
-/** `test`, counted for the summary line; a `todo` case runs but is reported as skipped with its reason. */
-function check(name: string, ...args: [() => unknown] | [{ todo: string }, () => unknown]): void {
-  const [options, fn] = args.length === 2 ? args : [undefined, args[0]];
-  if (options) tally.todo.push(options.todo);
-  test(name, options ?? {}, async () => {
-    try {
-      await fn();
-      if (!options) tally.passed++;
-    } catch (e) {
-      if (!options) tally.failed++;
-      throw e;
-    }
-  });
-}
-
-after(() => {
-  const reasons = tally.todo.length ? ` (todo: ${tally.todo.join("; ")})` : "";
-  console.log(
-    `integration faults: ${tally.passed} passed, ${tally.failed} failed, ${tally.todo.length} skipped${reasons}`,
-  );
-});
+const check = countedTests("integration faults");
 
 const unhandled = watchUnhandledRejections();
 let server: FaultServer;

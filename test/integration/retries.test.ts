@@ -6,7 +6,7 @@
 // streamed (non-replayable) bodies. Randomness is injected (runtime/retry createRetryStrategy)
 // so delays are exact and the suite stays fast; the fault server time-stamps each arrival so
 // the waits the client really made are measured too.
-import { test, before, after } from "node:test";
+import { before, after } from "node:test";
 import assert from "node:assert/strict";
 import { Readable } from "node:stream";
 import { DynamoDB, ResourceNotFoundException } from "tsaws/dynamodb";
@@ -21,6 +21,7 @@ import {
   type FaultServer,
   type FaultStep,
 } from "../support/fault-server.ts";
+import { countedTests } from "../support/counted.ts";
 
 const CREDENTIALS = { accessKeyId: "AKIDRETRYTEST", secretAccessKey: "retry-test-secret" };
 const JSON10 = { "content-type": "application/x-amz-json-1.0" };
@@ -32,28 +33,7 @@ const OK: FaultResponse = {
 
 // ---- the one-line summary ----
 
-const tally = { passed: 0, failed: 0, todo: [] as string[] };
-/** `test`, counted for the summary line; a `todo` case runs but is reported as skipped with its reason. */
-function check(name: string, ...args: [() => unknown] | [{ todo: string }, () => unknown]): void {
-  const [options, fn] = args.length === 2 ? args : [undefined, args[0]];
-  if (options) tally.todo.push(options.todo);
-  test(name, options ?? {}, async () => {
-    try {
-      await fn();
-      if (!options) tally.passed++;
-    } catch (e) {
-      if (!options) tally.failed++;
-      throw e;
-    }
-  });
-}
-
-after(() => {
-  const reasons = tally.todo.length ? ` (todo: ${tally.todo.join("; ")})` : "";
-  console.log(
-    `integration retries: ${tally.passed} passed, ${tally.failed} failed, ${tally.todo.length} skipped${reasons}`,
-  );
-});
+const check = countedTests("integration retries");
 
 const unhandled = watchUnhandledRejections();
 let server: FaultServer;
