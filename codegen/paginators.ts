@@ -56,6 +56,11 @@ export interface HelperPart {
   generated: number;
 }
 
+/** An empty part for `total` helpers of the model that import from the runtime `module`. */
+export function emptyPart(module: string, total: number): HelperPart {
+  return { ts: "", notes: [], classJs: "", dts: "", classDts: "", checks: "", imports: { module, values: [], types: [] }, total, generated: 0 };
+}
+
 /** Everything emit.ts needs from paginators and waiters. */
 export interface Helpers {
   importsJs: string;
@@ -122,17 +127,7 @@ export function emitPaginators(ctx: HelperContext): HelperPart {
   const shapes = files.service.shapes;
   const table = (files.paginators?.pagination ?? {}) as Record<string, BotoPaginator>;
   const byName = new Map(ctx.ops.map((o) => [o.name, o]));
-  const part: HelperPart = {
-    ts: "",
-    notes: [],
-    classJs: "",
-    dts: "",
-    classDts: "",
-    checks: "",
-    imports: { module: "#runtime/paginate", values: [], types: [] },
-    total: Object.keys(table).length,
-    generated: 0,
-  };
+  const part = emptyPart("#runtime/paginate", Object.keys(table).length);
   /** The client variable in doc examples: `s3`, `dynamoDB`, `acm`. */
   const v = exampleName(cls);
   const members: string[] = [];

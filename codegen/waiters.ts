@@ -9,7 +9,7 @@
 // evaluates (noted in index.js); a waiter with an unknown matcher or state is not generated
 // (noted in index.js and index.d.ts). Neither happens with the current models.
 import type { HelperContext, HelperPart } from "./paginators.ts";
-import { compileOrExplain, exampleName } from "./paginators.ts";
+import { compileOrExplain, emptyPart, exampleName } from "./paginators.ts";
 import { htmlToMarkdown, jsdoc } from "./docs.ts";
 
 interface BotoAcceptor {
@@ -34,17 +34,7 @@ export function emitWaiters(ctx: HelperContext): HelperPart {
   const { files, cls } = ctx;
   const table = (files.waiters?.waiters ?? {}) as Record<string, BotoWaiter>;
   const byName = new Map(ctx.ops.map((o) => [o.name, o]));
-  const part: HelperPart = {
-    ts: "",
-    notes: [],
-    classJs: "",
-    dts: "",
-    classDts: "",
-    checks: "",
-    imports: { module: "#runtime/waiter", values: [], types: [] },
-    total: Object.keys(table).length,
-    generated: 0,
-  };
+  const part = emptyPart("#runtime/waiter", Object.keys(table).length);
   /** The client variable in doc examples: `s3`, `dynamoDB`, `acm`. */
   const v = exampleName(cls);
   const members: string[] = [];
