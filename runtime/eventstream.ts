@@ -35,9 +35,9 @@
 import { createChecksum } from "./checksums.js";
 import { concatBytes, fromUtf8, utf8 } from "./encoding.js";
 import { NetworkError, ResponseParseError, ServiceError, errorClass, type ResponseMetadata } from "./errors.js";
-import type { Member, OperationSchema, ServiceSchema, StructureShape } from "./schema.js";
+import type { Member, OperationSchema, OutputStage, ServiceSchema, StructureShape } from "./schema.js";
 import { kind, target, traits } from "./schema.js";
-import type { Protocol, ReceivedResponse } from "./protocols/types.js";
+import type { Protocol } from "./protocols/types.js";
 
 // ---------------------------------------------------------------------------------------
 // Messages
@@ -571,14 +571,7 @@ async function* single(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
  * protocols whose output has other members, first reads the `initial-response` event into
  * them. `metadata` gives the ResponseMetadata of errors raised by exception events.
  */
-export async function readEventStreamOutput(
-  protocol: Protocol,
-  service: ServiceSchema,
-  op: OperationSchema,
-  response: ReceivedResponse,
-  output: Record<string, unknown>,
-  metadata: () => ResponseMetadata,
-): Promise<void> {
+export const readEventStreamOutput: OutputStage = async (protocol, service, op, response, output, metadata) => {
   const shape = op.o;
   const name = eventStreamMember(shape);
   if (!shape || name === undefined) return;
@@ -666,4 +659,4 @@ export async function readEventStreamOutput(
     },
   };
   output[name] = iterator;
-}
+};
