@@ -31,6 +31,17 @@ async function s3Demo() {
     log(`getObject hello.txt -> "${await got.Body.transformToString()}" (${got.ContentLength} bytes, ${got.ContentType})`);
     const list = await s3.listObjectsV2({ Bucket: "demo-bucket" });
     log(`listObjectsV2 -> ${list.Contents.map((o) => o.Key).join(", ")}`);
+    await s3.waitFor.objectExists({ Bucket: "demo-bucket", Key: "hello.txt" }, { maxWaitSeconds: 10 });
+    log("waitFor.objectExists hello.txt -> ready");
+    for (let i = 0; i < 5; i++) await s3.putObject({ Bucket: "demo-bucket", Key: `page/${i}.txt`, Body: String(i) });
+    const keys = [];
+    let pages = 0;
+    for await (const page of s3.paginate.listObjectsV2({ Bucket: "demo-bucket", Prefix: "page/" }, { pageSize: 2 })) {
+      pages++;
+      for (const o of page.Contents ?? []) keys.push(o.Key);
+    }
+    log(`paginate.listObjectsV2 (2 per page) -> ${keys.length} keys in ${pages} pages`);
+    for (const key of keys) await s3.deleteObject({ Bucket: "demo-bucket", Key: key });
     try {
       await s3.getObject({ Bucket: "demo-bucket", Key: "missing.txt" });
     } catch (e) {
@@ -63,6 +74,8 @@ async function dynamoDemo() {
       BillingMode: "PAY_PER_REQUEST",
     });
     log("createTable Demo");
+    await ddb.waitFor.tableExists({ TableName: "Demo" }, { maxWaitSeconds: 30 });
+    log("waitFor.tableExists Demo -> ACTIVE");
     await ddb.putItem({ TableName: "Demo", Item: { pk: { S: "user#1" }, name: { S: "Ada" }, visits: { N: "1" } } });
     log("putItem user#1");
     const upd = await ddb.updateItem({
