@@ -43,6 +43,19 @@ test: install
 	@[ -d dist/runtime ] || $(MAKE) build
 	$(TSX) test/run.ts
 
+# Subsets of `make test` (TESTS= selects folders of test/).
+test-types: install
+	TESTS=types $(TSX) test/run.ts
+
+test-integration: install
+	TESTS=integration $(TSX) test/run.ts
+
+test-conformance: install
+	TESTS=protocols,signer,endpoints,jmespath,cbor $(TSX) test/run.ts
+
+test-unit: install
+	TESTS=checksums,codegen,config,credentials,eventstream,http,paginators,retry,session,waiters $(TSX) test/run.ts
+
 golden: install
 	$(TSX) codegen/golden.ts write
 

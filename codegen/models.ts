@@ -9,7 +9,6 @@ import { join, relative } from "node:path";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const MODELS = join(ROOT, "models");
-const MANIFEST = join(MODELS, "manifest.json");
 /** The files a service folder may hold; anything else in MODELS_SRC is not ours. */
 const WANTED = /^(service-2|paginators-1|waiters-2|endpoint-rule-set-1|resources-1)(\.sdk-extras)?\.json$/;
 const ROOT_WANTED = /^(partitions|_retry|sdk-default-configuration|endpoints)\.json$/;
@@ -30,9 +29,10 @@ function walk(dir: string): string[] {
   return out;
 }
 
-function update(src: string): void {
+/** Replaces `out` (default models/) with the wanted files of `src` and writes its manifest.json. */
+export function updateModels(src: string, out: string = MODELS): number {
   if (!existsSync(src)) throw new Error(`MODELS_SRC ${src} does not exist`);
-  rmSync(MODELS, { recursive: true, force: true });
+  rmSync(out, { recursive: true, force: true });
   const entries: ManifestEntry[] = [];
   for (const service of readdirSync(src).sort()) {
     const sdir = join(src, service);
@@ -40,7 +40,7 @@ function update(src: string): void {
     const copy = (from: string, rel: string) => {
       let data = readFileSync(from);
       if (rel.endsWith(".gz")) { data = gunzipSync(data); rel = rel.slice(0, -3); }
-      const to = join(MODELS, rel);
+      const to = join(out, rel);
       mkdirSync(join(to, ".."), { recursive: true });
       writeFileSync(to, data);
       entries.push({ file: rel, sha256: sha256(data) });
@@ -60,21 +60,23 @@ function update(src: string): void {
     }
   }
   entries.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  writeFileSync(MANIFEST, JSON.stringify(entries, null, 1) + "\n");
-  console.log(`models: ${entries.length} files from ${src}`);
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, "manifest.json"), JSON.stringify(entries, null, 1) + "\n");
+  return entries.length;
 }
 
-export function checkModels(): number {
-  const entries = JSON.parse(readFileSync(MANIFEST, "utf8")) as ManifestEntry[];
+/** Verifies every file of `dir` (default models/) against its manifest.json; throws listing what differs. */
+export function checkModels(dir: string = MODELS): number {
+  const entries = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as ManifestEntry[];
   const listed = new Set(entries.map((e) => e.file));
   const problems: string[] = [];
   for (const e of entries) {
-    const p = join(MODELS, e.file);
+    const p = join(dir, e.file);
     if (!existsSync(p)) problems.push(`missing ${e.file}`);
     else if (sha256(readFileSync(p)) !== e.sha256) problems.push(`changed ${e.file}`);
   }
-  for (const p of walk(MODELS)) {
-    const rel = relative(MODELS, p);
+  for (const p of walk(dir)) {
+    const rel = relative(dir, p);
     if (rel !== "manifest.json" && !listed.has(rel)) problems.push(`not in manifest ${rel}`);
   }
   if (problems.length) {
@@ -85,7 +87,10 @@ export function checkModels(): number {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const cmd = process.argv[2];
-  if (cmd === "update") update(process.env.MODELS_SRC || join(ROOT, "..", "shared", "models"));
+  if (cmd === "update") {
+    const src = process.env.MODELS_SRC || join(ROOT, "..", "shared", "models");
+    console.log(`models: ${updateModels(src)} files from ${src}`);
+  }
   else if (cmd === "check") console.log(`models: ${checkModels()} files match the manifest`);
   else { console.error("usage: models.ts update|check"); process.exit(2); }
 }

@@ -79,6 +79,27 @@ test("head, copy, list and delete", async () => {
   assert.equal(after.KeyCount, 0);
 });
 
+test("a streamed upload is copied, headed, read back as a stream and deleted", async () => {
+  // "stream.bin" was uploaded from a node Readable by the streamed-body test above.
+  const copy = await s3.copyObject({ Bucket, Key: "stream-copy.bin", CopySource: `${Bucket}/stream.bin` });
+  assert.ok(copy.CopyObjectResult?.ETag);
+  const head = await s3.headObject({ Bucket, Key: "stream-copy.bin" });
+  assert.equal(head.ContentLength, 64 * 1024);
+  const got = await s3.getObject({ Bucket, Key: "stream-copy.bin" });
+  const seen = new Uint8Array(64);
+  let total = 0;
+  for await (const chunk of got.Body!) {
+    for (let i = 0; i < chunk.length; i++) seen[Math.floor((total + i) / 1024)] = chunk[i]!;
+    total += chunk.length;
+  }
+  assert.equal(total, 64 * 1024);
+  assert.deepEqual([...seen], Array.from({ length: 64 }, (_, i) => i), "each 1 KiB block holds its own byte");
+  await s3.deleteObject({ Bucket, Key: "stream-copy.bin" });
+  const gone = await s3.headObject({ Bucket, Key: "stream-copy.bin" }).catch((e: unknown) => e);
+  assert.ok(gone instanceof ServiceError, `got ${String(gone)}`);
+  assert.equal(gone.$metadata.httpStatusCode, 404);
+});
+
 test("the bare client sends only the operation it is given", async () => {
   const bare = new S3Client({ region: "us-east-1", endpoint: server.endpoint, forcePathStyle: true, credentials: S3RVER_CREDENTIALS });
   try {

@@ -5,6 +5,8 @@ import { DynamoDB, DynamoDBClient, GetItem, ResourceNotFoundException, Condition
 import { EC2, type RunInstancesInput } from "tsaws/ec2";
 import { Lambda, type InvokeInput } from "tsaws/lambda";
 import { PartnerCentralRevenueMeasurement } from "tsaws/partnercentral-revenue-measurement";
+import { CloudWatch, type EvaluationWindow } from "tsaws/cloudwatch";
+import { Readable } from "node:stream";
 import { ServiceError } from "tsaws";
 
 declare const s3: S3;
@@ -12,6 +14,7 @@ declare const ddb: DynamoDB;
 declare const ec2: EC2;
 declare const lambda: Lambda;
 declare const prm: PartnerCentralRevenueMeasurement;
+declare const cw: CloudWatch;
 
 export async function s3Checks(): Promise<void> {
   new S3({ region: "us-east-1", forcePathStyle: true, endpoint: "http://127.0.0.1:4568" });
@@ -44,9 +47,25 @@ export async function s3Checks(): Promise<void> {
   // Exclusive unions: exactly one member.
   const sse: ObjectEncryption = { SSEKMS: { KMSKeyArn: "arn:aws:kms:us-east-1:1:key/k" } };
   void sse;
-  // @ts-expect-error two members of an exclusive union
+  // @ts-expect-error a member the union does not have (S3's only input union has one member;
+  // two real members of one union are checked on CloudWatch's EvaluationWindow below)
   const both: ObjectEncryption = { SSEKMS: { KMSKeyArn: "k" }, Foo: 1 };
   void both;
+  // Streaming blob input: bytes, text, Blob, a web ReadableStream and a node Readable.
+  await s3.putObject({ Bucket: "b", Key: "k", Body: Readable.from([new Uint8Array(1)]) });
+  await s3.putObject({ Bucket: "b", Key: "k", Body: new ReadableStream<Uint8Array>() });
+  // @ts-expect-error a number where a streaming blob belongs
+  await s3.putObject({ Bucket: "b", Key: "k", Body: 5 });
+  // @ts-expect-error an object that is not a stream where a streaming blob belongs
+  await s3.putObject({ Bucket: "b", Key: "k", Body: { data: "x" } });
+  // Per-call options: an AbortSignal.
+  await s3.headObject({ Bucket: "b", Key: "k" }, { signal: AbortSignal.timeout(1000) });
+  // @ts-expect-error misspelled call option
+  await s3.headObject({ Bucket: "b", Key: "k" }, { signall: AbortSignal.timeout(1000) });
+  // Credentials: an object or an async provider.
+  new S3({ region: "us-east-1", credentials: async () => ({ accessKeyId: "a", secretAccessKey: "s" }) });
+  // @ts-expect-error a provider must resolve to credentials
+  new S3({ region: "us-east-1", credentials: async () => "AKID" });
   // Bare client + operation constant.
   const bare = new S3Client({ region: "us-east-1" });
   const out = await bare.send(GetObject, { Bucket: "b", Key: "k" });
@@ -69,6 +88,8 @@ export async function s3Checks(): Promise<void> {
   }
   // listBuckets takes no required input.
   await s3.listBuckets();
+  // @ts-expect-error an operation with required members needs its input
+  await s3.getObject();
 }
 
 export async function dynamoChecks(): Promise<void> {
@@ -93,6 +114,15 @@ export async function dynamoChecks(): Promise<void> {
   // @ts-expect-error wrong enum value
   await ddb.createTable({ TableName: "t", BillingMode: "ON_DEMAND" });
   await ddb.listTables();
+  // @ts-expect-error misspelled member
+  await ddb.getItem({ TableNme: "t", Key: item });
+  // @ts-expect-error a string where a number belongs
+  await ddb.scan({ TableName: "t", Limit: "5" });
+  // @ts-expect-error a string where a Date belongs
+  await ddb.exportTableToPointInTime({ TableArn: "arn", S3Bucket: "b", ExportTime: "2024-01-01" });
+  await ddb.exportTableToPointInTime({ TableArn: "arn", S3Bucket: "b", ExportTime: new Date() });
+  // @ts-expect-error a number where a blob belongs
+  await ddb.putItem({ TableName: "t", Item: { b: { B: 5 } } });
 }
 
 export async function ec2Checks(): Promise<void> {
@@ -107,6 +137,18 @@ export async function ec2Checks(): Promise<void> {
   void state;
   // Idempotency tokens are optional (filled by the runtime).
   await ec2.createFleet({ TargetCapacitySpecification: { TotalTargetCapacity: 1 }, LaunchTemplateConfigs: [] });
+  // @ts-expect-error missing required MinCount
+  await ec2.runInstances({ MaxCount: 1 });
+  // @ts-expect-error misspelled member
+  await ec2.runInstances({ MinCount: 1, MaxCount: 1, ImageID: "ami-1" });
+  // @ts-expect-error a string where a Date belongs
+  await ec2.describeSpotPriceHistory({ StartTime: "2024-01-01" });
+  await ec2.describeSpotPriceHistory({ StartTime: new Date() });
+  // Input blobs take bytes or a string (base64-encoded on the wire); not a number.
+  await ec2.importKeyPair({ KeyName: "k", PublicKeyMaterial: "ssh-rsa AAAA" });
+  await ec2.importKeyPair({ KeyName: "k", PublicKeyMaterial: new Uint8Array(3) });
+  // @ts-expect-error a number where a blob belongs
+  await ec2.importKeyPair({ KeyName: "k", PublicKeyMaterial: 5 });
 }
 
 export async function lambdaChecks(): Promise<void> {
@@ -118,6 +160,18 @@ export async function lambdaChecks(): Promise<void> {
   await lambda.invoke({ FunctionName: "f", InvocationType: "Async" });
   // @ts-expect-error misspelled method
   await lambda.invokeFunction({ FunctionName: "f" });
+  // @ts-expect-error missing required FunctionName
+  await lambda.invoke({ Payload: "{}" });
+  // @ts-expect-error misspelled member
+  await lambda.invoke({ FunctionName: "f", Qualifer: "1" });
+  // @ts-expect-error a string where a number belongs
+  await lambda.updateFunctionConfiguration({ FunctionName: "f", MemorySize: "128" });
+  // @ts-expect-error a number where a blob belongs
+  await lambda.updateFunctionCode({ FunctionName: "f", ZipFile: 5 });
+  await lambda.updateFunctionCode({ FunctionName: "f", ZipFile: new Uint8Array(2) });
+  // @ts-expect-error output blobs are bytes, not strings
+  const ps: string | undefined = out.Payload;
+  void ps;
 }
 
 export async function cborChecks(): Promise<void> {
@@ -126,4 +180,40 @@ export async function cborChecks(): Promise<void> {
   await prm.getRevenueAttribution({});
   // @ts-expect-error wrong enum value
   await prm.listRevenueAttributions({ Catalog: "Prod" });
+  // @ts-expect-error misspelled member
+  await prm.getMarketplaceRevenueShare({ Catalog: "AWS", ProductId: "p", ProductID: "p" });
+  // @ts-expect-error a number where a string belongs
+  await prm.getMarketplaceRevenueShare({ Catalog: "AWS", ProductId: 1 });
+}
+
+export async function cloudWatchChecks(): Promise<void> {
+  // CloudWatch's preferred protocol is smithy-rpc-v2-cbor; it has a two-member input union.
+  const start = new Date(0);
+  const end = new Date();
+  await cw.getMetricData({ MetricDataQueries: [], StartTime: start, EndTime: end, ScanBy: "TimestampAscending", MaxDatapoints: 10 });
+  // @ts-expect-error missing required EndTime
+  await cw.getMetricData({ MetricDataQueries: [], StartTime: start });
+  // @ts-expect-error a string where a Date belongs
+  await cw.getMetricData({ MetricDataQueries: [], StartTime: "2024-01-01", EndTime: end });
+  // @ts-expect-error a string where a number belongs
+  await cw.getMetricData({ MetricDataQueries: [], StartTime: start, EndTime: end, MaxDatapoints: "10" });
+  // @ts-expect-error wrong enum value
+  await cw.getMetricData({ MetricDataQueries: [], StartTime: start, EndTime: end, ScanBy: "Descending" });
+  // @ts-expect-error misspelled member
+  await cw.getMetricData({ MetricDataQueries: [], StartTime: start, EndTime: end, MaxDataPoints: 10 });
+  const one: EvaluationWindow = { SlidingWindow: {} };
+  await cw.putMetricAlarm({ AlarmName: "a", EvaluationWindow: one });
+  await cw.putMetricAlarm({ AlarmName: "a", EvaluationWindow: { WallClockWindow: { Timezone: "UTC" } } });
+  // @ts-expect-error two members of an exclusive union
+  await cw.putMetricAlarm({ AlarmName: "a", EvaluationWindow: { SlidingWindow: {}, WallClockWindow: {} } });
+  // @ts-expect-error an exclusive union needs one member
+  await cw.putMetricAlarm({ AlarmName: "a", EvaluationWindow: {} });
+  const d = await cw.getMetricData({ MetricDataQueries: [], StartTime: start, EndTime: end });
+  const ts: Date | undefined = d.MetricDataResults?.[0]?.Timestamps?.[0];
+  void ts;
+  // Output enums are open: a value this model does not know is still a string, and known values narrow.
+  const code = d.MetricDataResults?.[0]?.StatusCode;
+  if (code === "Complete") void code;
+  const anyCode: string | undefined = code;
+  void anyCode;
 }
