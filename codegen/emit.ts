@@ -83,6 +83,14 @@ class ServiceUnit {
         this.walk(e, "out");
       }
     }
+    // Exception shapes no operation lists still get their class (botocore makes one for every
+    // error shape of the service), so user code can name them.
+    for (const [name, shape] of Object.entries(this.shapes)) {
+      if (shape.exception && !errors.has(name)) {
+        errors.add(name);
+        this.walk(name, "out");
+      }
+    }
     this.errors = [...errors].sort();
     this.computeSplit();
     this.computeOwnership();
