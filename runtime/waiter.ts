@@ -69,6 +69,11 @@ export interface WaiterOptions {
   signal?: AbortSignal | undefined;
   /** The jitter source in [0, 1) (default Math.random); tests inject one. */
   random?: (() => number) | undefined;
+  /**
+   * Waits between attempts (default: a timer that the signal cancels). Tests inject one that
+   * advances the client's `clock`, so backoff and deadlines are checked without real time.
+   */
+  sleep?: ((ms: number, signal: AbortSignal | undefined) => Promise<void>) | undefined;
 }
 
 /** A waiter that reached its success state. */
@@ -190,7 +195,8 @@ export async function waitUntil<Output>(
         throw new WaiterTimeoutError(spec.n, "timeout", `maxWaitSeconds (${options.maxWaitSeconds}) exceeded after ${attempt} attempts`, attempt, last);
       }
     } else wait = delay;
-    await sleep(wait * 1000, signal, spec.n);
+    if (options.sleep) await options.sleep(wait * 1000, signal);
+    else await sleep(wait * 1000, signal, spec.n);
   }
 }
 

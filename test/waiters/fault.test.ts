@@ -32,7 +32,7 @@ const notFound: FaultResponse = {
 };
 
 /** A server with `script` (then `fallback`) and a Golden client on it; `times` records arrivals. */
-async function setup(script: FaultResponse[], fallback: FaultResponse = notFound) {
+async function setup(script: FaultResponse[], fallback: FaultResponse = notFound, clock?: () => number) {
   const times: number[] = [];
   const step = (r: FaultResponse) => () => {
     times.push(performance.now());
@@ -45,6 +45,7 @@ async function setup(script: FaultResponse[], fallback: FaultResponse = notFound
     endpoint: server.url,
     credentials: { accessKeyId: "AKID", secretAccessKey: "secret" },
     maxAttempts: 1,
+    ...(clock ? { clock } : {}),
   });
   clients.push(client);
   return { server, client, times };
@@ -161,34 +162,47 @@ test("botocore timing: maxAttempts attempts `delay` apart, then WaiterTimeoutErr
 });
 
 test("Smithy timing: backoff doubles from minDelay to maxDelay and stops within maxWaitSeconds", async () => {
-  const { client, times } = await setup([]);
-  const started = performance.now();
-  // random() = 1: each wait is its ceiling, 20, 40, 80, 80... ms.
+  // A virtual clock: the client's clock and the waiter's sleep share it, so the schedule is exact.
+  let now = Date.UTC(2026, 0, 1);
+  const waits: number[] = [];
+  const sleep = async (ms: number) => {
+    waits.push(Math.round(ms));
+    now += ms;
+  };
+  const { client, server } = await setup([], notFound, () => now);
+  // random() = 1: each wait is its ceiling, 20, 40, 80, 80... ms; the last one is shortened so the
+  // final attempt starts minDelay before the deadline, and then no wait is left.
   await assert.rejects(
-    client.waitFor.widgetExists({ WidgetId: "w1" }, { maxWaitSeconds: 0.5, minDelay: 0.02, maxDelay: 0.08, random: () => 1 }),
+    client.waitFor.widgetExists({ WidgetId: "w1" }, { maxWaitSeconds: 0.5, minDelay: 0.02, maxDelay: 0.08, random: () => 1, sleep }),
     (e: unknown) => {
       assert.ok(e instanceof WaiterTimeoutError);
-      assert.match(e.reason, /maxWaitSeconds \(0\.5\) exceeded/);
+      assert.match(e.reason, /maxWaitSeconds \(0\.5\) exceeded after 9 attempts/);
+      assert.equal(e.attempts, 9);
       return true;
     },
   );
+  assert.deepEqual(waits, [20, 40, 80, 80, 80, 80, 80, 20]);
+  assert.equal(server.requests.length, 9);
+  // random() = 0: every wait is minDelay, the last shortened to end minDelay before the deadline.
+  waits.length = 0;
+  await assert.rejects(
+    client.waitFor.widgetExists({ WidgetId: "w1" }, { maxWaitSeconds: 0.4, minDelay: 0.03, maxDelay: 1, random: () => 0, sleep }),
+    WaiterTimeoutError,
+  );
+  assert.deepEqual(waits, [...Array<number>(12).fill(30), 10]);
+  assert.ok(waits.reduce((a, b) => a + b, 0) <= 400);
+});
+
+test("Smithy timing with real timers: the wait ends within maxWaitSeconds", async () => {
+  const { client } = await setup([]);
+  const started = performance.now();
+  await assert.rejects(
+    client.waitFor.widgetExists({ WidgetId: "w1" }, { maxWaitSeconds: 0.3, minDelay: 0.02, maxDelay: 0.08 }),
+    WaiterTimeoutError,
+  );
   const elapsed = performance.now() - started;
-  // Bounded by maxWaitSeconds plus the last call (and timer lateness on a loaded machine).
-  assert.ok(elapsed <= 500 + 250, `exceeded maxWaitSeconds: ${elapsed} ms`);
-  assert.ok(elapsed >= 400, `gave up early: ${elapsed} ms`);
-  const gaps = times.slice(1).map((t, n) => t - times[n]!);
-  const ceilings = [20, 40, 80, 80];
-  ceilings.forEach((c, n) => {
-    assert.ok(gaps[n]! >= c - 1 && gaps[n]! < c + 150, `gap ${n}: ${gaps[n]} ms, expected about ${c}`);
-  });
-  // random() = 0: every wait is minDelay.
-  const { client: c2, times: t2 } = await setup([]);
-  await assert.rejects(c2.waitFor.widgetExists({ WidgetId: "w1" }, { maxWaitSeconds: 0.4, minDelay: 0.03, maxDelay: 1, random: () => 0 }), WaiterTimeoutError);
-  const gaps2 = t2.slice(1).map((t, n) => t - t2[n]!);
-  assert.ok(gaps2.length >= 3, `${gaps2.length + 1} attempts`);
-  // The last wait may be shortened so the final attempt starts minDelay before the deadline.
-  for (const g of gaps2.slice(0, -1)) assert.ok(g >= 29 && g < 180, `gap ${g} ms, expected about 30`);
-  assert.ok(gaps2.at(-1)! < 180);
+  // Bounded by maxWaitSeconds plus the last call (generous for timer lateness on a loaded machine).
+  assert.ok(elapsed >= 250 && elapsed <= 300 + 1000, `took ${elapsed} ms`);
 });
 
 test("abort: before the first call, and during a wait", async () => {
