@@ -8,8 +8,16 @@ type Customization = (model: BotoServiceModel) => void;
  * S3: the endpoint rule set places the bucket (virtual-hosted or path style, access points,
  * Outposts, S3 Express), so `/{Bucket}` is removed from every request URI, as botocore and
  * AWS SDK v3 do. `/{Bucket}/{Key+}` becomes `/{Key+}`, `/{Bucket}?acl` becomes `/?acl`.
+ * CopyObject, UploadPartCopy and CompleteMultipartUpload must answer 200 with a body.
  */
 const s3: Customization = (model) => {
+  // These answer 200 before the work is done and report a failure in the body; a 200 with no
+  // body at all means the connection broke first, so the copy or upload may not have happened
+  // (botocore turns it into a retryable 500 InternalError, AWS SDK v3 likewise).
+  for (const name of ["CopyObject", "UploadPartCopy", "CompleteMultipartUpload"]) {
+    const op = model.operations[name];
+    if (op) op.bodyRequiredOn200 = true;
+  }
   for (const op of Object.values(model.operations)) {
     const uri = op.http.requestUri;
     if (uri.startsWith("/{Bucket}")) {

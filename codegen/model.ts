@@ -89,6 +89,8 @@ export interface BotoOperation {
   unsignedPayload?: boolean;
   requestcompression?: { encodings: string[] };
   endpointdiscovery?: { required?: boolean };
+  /** Not in the models: set by a tsaws customization (customizations.ts) for operations whose 200 answer must carry a body. */
+  bodyRequiredOn200?: boolean;
   endpointoperation?: boolean;
 }
 

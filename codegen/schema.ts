@@ -233,6 +233,7 @@ export class SchemaBuilder {
       cp: Object.keys(contextParams).length ? contextParams : undefined,
       sc: Object.keys(staticParams).length ? staticParams : undefined,
       rc: op.requestcompression?.encodings,
+      eb: op.bodyRequiredOn200 ? 1 : undefined,
     } as OperationSchema);
   }
 }

@@ -5,9 +5,9 @@
 // retry handler retries. Reporting it as success would hand the caller an output without the
 // result (no ETag, no CopyObjectResult) for a copy or upload that may not have happened.
 //
-// Known gap: runtime/client.ts `#isErrorIn200` returns false for an empty body, so these calls
-// currently "succeed". The cases below are marked todo until the fix lands; they still run.
-// The control cases (an empty 200 is a real success for other operations) must pass now.
+// tsaws marks these operations in the S3 customization (codegen/customizations.ts, schema `eb`)
+// and the client turns an empty 200 into a server-fault InternalError, which is retried. The
+// control cases: an empty 200 is a real success for other operations.
 import { before, after } from "node:test";
 import assert from "node:assert/strict";
 import { S3 } from "tsaws/s3";
@@ -16,7 +16,6 @@ import { startFaultServer, watchUnhandledRejections, type FaultResponse, type Fa
 import { countedTests } from "../support/counted.ts";
 
 const check = countedTests("integration s3 empty 200");
-const TODO = { todo: "S3 copy/complete answering 200 with an empty body is reported as success (runtime/client.ts #isErrorIn200 ignores empty bodies)" };
 
 const unhandled = watchUnhandledRejections();
 let server: FaultServer;
@@ -97,7 +96,7 @@ check("control: an empty 200 is still a success for operations that do not repor
   assert.equal((await got.Body!.transformToByteArray()).length, 0);
 });
 
-check("CopyObject, UploadPartCopy, CompleteMultipartUpload: an empty 200 body is a server-fault InternalError, not a success", TODO, async () => {
+check("CopyObject, UploadPartCopy, CompleteMultipartUpload: an empty 200 body is a server-fault InternalError, not a success", async () => {
   const c = s3();
   for (const op of OPS) {
     server.reset([EMPTY_200]);
@@ -116,7 +115,7 @@ check("CopyObject, UploadPartCopy, CompleteMultipartUpload: an empty 200 body is
   }
 });
 
-check("an empty 200 body on a copy is retried like a 500, and the retry's real answer is returned", TODO, async () => {
+check("an empty 200 body on a copy is retried like a 500, and the retry's real answer is returned", async () => {
   const c = s3({ maxAttempts: 3, retryMode: "standard" });
   for (const op of OPS) {
     server.reset([EMPTY_200, op.ok]);
