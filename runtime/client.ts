@@ -3,10 +3,10 @@
 // SDK headers -> sign (SigV4) -> send (HTTP handler) -> retry loop -> parse (protocol).
 // Configuration is resolved once, lazily, on the first call; every dependency (clock, UUID
 // source, HTTP handler, credentials) is injectable so tests are deterministic.
-import type { ErrorClassLike, OperationSchema, ServiceSchema, StructureShape } from "./schema.js";
+import type { ErrorClassLike, OperationSchema, ServiceSchema, SigV4aOptions, StructureShape } from "./schema.js";
 import { target } from "./schema.js";
-import type { Protocol, ReceivedResponse, SerializedRequest } from "./protocols/types.js";
-import type { HttpHandler, HttpRequest, HttpResponse, RequestBody, ResponseBody } from "./http/types.js";
+import type { Protocol, ReceivedResponse, SerializeContext, SerializedRequest } from "./protocols/types.js";
+import type { HttpHandler, HttpHandlerOptions, HttpRequest, HttpResponse, RequestBody, ResponseBody } from "./http/types.js";
 import {
   AbortError,
   ConfigError,
@@ -18,14 +18,14 @@ import {
 } from "./errors.js";
 import { createHttpHandler } from "#http";
 import { randomUUID } from "#crypto";
-import { signRequest, type Credentials } from "./signer/sigv4.js";
+import { signRequestInPlace, type Credentials, type SigningOptions } from "./signer/sigv4.js";
 import { createEndpointResolver, type ClientEndpoint, type EndpointResolver } from "./endpoint.js";
-import { createRetryStrategy, type RetryStrategy, type RetryErrorInfo } from "./retry/index.js";
+import type { RetryStrategy, RetryErrorInfo } from "./retry/index.js";
+import { loadRetryStrategy } from "./retry/standard.js";
 import { createClock, clockSkewCorrected, type Clock } from "./retry/clock-skew.js";
-import { readBody, utf8Length } from "./http/body.js";
+import { utf8Length } from "./http/body.js";
 import { Session } from "./session.js";
 import { resolveRetryConfig } from "./retry/config.js";
-import { eventStreamMember, readEventStreamOutput } from "./eventstream.js";
 import type { DefaultsMode } from "./defaults-mode.js";
 
 export { ServiceError, errorClass } from "./errors.js";
@@ -120,20 +120,32 @@ export interface ClientConfig {
  * A generated operation: its shape data, with the input and output types attached for the
  * compiler only (the phantom field never exists at run time).
  */
-export type Operation<I, O> = OperationSchema & { readonly __types?: (input: I) => O };
+/**
+ * An operation constant: its shape data, typed by input and output and branded by its service
+ * (the client class name), so a bare client's `send` refuses another service's operation.
+ */
+export type Operation<I, O, S extends string = string> = OperationSchema & {
+  readonly __types?: (input: I) => O;
+  readonly __service?: S;
+};
 
 const VERSION = "0.1.0";
 const EMPTY = new Uint8Array(0);
+const NO_HANDLER_OPTIONS: HttpHandlerOptions = Object.freeze({});
 
 interface ResolvedConfig {
   region: string;
   credentials: CredentialsProvider;
+  /** The configured credentials when they are an object, not a provider. */
+  staticCredentials: Credentials | undefined;
   handler: HttpHandler;
   retry: RetryStrategy;
   endpoint: EndpointResolver;
   /** The signing clock: the configured clock corrected by the skew learnt from server Date headers. */
   clock: Clock;
   uuid: () => string;
+  /** What serializers get (idempotency tokens), one object per client. */
+  serializeContext: SerializeContext;
   userAgent: string;
 }
 
@@ -236,21 +248,100 @@ export class RuntimeClient {
     return {
       region,
       credentials,
+      staticCredentials: creds !== undefined && !isProvider(creds) ? creds : undefined,
       handler: c.httpHandler ?? createHttpHandler(handlerOptions),
       retry:
         c.retryStrategy ??
-        createRetryStrategy({ mode: retryConfig.mode, maxAttempts: retryConfig.maxAttempts, now: c.clock, service: this.service.ep }),
+        (await loadRetryStrategy({ mode: retryConfig.mode, maxAttempts: retryConfig.maxAttempts, now: c.clock, service: this.service.ep })),
       endpoint: createEndpointResolver(this.#ruleset, this.#partitions, this.service, endpointConfig, region),
       clock: createClock({ now: c.clock }),
       uuid: c.uuid ?? randomUUID,
+      serializeContext: { uuid: c.uuid ?? randomUUID },
       userAgent: `tsaws/${VERSION} api/${this.service.id.replace(/ /g, "_")}#${this.service.v}${c.userAgentAppId ? ` app/${c.userAgentAppId}` : ""}`,
     };
   }
 
   /** Sends one operation. Rejects with a ServiceError subclass, or another TsawsError. */
-  async send<I, O>(operation: Operation<I, O>, input: I, options?: CallOptions): Promise<O> {
+  async send<I, O>(operation: Operation<I, O>, rawInput: I, options?: CallOptions): Promise<O> {
+    // One async layer per call: the pipeline is inlined here, and signing and parsing only
+    // return promises when they really wait (a credentials provider, an event stream).
+    const op: OperationSchema = operation;
+    const input = (rawInput ?? {}) as Record<string, unknown>;
     try {
-      return (await this.#send(operation, (input ?? {}) as Record<string, unknown>, options)) as O;
+      const signal = options?.signal;
+      if (signal?.aborted) throw new AbortError(`${op.n} was aborted before it was sent`, { cause: signal.reason });
+      const cfg = this.#resolved ?? (await this.#resolve());
+      const serialized = this.protocol.serialize(this.service, op, input, cfg.serializeContext);
+      const endpoint = cfg.endpoint(op, input);
+      const headers = serialized.headers;
+      for (const k in endpoint.headers) headers[k.toLowerCase()] = endpoint.headers[k]!;
+      headers["user-agent"] ??= cfg.userAgent;
+      headers["x-amz-user-agent"] ??= cfg.userAgent;
+      let body = serialized.body;
+      if (op.x) {
+        for (const stage of op.x) {
+          const staged = stage(op, this.config as Readonly<Record<string, unknown>>, headers, body, input);
+          body = staged instanceof Promise ? await staged : staged;
+        }
+      }
+      const base = this.#request(serialized, endpoint.url, headers, body);
+      const invocationId = cfg.uuid();
+      const retry = cfg.retry;
+      const token = await retry.acquireToken();
+      let attempts = 0;
+      let totalRetryDelay = 0;
+      // A body that can only be read once (a stream) cannot be replayed: one attempt only.
+      const replayable = isReplayable(base.body);
+      for (;;) {
+        attempts++;
+        // Each attempt signs its own copy. Object.assign, not spreads: in V8 every property
+        // added to a spread copy costs microseconds (the signer adds five).
+        const headers = Object.assign({}, base.headers);
+        const request: HttpRequest = { method: base.method, protocol: base.protocol, hostname: base.hostname, path: base.path, query: base.query, headers };
+        if (base.port !== undefined) request.port = base.port;
+        if (base.body !== undefined) request.body = base.body;
+        headers["amz-sdk-invocation-id"] = invocationId;
+        headers["amz-sdk-request"] = `attempt=${attempts}; max=${retry.maxAttempts}`;
+        let info: RetryErrorInfo;
+        let failure: unknown;
+        try {
+          let signed = request;
+          if (endpoint.auth !== "none") {
+            const pending = this.#sign(request, endpoint, cfg);
+            signed = pending instanceof Promise ? await pending : pending;
+          }
+          const response = await cfg.handler.handle(signed, signal ? { signal } : NO_HANDLER_OPTIONS);
+          // A streaming output is handed over unread; anything else is read whole before parsing.
+          const streaming = response.statusCode < 300 && hasStreamingOutput(op);
+          const bytes = streaming ? EMPTY : await response.body.transformToByteArray();
+          if (!streaming) {
+            const loading = this.protocol.load?.(); // what parsing needs, on first use (the XML parser)
+            if (loading) await loading;
+          }
+          const handled = this.#handleResponse(op, response, streaming, bytes, attempts, totalRetryDelay);
+          const result = handled instanceof Promise ? await handled : handled;
+          if (!(result instanceof Failed)) {
+            cfg.clock.observe(response.headers.date);
+            retry.recordSuccess(token);
+            return result as O;
+          }
+          failure = result.error;
+          info = { error: failure, statusCode: response.statusCode, code: result.error.code, headers: response.headers };
+          info.clockSkewCorrected = clockSkewCorrected(cfg.clock, info);
+        } catch (e) {
+          if (signal?.aborted) throw new AbortError(`${op.n} was aborted`, { cause: signal.reason });
+          if (!(e instanceof TsawsError) || e instanceof CredentialsError || e instanceof ConfigError) throw e;
+          failure = e;
+          info = { error: e };
+        }
+        // Always ask the strategy (adaptive mode measures every response); it counts attempts itself.
+        // A one-shot body cannot be resent: the strategy is told, so it grants and charges nothing.
+        if (!replayable) info.replayable = false;
+        const delay = retry.retryDelay(token, info);
+        if (delay === undefined || !replayable) throw failure;
+        totalRetryDelay += delay;
+        await sleep(delay, signal);
+      }
     } catch (e) {
       // Re-capture the stack here so it shows the caller's frames (async stack traces), not
       // only the socket callback that produced the error.
@@ -263,69 +354,31 @@ export class RuntimeClient {
     }
   }
 
-  async #send(op: OperationSchema, input: Record<string, unknown>, options: CallOptions | undefined): Promise<unknown> {
-    const signal = options?.signal;
-    if (signal?.aborted) throw new AbortError(`${op.n} was aborted before it was sent`, { cause: signal.reason });
-    const cfg = await this.#resolve();
-    const serialized = this.protocol.serialize(this.service, op, input, { uuid: cfg.uuid });
-    const endpoint = cfg.endpoint(op, input);
-    const base = await this.#request(op, serialized, endpoint.url, endpoint.headers, input);
-    const invocationId = cfg.uuid();
-    const retry = cfg.retry;
-    const token = await retry.acquireToken();
-    let attempts = 0;
-    let totalRetryDelay = 0;
-    // A body that can only be read once (a stream) cannot be replayed: one attempt only.
-    const replayable = isReplayable(base.body);
-    for (;;) {
-      attempts++;
-      const request: HttpRequest = { ...base, headers: { ...base.headers } };
-      request.headers["amz-sdk-invocation-id"] = invocationId;
-      request.headers["amz-sdk-request"] = `attempt=${attempts}; max=${retry.maxAttempts}`;
-      let info: RetryErrorInfo;
-      let failure: unknown;
-      try {
-        const signed = endpoint.auth === "none" ? request : await this.#sign(request, endpoint, cfg);
-        const response = await cfg.handler.handle(signed, signal ? { signal } : {});
-        const result = await this.#handleResponse(op, response, attempts, totalRetryDelay);
-        if (result.ok) {
-          cfg.clock.observe(response.headers.date);
-          retry.recordSuccess(token);
-          return result.output;
-        }
-        failure = result.error;
-        info = { error: failure, statusCode: response.statusCode, code: result.error.code, headers: response.headers };
-        info.clockSkewCorrected = clockSkewCorrected(cfg.clock, info);
-      } catch (e) {
-        if (signal?.aborted) throw new AbortError(`${op.n} was aborted`, { cause: signal.reason });
-        if (!(e instanceof TsawsError) || e instanceof CredentialsError || e instanceof ConfigError) throw e;
-        failure = e;
-        info = { error: e };
-      }
-      // Always ask the strategy (adaptive mode measures every response); it counts attempts itself.
-      const delay = retry.retryDelay(token, info);
-      if (delay === undefined || !replayable) throw failure;
-      totalRetryDelay += delay;
-      await sleep(delay, signal);
-    }
+  /** Signs an attempt's own request record: SigV4 in place, SigV4a into a copy. */
+  #sign(request: HttpRequest, endpoint: ClientEndpoint, cfg: ResolvedConfig): HttpRequest | Promise<HttpRequest> {
+    // Static credentials are used as they are (no provider promise per call); they are still checked on every call.
+    const fixed = cfg.staticCredentials;
+    if (fixed && fixed.accessKeyId && fixed.secretAccessKey) return this.#signWith(fixed, request, endpoint, cfg);
+    return this.#credentials(cfg).then((credentials) => this.#signWith(credentials, request, endpoint, cfg));
   }
 
-  async #sign(request: HttpRequest, endpoint: ClientEndpoint, cfg: ResolvedConfig): Promise<HttpRequest> {
-    const common = {
-      credentials: await this.#credentials(cfg),
-      service: endpoint.signingName ?? this.service.sn,
-      date: new Date(cfg.clock.now()),
-      uriEscapePath: !endpoint.disableDoubleEncoding,
-      normalizePath: !endpoint.disableDoubleEncoding,
-      contentSha256Header: this.service.sn === "s3" || this.service.sn === "s3-outposts",
-      ...(endpoint.unsignedPayload ? { payloadHash: "UNSIGNED-PAYLOAD" } : {}),
-    };
+  #signWith(credentials: Credentials, request: HttpRequest, endpoint: ClientEndpoint, cfg: ResolvedConfig): HttpRequest | Promise<HttpRequest> {
+    const service = endpoint.signingName ?? this.service.sn;
+    const date = new Date(cfg.clock.now());
+    const escape = !endpoint.disableDoubleEncoding;
+    const contentSha256Header = this.service.sn === "s3" || this.service.sn === "s3-outposts";
+    // Option records are literals of one shape (no spreads: see #send).
     if (endpoint.auth === "sigv4a") {
       const v4a = this.service.s4a;
       if (!v4a) throw new ConfigError(`${this.service.id}: the endpoint requires SigV4a signing, which this client does not include`);
-      return v4a(request, { ...common, regionSet: endpoint.signingRegionSet ?? ["*"] });
+      const o: SigV4aOptions = { credentials, service, regionSet: endpoint.signingRegionSet ?? ["*"], date, uriEscapePath: escape, normalizePath: escape, contentSha256Header };
+      if (endpoint.unsignedPayload) o.payloadHash = "UNSIGNED-PAYLOAD";
+      return v4a(request, o);
     }
-    return signRequest(request, { ...common, region: endpoint.signingRegion ?? cfg.region });
+    const o: SigningOptions = { credentials, service, region: endpoint.signingRegion ?? cfg.region, date, uriEscapePath: escape, normalizePath: escape, contentSha256Header };
+    if (endpoint.unsignedPayload) o.payloadHash = "UNSIGNED-PAYLOAD";
+    const pending = signRequestInPlace(request, o);
+    return pending ? pending.then(() => request) : request;
   }
 
   async #credentials(cfg: ResolvedConfig): Promise<Credentials> {
@@ -339,78 +392,68 @@ export class RuntimeClient {
     }
   }
 
-  async #request(
-    op: OperationSchema,
-    s: SerializedRequest,
-    url: URL,
-    endpointHeaders: Record<string, string>,
-    input: Record<string, unknown>,
-  ): Promise<HttpRequest> {
-    const cfg = this.#resolved!;
-    const basePath = url.pathname === "/" ? "" : url.pathname.replace(/\/$/, "");
-    let path = basePath + s.path;
-    if (!path.startsWith("/")) path = `/${path}`;
-    let query = url.search.length > 1 ? url.search.slice(1) : "";
+  /** The request record of a serialized call (its body stages, if any, already run). */
+  #request(s: SerializedRequest, url: URL, headers: Record<string, string>, body: RequestBody | undefined): HttpRequest {
+    const u = urlParts(url);
+    let path = u.basePath + s.path;
+    if (path.charCodeAt(0) !== 47 /* / */) path = `/${path}`;
+    let query = u.query;
     for (const [k, v] of s.query) query += `${query ? "&" : ""}${k}=${v}`;
-    const headers = s.headers;
-    for (const [k, v] of Object.entries(endpointHeaders)) headers[k.toLowerCase()] = v;
-    headers["user-agent"] ??= cfg.userAgent;
-    headers["x-amz-user-agent"] ??= cfg.userAgent;
-    let body = s.body;
-    if (op.x) for (const stage of op.x) body = await stage(op, this.config as Readonly<Record<string, unknown>>, headers, body, input);
     if (typeof body === "string" || body instanceof Uint8Array) {
       headers["content-length"] ??= String(typeof body === "string" ? utf8Length(body) : body.byteLength);
     }
     const request: HttpRequest = {
       method: s.method,
-      protocol: url.protocol === "http:" ? "http:" : "https:",
-      hostname: (s.hostPrefix ?? "") + url.hostname,
+      protocol: u.protocol,
+      hostname: s.hostPrefix !== undefined ? s.hostPrefix + u.hostname : u.hostname,
       path,
       query,
       headers,
     };
-    if (url.port) request.port = Number(url.port);
+    if (u.port !== undefined) request.port = u.port;
     if (body !== undefined) request.body = body;
     return request;
   }
 
-  async #handleResponse(
+  /**
+   * The output on success (no wrapper allocated), a Failed on a service error; a promise only
+   * for an event stream, whose initial response is read first. `bytes` is the body read whole
+   * (EMPTY when `streaming`: the body is then handed over unread).
+   */
+  #handleResponse(
     op: OperationSchema,
     response: HttpResponse,
+    streaming: boolean,
+    bytes: Uint8Array,
     attempts: number,
     totalRetryDelay: number,
-  ): Promise<{ ok: true; output: unknown } | { ok: false; error: ServiceError }> {
+  ): Record<string, unknown> | Failed | Promise<Record<string, unknown>> {
     const h = response.headers;
-    const meta = (): ResponseMetadata => {
-      const m: { -readonly [K in keyof ResponseMetadata]: ResponseMetadata[K] } = {
-        httpStatusCode: response.statusCode,
-        attempts,
-        totalRetryDelay,
-      };
-      const requestId = h["x-amzn-requestid"] ?? h["x-amz-request-id"] ?? h["x-amzn-request-id"];
-      if (requestId) m.requestId = requestId;
-      if (h["x-amz-id-2"]) m.extendedRequestId = h["x-amz-id-2"];
-      if (h["x-amz-cf-id"]) m.cfId = h["x-amz-cf-id"];
-      return m;
-    };
     const status = response.statusCode;
-    const streaming = status < 300 && hasStreamingOutput(op);
-    const received: ReceivedResponse = { statusCode: status, headers: h, body: EMPTY };
+    const received: ReceivedResponse = { statusCode: status, headers: h, body: bytes };
     if (streaming) received.stream = response.body;
-    else received.body = await readBody(response.body);
+    if (status === 200 && op.eb && bytes.length === 0 && !streaming) {
+      // An operation that must answer with a body sent none: the work may not have happened
+      // (S3 CopyObject...). A server fault, so it is retried, as botocore does.
+      const metadata = responseMetadata(response, attempts, totalRetryDelay);
+      return new Failed(new ServiceError("InternalError", `${op.n} answered 200 without a body`, metadata, "server"));
+    }
     if (status >= 300 || (status === 200 && this.#isErrorIn200(op, received))) {
       const parsed = this.protocol.parseError(this.service, op, received);
-      const metadata = meta();
+      const metadata = responseMetadata(response, attempts, totalRetryDelay);
       const withId = parsed.requestId && !metadata.requestId ? { ...metadata, requestId: parsed.requestId } : metadata;
       const cls = parsed.errorClass as (ErrorClassLike & (new (m: string | undefined, f: Record<string, unknown>, md: ResponseMetadata) => ServiceError)) | undefined;
       const error = cls ? new cls(parsed.message, parsed.fields, withId) : new ServiceError(parsed.code, parsed.message, withId);
-      return { ok: false, error };
+      return new Failed(error);
     }
     const output = this.protocol.parse(this.service, op, received);
     // An event stream: the member becomes an AsyncIterable of events (RPC protocols first read the initial-response).
-    if (received.stream && eventStreamMember(op.o) !== undefined) await readEventStreamOutput(this.protocol, this.service, op, received, output, meta);
-    Object.defineProperty(output, "$metadata", { value: meta(), enumerable: false, writable: false });
-    return { ok: true, output };
+    // (The reader is attached to event-stream operations only: `op.ev`, runtime/eventstream.ts.)
+    if (received.stream && op.ev) {
+      const meta = (): ResponseMetadata => responseMetadata(response, attempts, totalRetryDelay);
+      return op.ev(this.protocol, this.service, op, received, output, meta).then(() => withMetadata(output, meta()));
+    }
+    return withMetadata(output, responseMetadata(response, attempts, totalRetryDelay));
   }
 
   /** S3 reports some failures of CopyObject, UploadPartCopy and CompleteMultipartUpload in a 200 body. */
@@ -429,10 +472,39 @@ export class RuntimeClient {
   }
 }
 
+/** A failed attempt's service error, as #handleResponse returns it (a successful output is returned bare). */
+class Failed {
+  constructor(readonly error: ServiceError) {}
+}
+
+// The $metadata descriptor, filled and emptied around each (synchronous) defineProperty.
+const METADATA: PropertyDescriptor = { value: undefined, enumerable: false, writable: false };
+
+function withMetadata(output: Record<string, unknown>, metadata: ResponseMetadata): Record<string, unknown> {
+  METADATA.value = metadata;
+  Object.defineProperty(output, "$metadata", METADATA);
+  METADATA.value = undefined;
+  return output;
+}
+
+function responseMetadata(response: HttpResponse, attempts: number, totalRetryDelay: number): ResponseMetadata {
+  const h = response.headers;
+  const m: { -readonly [K in keyof ResponseMetadata]: ResponseMetadata[K] } = {
+    httpStatusCode: response.statusCode,
+    attempts,
+    totalRetryDelay,
+  };
+  const requestId = h["x-amzn-requestid"] ?? h["x-amz-request-id"] ?? h["x-amzn-request-id"];
+  if (requestId) m.requestId = requestId;
+  if (h["x-amz-id-2"]) m.extendedRequestId = h["x-amz-id-2"];
+  if (h["x-amz-cf-id"]) m.cfId = h["x-amz-cf-id"];
+  return m;
+}
+
 function hasStreamingOutput(op: OperationSchema): boolean {
   const o = op.o;
   if (!o) return false;
-  if (eventStreamMember(o) !== undefined) return true; // an event stream (the payload, or any member in RPC protocols)
+  if (op.ev) return true; // an event stream (the payload, or any member in RPC protocols)
   if (!o.p) return false;
   const m = o.m[o.p];
   if (m === undefined) return false;
@@ -440,6 +512,36 @@ function hasStreamingOutput(op: OperationSchema): boolean {
   if (typeof t !== "object") return false;
   if (t.t === 8) return (t as StructureShape).es === 1; // an event stream
   return "st" in t && t.st === 1;
+}
+
+interface UrlParts {
+  /** The endpoint's path without its trailing slash ("" for "/"). */
+  basePath: string;
+  /** The endpoint's own query, without "?". */
+  query: string;
+  protocol: "http:" | "https:";
+  hostname: string;
+  port: number | undefined;
+}
+
+// What requests take from an endpoint URL, read once per URL object (the endpoint resolver
+// keeps one URL per endpoint string and never changes it).
+const urlPartsCache = new WeakMap<URL, UrlParts>();
+
+function urlParts(url: URL): UrlParts {
+  let u = urlPartsCache.get(url);
+  if (u === undefined) {
+    const pathname = url.pathname;
+    u = {
+      basePath: pathname === "/" ? "" : pathname.replace(/\/$/, ""),
+      query: url.search.length > 1 ? url.search.slice(1) : "",
+      protocol: url.protocol === "http:" ? "http:" : "https:",
+      hostname: url.hostname,
+      port: url.port ? Number(url.port) : undefined,
+    };
+    urlPartsCache.set(url, u);
+  }
+  return u;
 }
 
 function isReplayable(body: RequestBody | undefined): boolean {

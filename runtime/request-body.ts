@@ -60,6 +60,7 @@ export async function addChecksums(
   if (!isBytes(body)) return;
   for (const h of Object.keys(headers)) if (h.startsWith("x-amz-checksum-")) return; // the caller supplied one
   const alg = chosenAlgorithm(op, config, input);
+  if (!alg && !op.cr) return;
   const bytes = typeof body === "string" ? utf8(body) : body;
   if (alg) {
     const hasher = createChecksum(alg);
@@ -108,13 +109,29 @@ export const compressBody: BodyStage = async (op, config, headers, body) =>
   body === undefined ? undefined : compressPayload(op, config as BodyConfig, headers, body);
 
 /** Checksums as a body stage (operations with httpChecksumRequired or httpChecksum). */
-export const checksumBody: BodyStage = async (op, config, headers, body, input) => {
+export const checksumBody: BodyStage = (op, config, headers, body, input) => {
   if (body === undefined) return undefined;
   const c = config as BodyConfig;
+  // Nothing to add (an optional checksum in "when_required" mode, none asked for): no promise.
+  if (!required(op) && c.requestChecksumCalculation === "when_required") {
+    const ra = op.ck?.ra;
+    const asked = ra !== undefined ? input[ra] : undefined;
+    if (typeof asked !== "string" || asked === "") return body;
+  }
+  return checksumAsync(op, c, headers, body, input);
+};
+
+async function checksumAsync(
+  op: OperationSchema,
+  c: BodyConfig,
+  headers: Record<string, string>,
+  body: RequestBody,
+  input: Record<string, unknown>,
+): Promise<RequestBody> {
   const out = needsBodyBytes(op, c, body) ? await toBytes(body) : body;
   await addChecksums(op, c, headers, out, input);
   return out;
-};
+}
 
 /**
  * The body stages an operation needs, by export name: the generator attaches these to the

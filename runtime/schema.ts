@@ -169,7 +169,7 @@ export type BodyStage = (
   headers: Record<string, string>,
   body: RequestBody | undefined,
   input: Record<string, unknown>,
-) => Promise<RequestBody | undefined>;
+) => RequestBody | undefined | Promise<RequestBody | undefined>; // a promise only when it had to wait
 
 export interface OperationSchema {
   /** Operation name (the wire action / target suffix). */
@@ -195,6 +195,8 @@ export interface OperationSchema {
   readonly sc?: Readonly<Record<string, string | boolean>>;
   /** request compression encodings */
   readonly rc?: readonly string[];
+  /** A 200 answer without a body is a failure (S3 CopyObject, UploadPartCopy, CompleteMultipartUpload). */
+  readonly eb?: 1;
   /** body stages this operation runs, in order (see `BodyStage`) */
   readonly x?: readonly BodyStage[];
   /**

@@ -3,6 +3,7 @@
 // *Sync variants let the signer hash its small strings without a promise per step. Buffers
 // are returned as plain Uint8Array views so callers never see Buffer-only behaviour.
 
+import * as nodeCrypto from "node:crypto";
 import {
   createHash as nodeCreateHash,
   createHmac,
@@ -30,9 +31,13 @@ export function hmacSha256Sync(key: Uint8Array | string, data: Uint8Array | stri
   return view(createHmac("sha256", key).update(data).digest());
 }
 
+// crypto.hash (Node 20.12+): a one-shot digest without a Hash object, about twice as fast on
+// the small inputs a signer hashes. Read off the namespace so older Node versions still load.
+const oneShotHash = (nodeCrypto as { hash?: (algorithm: string, data: Uint8Array | string, encoding: "hex") => string }).hash;
+
 /** Hex SHA-256 (OpenSSL formats the hex; no intermediate bytes). */
 export function sha256HexSync(data: Uint8Array | string): string {
-  return nodeCreateHash("sha256").update(data).digest("hex");
+  return oneShotHash !== undefined ? oneShotHash("sha256", data, "hex") : nodeCreateHash("sha256").update(data).digest("hex");
 }
 
 /** Hex HMAC-SHA256. */

@@ -1,8 +1,8 @@
 // The Node transport: node:http / node:https with keep-alive agents. Node only.
 //
-// Hot path: one options object and one Exchange per call; no header object is rebuilt on
-// the way out (the request's record is handed to node as is) and the response record is
-// built once, straight from rawHeaders. Event listeners are module-level functions that
+// Hot path: one options object and one Exchange per call; the request's headers go to node
+// as a flat list when that frames the body the same way (node then skips its own per-header
+// store), else the record as is; the response record is built once, straight from rawHeaders. Event listeners are module-level functions that
 // find their Exchange through a symbol on the ClientRequest (node calls them with `this` =
 // the emitter) and the Exchange itself is the AbortSignal listener (`handleEvent`), so a
 // call allocates no listener closures.
@@ -264,6 +264,31 @@ function sendBody(
   else void pump(req, body, ex); // node Readable or any AsyncIterable: chunked unless content-length is set
 }
 
+// ---- headers as a flat list ----
+
+// Methods node sends without a body framing header when none is given (no chunked default).
+const NO_BODY_BY_DEFAULT = new Set(["GET", "HEAD", "DELETE", "OPTIONS", "TRACE", "CONNECT"]);
+
+/**
+ * Whether the headers can go to node as a flat [name, value, ...] list, which node writes as
+ * they are (validated) instead of copying each into its own header store first (~1 us less per
+ * request). Node then frames the body from the headers alone, so the list is used only when
+ * that framing is the same as with a header object: a Host header is present, no Expect, and
+ * either a Content-Length or no body on a method that sends none by default.
+ */
+function sendsAsList(request: HttpRequest): boolean {
+  const h = request.headers;
+  if (h.host === undefined || h.expect !== undefined) return false;
+  if (h["content-length"] !== undefined) return true;
+  return request.body === undefined && NO_BODY_BY_DEFAULT.has(request.method.toUpperCase());
+}
+
+function headerList(headers: Record<string, string>): string[] {
+  const list: string[] = [];
+  for (const name in headers) list.push(name, headers[name]!);
+  return list;
+}
+
 // ---- CONNECT tunnelling agent ----
 
 function bracketed(host: string): string {
@@ -438,6 +463,7 @@ export class NodeHttpHandler implements HttpHandler {
     if (requestTimeout !== undefined) reqOptions.timeout = requestTimeout;
     if (this.#proxy !== undefined)
       this.#routeViaProxy(this.#proxy, request, reqOptions, hostname, connectTimeout ?? requestTimeout);
+    if (reqOptions.headers === request.headers && sendsAsList(request)) reqOptions.headers = headerList(request.headers);
 
     return new Promise<HttpResponse>((resolve, reject) => {
       const ex = new Exchange(resolve, reject, request, signal, connectTimeout, requestTimeout);

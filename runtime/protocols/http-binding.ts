@@ -10,6 +10,10 @@
 // labels and query strings. Missing URI or host labels throw RequestFormError before
 // anything is sent. Response header values are lenient: list headers are split on
 // commas outside quotes, HTTP-date lists are paired back up.
+//
+// Hot path: what a shape's members are bound to (labels, query, headers, body members;
+// header names lower-cased) and an operation's parsed requestUri are worked out once per
+// shape / URI and kept (WeakMap / Map), so a call only visits its bound members.
 import { RequestFormError } from "../errors.js";
 import { fromBase64, fromUtf8, toBase64, toBytes, utf8 } from "../encoding.js";
 import type { RequestBody } from "../http/types.js";
@@ -26,6 +30,7 @@ import type {
   TimestampFormat,
 } from "../schema.js";
 import { kind, scalarTraits, target, traits } from "../schema.js";
+import { utf8Length } from "../http/body.js";
 import {
   fillIdempotencyTokens,
   formatTimestamp,
@@ -86,6 +91,121 @@ function isJsonValue(member: Member): boolean {
 }
 
 // ---------------------------------------------------------------------------------------
+// Per-shape plans
+
+/** A member bound to the HTTP message. */
+interface Bound {
+  readonly name: string;
+  readonly member: Member;
+  readonly l: MemberTraits["l"];
+  /** The wire name: the query key, or the header name (prefix for `headers`) in lower case. */
+  readonly wire: string;
+}
+
+interface ShapePlan {
+  /** URI labels by wire name. */
+  readonly labels: ReadonlyMap<string, readonly [string, Member]>;
+  /** Query, header and prefix-header members (request), status-code, header and prefix-header members (response), model order. */
+  readonly input: readonly Bound[];
+  readonly output: readonly Bound[];
+  /** Whether a query member is a map (its keys yield to explicitly named query members). */
+  readonly queryMap: boolean;
+  /** Request body members: no location, not the payload. */
+  readonly requestBody: readonly string[];
+  /** Response body members: no location (or uri / querystring, meaningless there), not the payload. */
+  readonly responseBody: readonly string[];
+  /** Member name -> index in `input`. */
+  readonly inputIndex: ReadonlyMap<string, number>;
+  /** Header name -> indexes in `output` of the members read from it. */
+  readonly headerIndex: ReadonlyMap<string, readonly number[]>;
+  /** Indexes in `output` read whatever headers arrive: status code and prefix headers. */
+  readonly outputAlways: readonly number[];
+}
+
+/**
+ * The bound members to visit, in model order: all of them, or, when fewer names than bound
+ * members are at hand (an S3 call sets a few of its dozens of header members, a response
+ * carries a dozen headers), only those found by name.
+ */
+function present(
+  bound: readonly Bound[],
+  names: readonly string[],
+  index: ReadonlyMap<string, number | readonly number[]>,
+  always: readonly number[],
+): readonly Bound[] {
+  if (names.length >= bound.length) return bound;
+  const picked = always.length === 0 ? [] : always.slice();
+  for (let n = 0; n < names.length; n++) {
+    const i = index.get(names[n]!);
+    if (i === undefined) continue;
+    if (typeof i === "number") insertSorted(picked, i);
+    else for (let k = 0; k < i.length; k++) insertSorted(picked, i[k]!);
+  }
+  const out = new Array<Bound>(picked.length);
+  for (let k = 0; k < picked.length; k++) out[k] = bound[picked[k]!]!;
+  return out;
+}
+
+/** Inserts into a short ascending list (a handful of indexes: no sort call, no comparator). */
+function insertSorted(list: number[], v: number): void {
+  let k = list.length;
+  list.push(v);
+  while (k > 0 && list[k - 1]! > v) {
+    list[k] = list[k - 1]!;
+    k--;
+  }
+  list[k] = v;
+}
+
+const plans = new WeakMap<StructureShape, ShapePlan>();
+
+function planOf(shape: StructureShape): ShapePlan {
+  let plan = plans.get(shape);
+  if (plan !== undefined) return plan;
+  const labels = new Map<string, readonly [string, Member]>();
+  const input: Bound[] = [];
+  const output: Bound[] = [];
+  const requestBody: string[] = [];
+  const responseBody: string[] = [];
+  let queryMap = false;
+  for (const name of Object.keys(shape.m)) {
+    const member = shape.m[name]!;
+    const t = traits(member);
+    const l = t.l;
+    if (l === "uri") labels.set(t.n ?? name, [name, member]);
+    else if (l === "querystring") {
+      input.push({ name, member, l, wire: t.n ?? name });
+      if (kind(target(member)) === 10) queryMap = true;
+    } else if (l === "header") {
+      const b: Bound = { name, member, l, wire: (t.n ?? name).toLowerCase() };
+      input.push(b);
+      output.push(b);
+    } else if (l === "headers") {
+      const b: Bound = { name, member, l, wire: (t.n ?? "").toLowerCase() };
+      input.push(b);
+      output.push(b);
+    } else if (l === "statusCode") output.push({ name, member, l, wire: "" });
+    if (l === undefined && name !== shape.p) requestBody.push(name);
+    if ((l === undefined || l === "uri" || l === "querystring") && name !== shape.p) responseBody.push(name);
+  }
+  const inputIndex = new Map<string, number>();
+  input.forEach((b, i) => inputIndex.set(b.name, i));
+  const headerIndex = new Map<string, number[]>();
+  const outputAlways: number[] = [];
+  output.forEach((b, i) => {
+    if (b.l !== "header") outputAlways.push(i);
+    else {
+      const list = headerIndex.get(b.wire);
+      if (list) list.push(i);
+      else headerIndex.set(b.wire, [i]);
+    }
+  });
+  plan = { labels, input, output, queryMap, requestBody, responseBody, inputIndex, headerIndex, outputAlways };
+  plans.set(shape, plan);
+  return plan;
+}
+
+// ---------------------------------------------------------------------------------------
 // Scalars to text (labels, query strings, headers)
 
 type ToText = (value: unknown, member: Member, defaultTimestamp: TimestampFormat) => string;
@@ -136,28 +256,53 @@ export function expandHostPrefix(op: OperationSchema, input: Record<string, unkn
   });
 }
 
+const NO_LABELS: ReadonlyMap<string, readonly [string, Member]> = new Map();
+
 /** Expands `{Label}` / `{Label+}` in a request URI path from the input's `uri` members. */
 export function expandUriPath(
   template: string,
   shape: StructureShape | undefined,
   input: Record<string, unknown>,
 ): string {
-  const labels = new Map<string, [string, Member]>();
-  if (shape) {
-    for (const [name, member] of Object.entries(shape.m) as [string, Member][]) {
-      const t = traits(member);
-      if (t.l === "uri") labels.set(t.n ?? name, [name, member]);
+  if (template.indexOf("{") < 0) return template;
+  const labels = shape ? planOf(shape).labels : NO_LABELS;
+  let out = "";
+  for (const part of templateParts(template)) {
+    if (typeof part === "string") {
+      out += part;
+      continue;
     }
-  }
-  return template.replace(/\{([^}+]+)(\+)?\}/g, (_, label: string, greedy: string | undefined) => {
+    const label = part[0];
     const bound = labels.get(label);
     if (!bound) throw new RequestFormError(`URI label ${label} has no input member`);
     const value = input[bound[0]];
     if (absent(value)) throw new RequestFormError(`URI label ${bound[0]} is missing`);
     const text = scalarText(value, bound[1], "iso8601");
     if (text === "") throw new RequestFormError(`URI label ${bound[0]} is empty`);
-    return uriEncode(text, !!greedy);
-  });
+    out += uriEncode(text, part[1]);
+  }
+  return out;
+}
+
+/** A path template split into literal text and [label, greedy] parts, once per template. */
+type TemplatePart = string | readonly [label: string, greedy: boolean];
+const templates = new Map<string, readonly TemplatePart[]>();
+
+function templateParts(template: string): readonly TemplatePart[] {
+  let parts = templates.get(template);
+  if (parts !== undefined) return parts;
+  const list: TemplatePart[] = [];
+  const re = /\{([^}+]+)(\+)?\}/g;
+  let last = 0;
+  for (let m = re.exec(template); m !== null; m = re.exec(template)) {
+    if (m.index > last) list.push(template.slice(last, m.index));
+    list.push([m[1]!, m[2] !== undefined]);
+    last = m.index + m[0].length;
+  }
+  if (last < template.length) list.push(template.slice(last));
+  if (templates.size >= 1024) templates.clear();
+  templates.set(template, list);
+  return list;
 }
 
 /** The text values of a header member (one for a scalar, several joined for a list). */
@@ -182,7 +327,7 @@ function addQuery(query: [string, string][], name: string, value: string): void 
 /** Adds a query-bound member: scalars, lists (repeated keys), maps of string or list (keys from the map). */
 function queryMember(
   query: [string, string][],
-  named: Set<string>,
+  named: ReadonlySet<string>,
   name: string,
   value: unknown,
   member: Member,
@@ -230,9 +375,22 @@ export function splitRequestUri(requestUri: string): { path: string; query: [str
   return { path: requestUri.slice(0, q), query };
 }
 
+// Split requestUris by text: an operation's URI is parsed once. The pairs are shared, read only.
+const splitUris = new Map<string, { path: string; query: [string, string][] }>();
+
+function splitRequestUriCached(requestUri: string): { path: string; query: [string, string][] } {
+  let split = splitUris.get(requestUri);
+  if (split === undefined) {
+    split = splitRequestUri(requestUri);
+    if (splitUris.size >= 1024) splitUris.clear();
+    splitUris.set(requestUri, split);
+  }
+  return split;
+}
+
 /** Sets content-length for bodies whose size is known now (bytes and text). */
 export function setContentLength(headers: Record<string, string>, body: RequestBody | undefined): void {
-  if (typeof body === "string") headers["content-length"] = String(utf8(body).length);
+  if (typeof body === "string") headers["content-length"] = String(utf8Length(body));
   else if (body instanceof Uint8Array) headers["content-length"] = String(body.length);
 }
 
@@ -277,6 +435,9 @@ function writePayloadMember(
   throw new RequestFormError(`payload member ${name} has a kind that cannot be a payload`);
 }
 
+const NO_NAMES: ReadonlySet<string> = new Set();
+const NO_INDEXES: readonly number[] = [];
+
 /** Serializes an operation's input with the REST binding and the given body codec. */
 export function serializeRest(
   codec: BodyCodec,
@@ -286,7 +447,9 @@ export function serializeRest(
 ): SerializedRequest {
   const shape = op.i;
   const input = fillIdempotencyTokens(shape, rawInput ?? {}, () => ctx.uuid());
-  const { path: pathTemplate, query } = splitRequestUri(op.h[1]);
+  const split = splitRequestUriCached(op.h[1]);
+  const pathTemplate = split.path;
+  const query = split.query.slice();
   const headers: Record<string, string> = {};
   const request: SerializedRequest = {
     method: op.h[0],
@@ -298,42 +461,30 @@ export function serializeRest(
   if (hostPrefix !== undefined) request.hostPrefix = hostPrefix;
   if (!shape) return request;
 
-  const bodyMembers: string[] = [];
-  const namedQuery = new Set<string>();
-  for (const [name, member] of Object.entries(shape.m) as [string, Member][]) {
-    const t = traits(member);
-    if (t.l === "querystring" && kind(target(member)) !== 10 && !absent(input[name])) namedQuery.add(t.n ?? name);
+  const plan = planOf(shape);
+  let namedQuery: ReadonlySet<string> = NO_NAMES;
+  if (plan.queryMap) {
+    const named = new Set<string>();
+    for (const b of plan.input) {
+      if (b.l === "querystring" && kind(target(b.member)) !== 10 && !absent(input[b.name])) named.add(b.wire);
+    }
+    namedQuery = named;
   }
-  for (const [name, member] of Object.entries(shape.m) as [string, Member][]) {
-    const t: MemberTraits = traits(member);
-    const value = input[name];
-    switch (t.l) {
-      case "uri":
-      case "statusCode":
-        break;
-      case "querystring":
-        if (!absent(value)) queryMember(query, namedQuery, t.n ?? name, value, member);
-        break;
-      case "header": {
-        if (absent(value)) break;
-        const text = headerValue(value, member);
-        if (text !== undefined) headers[(t.n ?? name).toLowerCase()] = text;
-        break;
+  for (const b of present(plan.input, Object.keys(input), plan.inputIndex, NO_INDEXES)) {
+    const value = input[b.name];
+    if (absent(value)) continue;
+    if (b.l === "querystring") queryMember(query, namedQuery, b.wire, value, b.member);
+    else if (b.l === "header") {
+      const text = headerValue(value, b.member);
+      if (text !== undefined) headers[b.wire] = text;
+    } else {
+      const valueMember = (target(b.member) as MapShape).v;
+      for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+        if (!absent(v)) headers[b.wire + key.toLowerCase()] = scalarText(v, valueMember, "rfc822");
       }
-      case "headers": {
-        if (absent(value)) break;
-        const prefix = (t.n ?? "").toLowerCase();
-        const valueMember = (target(member) as MapShape).v;
-        for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-          if (!absent(v)) headers[prefix + key.toLowerCase()] = scalarText(v, valueMember, "rfc822");
-        }
-        break;
-      }
-      case undefined:
-        if (name !== shape.p) bodyMembers.push(name);
-        break;
     }
   }
+  const bodyMembers = plan.requestBody;
 
   let body: RequestBody | undefined;
   if (shape.p !== undefined) {
@@ -391,24 +542,27 @@ function readHeader(text: string, member: Member): unknown {
  */
 export function readHttpBindings(shape: StructureShape, response: ReceivedResponse): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [name, member] of Object.entries(shape.m) as [string, Member][]) {
-    const t = traits(member);
-    switch (t.l) {
+  const plan = planOf(shape);
+  for (const b of present(plan.output, Object.keys(response.headers), plan.headerIndex, plan.outputAlways)) {
+    const name = b.name;
+    const member = b.member;
+    switch (b.l) {
       case "statusCode":
         out[name] = response.statusCode;
         break;
       case "header": {
-        const text = response.headers[(t.n ?? name).toLowerCase()];
+        const text = response.headers[b.wire];
         if (text !== undefined) out[name] = readHeader(text, member);
         break;
       }
       case "headers": {
-        const prefix = (t.n ?? "").toLowerCase();
+        const prefix = b.wire;
         const valueMember = (target(member) as MapShape).v;
         const map: Record<string, unknown> = {};
-        for (const [header, text] of Object.entries(response.headers)) {
+        const headers = response.headers;
+        for (const header of Object.keys(headers)) {
           if (!header.startsWith(prefix)) continue;
-          map[header.slice(prefix.length)] = scalarFromText(text, valueMember);
+          map[header.slice(prefix.length)] = scalarFromText(headers[header]!, valueMember);
         }
         // Always present, empty when no header has the prefix (as botocore; Smithy's
         // HttpPrefixHeadersAreNotPresent expects `{}`).
@@ -427,13 +581,8 @@ export function readHttpBindings(shape: StructureShape, response: ReceivedRespon
  * payload. URI and query-string bindings mean nothing in a response, so such members are
  * read from the body (Smithy's IgnoreQueryParamsInResponse).
  */
-export function bodyMembers(shape: StructureShape): string[] {
-  const out: string[] = [];
-  for (const [name, member] of Object.entries(shape.m) as [string, Member][]) {
-    const l = traits(member).l;
-    if ((l === undefined || l === "uri" || l === "querystring") && name !== shape.p) out.push(name);
-  }
-  return out;
+export function bodyMembers(shape: StructureShape): readonly string[] {
+  return planOf(shape).responseBody;
 }
 
 /**

@@ -15,6 +15,10 @@
 // through JSON.parse, so digits beyond double precision are lost (no model uses them yet). The error helpers at the bottom resolve
 // the error code (X-Amzn-Errortype, `code`, `__type`, or the awsQueryCompatible
 // `x-amzn-query-error` header) and match it to a modeled error class.
+//
+// Hot path: each structure's members are listed once (wire name, quoted JSON key, target
+// shape and kind) in a plan kept per shape object, so a call does no trait lookups, and a
+// union (DynamoDB's AttributeValue) visits only the keys actually present, not every member.
 import { RequestFormError, ResponseParseError } from "../errors.js";
 import { fromBase64, fromUtf8, toBase64, toBytes } from "../encoding.js";
 import type {
@@ -50,6 +54,49 @@ function absent(v: unknown): v is undefined | null {
 
 function timestampFormat(member: Member): TimestampFormat {
   return traits(member).tf ?? (scalarTraits(target(member)) as ScalarShape).tf ?? "unixTimestamp";
+}
+
+// ---------------------------------------------------------------------------------------
+// Per-structure plans
+
+interface Field {
+  readonly name: string;
+  readonly member: Member;
+  /** The wire name (`n` trait, else the member name). */
+  readonly wire: string;
+  /** `"wire":`, the JSON text that starts the member. */
+  readonly key: string;
+  readonly shape: Shape;
+  readonly kind: Kind;
+}
+
+interface StructurePlan {
+  /** Members in model order. */
+  readonly fields: readonly Field[];
+  readonly byName: ReadonlyMap<string, Field>;
+  readonly byWire: ReadonlyMap<string, Field>;
+}
+
+const structurePlans = new WeakMap<StructureShape, StructurePlan>();
+
+function planOf(shape: StructureShape): StructurePlan {
+  let plan = structurePlans.get(shape);
+  if (plan !== undefined) return plan;
+  const fields: Field[] = [];
+  const byName = new Map<string, Field>();
+  const byWire = new Map<string, Field>();
+  for (const name of Object.keys(shape.m)) {
+    const member = shape.m[name]!;
+    const wire = traits(member).n ?? name;
+    const t = target(member);
+    const field: Field = { name, member, wire, key: `${JSON.stringify(wire)}:`, shape: t, kind: kind(t) as Kind };
+    fields.push(field);
+    byName.set(name, field);
+    if (!byWire.has(wire)) byWire.set(wire, field);
+  }
+  plan = { fields, byName, byWire };
+  structurePlans.set(shape, plan);
+  return plan;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -113,13 +160,15 @@ const WRITERS: Record<Kind, Writer> = {
   10: (v, _m, s) => {
     if (typeof v !== "object" || v === null) throw new RequestFormError(`expected a map, got ${typeof v}`);
     const map = s as MapShape;
-    const parts: string[] = [];
-    for (const [key, item] of Object.entries(v as Record<string, unknown>)) {
+    const record = v as Record<string, unknown>;
+    let out = "";
+    for (const key of Object.keys(record)) {
+      const item = record[key];
       if (absent(item)) {
-        if (map.sp) parts.push(`${JSON.stringify(key)}:null`);
-      } else parts.push(`${JSON.stringify(key)}:${writeJsonValue(map.v, item)}`);
+        if (map.sp) out += `${out === "" ? "" : ","}${JSON.stringify(key)}:null`;
+      } else out += `${out === "" ? "" : ","}${JSON.stringify(key)}:${writeJsonValue(map.v, item)}`;
     }
-    return `{${parts.join(",")}}`;
+    return `{${out}}`;
   },
 };
 
@@ -154,15 +203,34 @@ export function writeStructure(
 ): string {
   if (typeof value !== "object" || value === null)
     throw new RequestFormError(`expected a structure, got ${typeof value}`);
-  const parts: string[] = [];
-  for (const name of members ?? Object.keys(shape.m)) {
-    const member = shape.m[name];
-    const v = value[name];
-    if (member === undefined || absent(v)) continue;
-    parts.push(`${JSON.stringify(traits(member).n ?? name)}:${writeJsonValue(member, v)}`);
+  const plan = planOf(shape);
+  // The fields to visit: a union's present keys (only those can be its member; unknown keys
+  // are ignored), else the given members or every member, in model order.
+  let out = "";
+  let count = 0;
+  if (members === undefined && shape.u) {
+    for (const name in value) {
+      const f = plan.byName.get(name);
+      if (f === undefined) continue;
+      const v = value[name];
+      if (absent(v)) continue;
+      out += (count === 0 ? f.key : `,${f.key}`) + WRITERS[f.kind](v, f.member, f.shape);
+      count++;
+    }
+    if (count > 1) throw new RequestFormError("a union must have exactly one member set");
+    return `{${out}}`;
   }
-  if (shape.u && parts.length > 1) throw new RequestFormError("a union must have exactly one member set");
-  return `{${parts.join(",")}}`;
+  const n = members !== undefined ? members.length : plan.fields.length;
+  for (let i = 0; i < n; i++) {
+    const f = members !== undefined ? plan.byName.get(members[i]!) : plan.fields[i];
+    if (f === undefined) continue;
+    const v = value[f.name];
+    if (absent(v)) continue;
+    out += (count === 0 ? f.key : `,${f.key}`) + WRITERS[f.kind](v, f.member, f.shape);
+    count++;
+  }
+  if (shape.u && count > 1) throw new RequestFormError("a union must have exactly one member set");
+  return `{${out}}`;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -213,8 +281,10 @@ const READERS: Record<Kind, Reader> = {
   10: (v, _m, s) => {
     if (typeof v !== "object" || v === null || Array.isArray(v)) throw typeError("an object", v);
     const map = s as MapShape;
+    const record = v as Record<string, unknown>;
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(v as Record<string, unknown>)) {
+    for (const key of Object.keys(record)) {
+      const item = record[key];
       if (item === null) {
         if (map.sp) out[key] = null;
       } else out[key] = readJsonValue(map.v, item);
@@ -238,12 +308,20 @@ export function readStructure(
   if (typeof value !== "object" || value === null || Array.isArray(value)) throw typeError("an object", value);
   const obj = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const name of members ?? Object.keys(shape.m)) {
-    const member = shape.m[name];
-    if (member === undefined) continue;
-    const v = obj[traits(member).n ?? name];
-    if (v === undefined || v === null) continue;
-    out[name] = readJsonValue(member, v);
+  const plan = planOf(shape);
+  if (members !== undefined) {
+    for (const name of members) {
+      const f = plan.byName.get(name);
+      if (f !== undefined) readField(f, out, obj[f.wire]);
+    }
+  } else if (shape.u) {
+    // A union: visit the keys present (one, normally), not every member.
+    for (const key in obj) {
+      const f = plan.byWire.get(key);
+      if (f !== undefined) readField(f, out, obj[key]);
+    }
+  } else {
+    for (const f of plan.fields) readField(f, out, obj[f.wire]);
   }
   if (shape.u && !members && Object.keys(out).length === 0) {
     const known = new Set(Object.entries(shape.m).map(([name, m]) => traits(m).n ?? name));
@@ -252,6 +330,11 @@ export function readStructure(
     }
   }
   return out;
+}
+
+function readField(f: Field, out: Record<string, unknown>, v: unknown): void {
+  if (v === undefined || v === null) return;
+  out[f.name] = READERS[f.kind](v, f.member, f.shape);
 }
 
 /**

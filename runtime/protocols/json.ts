@@ -4,7 +4,7 @@
 // body ("{}" when there is no input) and the output structure is the JSON response body.
 // HTTP binding traits are ignored, as the protocol defines. The body codec and the error
 // resolution are shared with rest-json (json-codec.ts).
-import { utf8 } from "../encoding.js";
+import { utf8Length } from "../http/body.js";
 import { expandHostPrefix } from "./http-binding.js";
 import { parseJsonError, readJsonObjectBody, readStructure, writeStructure } from "./json-codec.js";
 import { fillIdempotencyTokens } from "./shared.js";
@@ -16,7 +16,7 @@ export const protocol: Protocol = {
     const body = op.i ? writeStructure(op.i, input) : "{}";
     const headers: Record<string, string> = {
       "content-type": `application/x-amz-json-${service.jv ?? "1.0"}`,
-      "content-length": String(utf8(body).length),
+      "content-length": String(utf8Length(body)),
     };
     if (service.tp !== undefined) headers["x-amz-target"] = `${service.tp}.${op.n}`;
     // awsQueryCompatible services are told the client understands query-style error codes.

@@ -5,7 +5,7 @@
 // ISO-8601 offset, fractional seconds, HTTP-date variants); formatters are exact.
 import { RequestFormError } from "../errors.js";
 import { toBytes } from "../encoding.js";
-import type { Member, StructureShape, TimestampFormat } from "../schema.js";
+import type { StructureShape, TimestampFormat } from "../schema.js";
 import { traits } from "../schema.js";
 
 // ---------------------------------------------------------------------------------------
@@ -102,6 +102,18 @@ function utc(y: number, mo: number, d: number, h: number, mi: number, s: number,
  * seconds as a decimal string. Returns undefined when the text is none of these.
  */
 export function parseTimestamp(text: string): Date | undefined {
+  // Responses repeat the same text (Last-Modified of one object, a Date within one second): one entry of cache.
+  if (text === lastTimestampText) return lastTimestamp === undefined ? undefined : new Date(lastTimestamp);
+  const date = parseTimestampText(text);
+  lastTimestampText = text;
+  lastTimestamp = date?.getTime();
+  return date;
+}
+
+let lastTimestampText: string | undefined;
+let lastTimestamp: number | undefined;
+
+function parseTimestampText(text: string): Date | undefined {
   const s = text.trim();
   if (/^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(s)) return new Date(Math.round(Number(s) * 1000));
   let m = ISO_RE.exec(s);
@@ -253,12 +265,17 @@ export function splitHttpDateList(value: string): string[] {
 // ---------------------------------------------------------------------------------------
 // Percent-encoding
 
+const UNRESERVED = /^[A-Za-z0-9\-._~]*$/;
+const UNRESERVED_OR_SLASH = /^[A-Za-z0-9\-._~/]*$/;
+
 /**
  * RFC 3986 percent-encoding of UTF-8: everything but the unreserved characters
  * `A-Z a-z 0-9 - . _ ~` is encoded; with `keepSlash`, `/` stays (greedy URI labels).
  * This is the encoding Smithy requires for labels and query strings, and the one SigV4 expects.
  */
 export function uriEncode(value: string, keepSlash = false): string {
+  // Most labels and query values need no escaping: one regex test returns them as they are.
+  if ((keepSlash ? UNRESERVED_OR_SLASH : UNRESERVED).test(value)) return value;
   let out = "";
   for (const ch of value) {
     if (/^[A-Za-z0-9\-._~]$/.test(ch) || (keepSlash && ch === "/")) {
@@ -283,12 +300,20 @@ export function fillIdempotencyTokens(
   uuid: () => string,
 ): Record<string, unknown> {
   if (!shape) return input;
+  let names = tokenMembers.get(shape);
+  if (names === undefined) {
+    names = Object.keys(shape.m).filter((name) => traits(shape.m[name]!).it);
+    tokenMembers.set(shape, names);
+  }
   let out = input;
-  for (const [name, member] of Object.entries(shape.m) as [string, Member][]) {
-    if (traits(member).it && (input[name] === undefined || input[name] === null)) {
-      if (out === input) out = { ...input };
+  for (const name of names) {
+    if (input[name] === undefined || input[name] === null) {
+      if (out === input) out = Object.assign({}, input); // not a spread: adding to a spread copy is slow in V8
       out[name] = uuid();
     }
   }
   return out;
 }
+
+/** The idempotency-token members of each input shape, found once. */
+const tokenMembers = new WeakMap<StructureShape, readonly string[]>();

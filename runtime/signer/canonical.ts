@@ -189,15 +189,12 @@ const EDGE_SPACE = /^ | $/g;
  * which is returned as is.
  */
 export function canonicalHeaderValue(value: string): string {
-  const n = value.length;
-  if (n === 0) return value;
-  let clean = value.charCodeAt(0) !== 32 && value.charCodeAt(n - 1) !== 32;
-  for (let i = 0; clean && i < n; i++) {
-    const c = value.charCodeAt(i);
-    if (c === 9 || c === 10 || c === 13 || (c === 32 && value.charCodeAt(i + 1) === 32)) clean = false;
-  }
-  return clean ? value : value.replace(WHITESPACE_RUN, " ").replace(EDGE_SPACE, "");
+  // One native regex scan (not a JS loop over every character) finds the common clean value.
+  return NEEDS_FOLDING.test(value) ? value.replace(WHITESPACE_RUN, " ").replace(EDGE_SPACE, "") : value;
 }
+
+/** A leading or trailing space, a tab, CR or LF, or two spaces in a row. */
+const NEEDS_FOLDING = /^ | $|[\t\r\n]| {2}/;
 
 const UPPER = /[A-Z]/;
 
@@ -215,9 +212,18 @@ export interface CanonicalHeaders {
  */
 export function canonicalHeaders(headers: Record<string, string>, unsigned?: ReadonlySet<string>): CanonicalHeaders {
   const keys = Object.keys(headers);
-  // Requests of one client mostly carry the same header names in the same order: reuse the
-  // last filtered, sorted list when the names (and the unsigned set) are unchanged.
-  if (unsigned !== lastUnsigned || !sameKeys(keys, lastKeys)) {
+  // Requests mostly carry the same header names in the same order per operation: reuse a
+  // recent filtered, sorted list when the names (and the unsigned set) are unchanged. A few
+  // are kept, so calls alternating between operations (PutObject, GetObject) all hit.
+  let hit: SortedNames | undefined;
+  for (let i = 0; i < recent.length; i++) {
+    const r = recent[i]!;
+    if (r.unsigned === unsigned && sameKeys(keys, r.keys)) {
+      hit = r;
+      break;
+    }
+  }
+  if (hit === undefined) {
     let lower = false;
     for (let i = 0; i < keys.length; i++) if (UPPER.test(keys[i]!)) lower = true;
     const names: string[] = [];
@@ -225,24 +231,30 @@ export function canonicalHeaders(headers: Record<string, string>, unsigned?: Rea
       if (!UNSIGNABLE_HEADERS.has(name) && !unsigned?.has(name)) names.push(name);
     }
     names.sort();
-    lastKeys = keys;
-    lastNames = names;
-    lastSigned = names.join(";");
-    lastUnsigned = unsigned;
-    lastLower = lower;
+    hit = { keys, names, prefixes: names.map((n) => n + ":"), signed: names.join(";"), unsigned, lower };
+    if (recent.length >= RECENT) recent.pop();
+    recent.unshift(hit);
   }
-  const source = lastLower ? lowerCaseHeaders(headers) : headers;
-  const names = lastNames;
+  const source = hit.lower ? lowerCaseHeaders(headers) : headers;
+  const names = hit.names;
+  const prefixes = hit.prefixes;
   let canonical = "";
-  for (let i = 0; i < names.length; i++) canonical += names[i]! + ":" + canonicalHeaderValue(source[names[i]!]!) + "\n";
-  return { canonical, signed: lastSigned };
+  for (let i = 0; i < names.length; i++) canonical += prefixes[i]! + canonicalHeaderValue(source[names[i]!]!) + "\n";
+  return { canonical, signed: hit.signed };
 }
 
-let lastKeys: readonly string[] = [];
-let lastNames: string[] = [];
-let lastSigned = "";
-let lastUnsigned: ReadonlySet<string> | undefined;
-let lastLower = false;
+interface SortedNames {
+  readonly keys: readonly string[];
+  readonly names: readonly string[];
+  /** "name:" of each name. */
+  readonly prefixes: readonly string[];
+  readonly signed: string;
+  readonly unsigned: ReadonlySet<string> | undefined;
+  readonly lower: boolean;
+}
+
+const RECENT = 8;
+const recent: SortedNames[] = [];
 
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;

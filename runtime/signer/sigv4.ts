@@ -10,7 +10,7 @@
 
 import { hmacSha256HexSync, hmacSha256Sync } from "#crypto";
 import type { HttpRequest } from "../http/types.js";
-import { signWithHeaders, signWithQuery, type BaseSigningOptions, type Credentials, type SigningScheme } from "./core.js";
+import { signHeadersInPlace, signWithHeaders, signWithQuery, type BaseSigningOptions, type Credentials, type SigningScheme } from "./core.js";
 
 export type { Credentials, CanonicalRequest, CanonicalRequestOptions } from "./core.js";
 export {
@@ -107,14 +107,34 @@ function cachedSigningKey(cache: SigningKeyCache | undefined, credentials: Crede
   return key;
 }
 
+// The scheme of the last signing options, reused while credentials, region, service and
+// cache stay the same objects (a client signs call after call with one of each).
+let lastScheme:
+  | { credentials: Credentials; region: string; service: string; cache: SigningKeyCache | undefined; scheme: SigningScheme }
+  | undefined;
+
 function scheme(options: SigningOptions): SigningScheme {
-  const { credentials, region, service } = options;
+  const credentials = options.credentials;
+  const region = options.region;
+  const service = options.service;
   const cache = options.signingKeyCache;
-  return {
+  const l = lastScheme;
+  if (l && l.credentials === credentials && l.region === region && l.service === service && l.cache === cache) return l.scheme;
+  let scopeDate = "";
+  let scope = "";
+  const s: SigningScheme = {
     algorithm: ALGORITHM,
-    scope: (shortDate) => credentialScope(shortDate, region, service),
+    scope: (shortDate) => {
+      if (shortDate !== scopeDate) {
+        scope = credentialScope(shortDate, region, service);
+        scopeDate = shortDate;
+      }
+      return scope;
+    },
     sign: (sts, shortDate) => signature(cachedSigningKey(cache, credentials, shortDate, region, service), sts),
   };
+  lastScheme = { credentials, region, service, cache, scheme: s };
+  return s;
 }
 
 /**
@@ -124,6 +144,15 @@ function scheme(options: SigningOptions): SigningScheme {
  */
 export function signRequest(request: HttpRequest, options: SigningOptions): Promise<HttpRequest> {
   return signWithHeaders(request, options, scheme(options));
+}
+
+/**
+ * signRequest for a request the caller owns (the client core's per-attempt copy): the
+ * headers are added to `request.headers` itself, nothing is copied. Returns a promise only
+ * when a large body had to be hashed asynchronously.
+ */
+export function signRequestInPlace(request: HttpRequest, options: SigningOptions): Promise<void> | undefined {
+  return signHeadersInPlace(request, options, scheme(options));
 }
 
 /**
