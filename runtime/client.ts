@@ -367,7 +367,7 @@ export class RuntimeClient {
     const date = new Date(cfg.clock.now());
     const escape = !endpoint.disableDoubleEncoding;
     const contentSha256Header = this.service.sn === "s3" || this.service.sn === "s3-outposts";
-    // Option records are literals of one shape (no spreads: see #send).
+    // Option records are literals of one shape (no spreads: see send).
     if (endpoint.auth === "sigv4a") {
       const v4a = this.service.s4a;
       if (!v4a) throw new ConfigError(`${this.service.id}: the endpoint requires SigV4a signing, which this client does not include`);
