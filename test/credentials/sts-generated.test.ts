@@ -11,8 +11,9 @@ import { Session } from "../../runtime/session.js";
 import { ConfigError, CredentialsError } from "../../runtime/errors.js";
 import { StsError } from "../../runtime/credentials/sts.js";
 import { createGeneratedStsCaller } from "../../runtime/credentials/sts-generated.js";
-import type { HttpHandler, HttpRequest, ResponseBody } from "../../runtime/http/types.js";
+import type { HttpHandler, HttpRequest } from "../../runtime/http/types.js";
 import { startFakeSts, tempDir, type FakeSts, type RecordedRequest } from "../support/fake-aws-servers.js";
+import { textBody } from "../support/bodies.ts";
 
 const ROOT_KEY = "AKIDROOTEXAMPLE";
 const ROOT_SECRET = "root/secret/EXAMPLEKEY";
@@ -307,25 +308,6 @@ describe("generated STS caller, direct", () => {
 });
 
 // --- endpoint selection, observed on the request a recording transport receives -------------
-
-function textBody(text: string): ResponseBody {
-  const bytes = new TextEncoder().encode(text);
-  return {
-    async *[Symbol.asyncIterator]() {
-      yield bytes;
-    },
-    transformToByteArray: async () => bytes,
-    transformToString: async () => text,
-    transformToWebStream: () =>
-      new ReadableStream<Uint8Array>({
-        start(c) {
-          c.enqueue(bytes);
-          c.close();
-        },
-      }),
-    cancel: async () => {},
-  };
-}
 
 const ASSUME_ROLE_XML = `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult>
 <AssumedRoleUser><Arn>arn:aws:sts::111111111111:assumed-role/first/x</Arn><AssumedRoleId>AROAEXAMPLE:x</AssumedRoleId></AssumedRoleUser>

@@ -11,11 +11,12 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { Session } from "../../runtime/session.js";
 import { ConfigError, CredentialsError } from "../../runtime/errors.js";
-import type { HttpHandler, HttpRequest, ResponseBody } from "../../runtime/http/types.js";
+import type { HttpHandler, HttpRequest } from "../../runtime/http/types.js";
 import { DynamoDBClient, ListTables } from "tsaws/dynamodb";
 import { S3 } from "tsaws/s3";
 import { startFakeImds, startFakeSts, tempDir, type FakeSts } from "../support/fake-aws-servers.js";
 import { startFaultServer, type FaultServer } from "../support/fault-server.js";
+import { textBody } from "../support/bodies.ts";
 
 const ROLE_A = "arn:aws:iam::111111111111:role/a";
 const ROLE_B = "arn:aws:iam::222222222222:role/b";
@@ -124,25 +125,6 @@ function baseEnv(config = CONFIG, credentials = CREDENTIALS): Record<string, str
     AWS_SHARED_CREDENTIALS_FILE: join(dir, "aws/credentials"),
     AWS_EC2_METADATA_DISABLED: "true",
     AWS_ENDPOINT_URL_STS: sts.url,
-  };
-}
-
-function textBody(text: string): ResponseBody {
-  const bytes = new TextEncoder().encode(text);
-  return {
-    async *[Symbol.asyncIterator]() {
-      yield bytes;
-    },
-    transformToByteArray: async () => bytes,
-    transformToString: async () => text,
-    transformToWebStream: () =>
-      new ReadableStream<Uint8Array>({
-        start(c) {
-          c.enqueue(bytes);
-          c.close();
-        },
-      }),
-    cancel: async () => {},
   };
 }
 
