@@ -245,6 +245,7 @@ export class RuntimeClient {
       if (cfg.useAccelerateEndpoint === undefined && d.nested("s3", "use_accelerate_endpoint") === "true") cfg.useAccelerateEndpoint = true;
       cfg.useArnRegion ??= flag(undefined, "AWS_S3_USE_ARN_REGION", "s3_use_arn_region");
     }
+    const uuid = c.uuid ?? randomUUID;
     return {
       region,
       credentials,
@@ -255,8 +256,8 @@ export class RuntimeClient {
         (await loadRetryStrategy({ mode: retryConfig.mode, maxAttempts: retryConfig.maxAttempts, now: c.clock, service: this.service.ep })),
       endpoint: createEndpointResolver(this.#ruleset, this.#partitions, this.service, endpointConfig, region),
       clock: createClock({ now: c.clock }),
-      uuid: c.uuid ?? randomUUID,
-      serializeContext: { uuid: c.uuid ?? randomUUID },
+      uuid,
+      serializeContext: { uuid },
       userAgent: `tsaws/${VERSION} api/${this.service.id.replace(/ /g, "_")}#${this.service.v}${c.userAgentAppId ? ` app/${c.userAgentAppId}` : ""}`,
     };
   }
