@@ -48,7 +48,7 @@ test-types: install
 	TESTS=types $(TSX) test/run.ts
 
 test-integration: install
-	TESTS=integration $(TSX) test/run.ts
+	TESTS=integration,browser $(TSX) test/run.ts
 
 test-conformance: install
 	TESTS=protocols,signer,endpoints,jmespath,cbor $(TSX) test/run.ts

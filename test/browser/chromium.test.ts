@@ -1,0 +1,188 @@
+// The browser build in a real browser: test/browser/page.ts, bundled by esbuild from the
+// built package (generated/ + dist/, package.json "browser" conditions: fetch handler, web
+// crypto, web defaults), runs in headless Chromium (Debian's /usr/bin/chromium, driven by
+// playwright-core) from a page on 127.0.0.1 and calls s3rver and dynalite on other ports,
+// so every request crosses origins under CORS as it would from a web app. s3rver verifies
+// each SigV4 signature; the bucket and its CORS rules are set up from Node first (s3rver
+// answers CORS only on object routes).
+//
+// Without Chromium the file is skipped with that reason, unless TSAWS_REQUIRE_BROWSER=1
+// (set by .ci/run, which installs Chromium): then a missing browser fails the run.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { build } from "esbuild";
+import { S3 } from "tsaws/s3";
+import { startS3rver, startDynalite, S3RVER_CREDENTIALS, LOCAL_CREDENTIALS, type LocalServer } from "../support/servers.ts";
+import type { PageConfig, PageRecord } from "./page.ts";
+
+const ROOT = new URL("../..", import.meta.url).pathname;
+const CHROMIUM = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
+const required = process.env["TSAWS_REQUIRE_BROWSER"] === "1";
+const missing = existsSync(CHROMIUM)
+  ? undefined
+  : `Chromium not found at ${CHROMIUM} (apt-get install chromium; .ci/run installs it and sets TSAWS_REQUIRE_BROWSER=1)`;
+const skip = missing !== undefined && !required ? missing : false;
+
+const Bucket = "tsaws-browser";
+let s3rver: LocalServer | undefined;
+let dynalite: LocalServer | undefined;
+let site: Server | undefined;
+let record: PageRecord = {};
+const pageErrors: string[] = [];
+let userAgent = "";
+let secureContext = false;
+
+/** The page's bundle: built from the package as installed, never from the TypeScript sources. */
+let bundledInputs: string[] = [];
+
+async function bundlePage(): Promise<string> {
+  const r = await build({
+    metafile: true,
+    entryPoints: [`${ROOT}test/browser/page.ts`],
+    absWorkingDir: ROOT,
+    bundle: true,
+    platform: "browser",
+    format: "esm",
+    target: "es2022",
+    write: false,
+    logLevel: "silent",
+  });
+  bundledInputs = Object.keys(r.metafile.inputs);
+  return r.outputFiles[0]!.text;
+}
+
+async function serve(script: string): Promise<string> {
+  const html = `<!doctype html><meta charset="utf-8"><title>tsaws</title><script type="module" src="/page.js"></script>`;
+  site = createServer((req, res) => {
+    if (req.url === "/page.js") res.writeHead(200, { "content-type": "text/javascript" }).end(script);
+    else if (req.url === "/") res.writeHead(200, { "content-type": "text/html" }).end(html);
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => site!.listen(0, "127.0.0.1", resolve));
+  return `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+}
+
+before(async () => {
+  if (skip) return;
+  if (missing) throw new Error(missing);
+  s3rver = await startS3rver();
+  dynalite = await startDynalite();
+  const s3 = new S3({ region: "us-east-1", endpoint: s3rver.endpoint, forcePathStyle: true, credentials: S3RVER_CREDENTIALS });
+  await s3.createBucket({ Bucket });
+  await s3.putBucketCors({
+    Bucket,
+    CORSConfiguration: {
+      CORSRules: [
+        {
+          AllowedOrigins: ["*"],
+          AllowedMethods: ["GET", "PUT", "POST", "DELETE", "HEAD"],
+          AllowedHeaders: ["*"],
+          ExposeHeaders: ["ETag", "x-amz-request-id", "x-amz-meta-origin", "Content-Length", "Content-Type"],
+        },
+      ],
+    },
+  });
+  await s3.putObject({ Bucket, Key: "seed.txt", Body: "seeded from node" });
+  s3.destroy();
+
+  const origin = await serve(await bundlePage());
+  const { chromium } = await import("playwright-core");
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  try {
+    const page = await browser.newPage();
+    page.on("pageerror", (e) => pageErrors.push(`${e.name}: ${e.message}`));
+    await page.goto(origin);
+    await page.waitForFunction(() => typeof (globalThis as { tsawsRun?: unknown }).tsawsRun === "function");
+    userAgent = await page.evaluate(() => navigator.userAgent);
+    secureContext = await page.evaluate(() => globalThis.isSecureContext);
+    const cfg: PageConfig = {
+      s3: s3rver.endpoint,
+      dynamodb: dynalite.endpoint,
+      bucket: Bucket,
+      table: "browser-table",
+      s3Credentials: S3RVER_CREDENTIALS,
+      localCredentials: LOCAL_CREDENTIALS,
+    };
+    record = await page.evaluate(
+      (c) => (globalThis as unknown as { tsawsRun: (c: PageConfig) => Promise<PageRecord> }).tsawsRun(c),
+      cfg,
+    );
+  } finally {
+    await browser.close();
+  }
+});
+
+after(async () => {
+  await new Promise<void>((resolve) => (site ? site.close(() => resolve()) : resolve()));
+  await s3rver?.close();
+  await dynalite?.close();
+});
+
+test("the page carries the browser build: fetch handler and web crypto from dist/, no runtime sources", { skip }, () => {
+  assert.ok(bundledInputs.includes("dist/runtime/http/fetch.js"), bundledInputs.join(" "));
+  assert.ok(bundledInputs.includes("dist/runtime/crypto/web.js"));
+  assert.ok(bundledInputs.includes("generated/s3/index.js"));
+  assert.deepEqual(bundledInputs.filter((p) => /^runtime\/|\/node\.js$/.test(p)), []);
+});
+
+test("the page runs in Chromium, in a secure context, with no uncaught error", { skip }, () => {
+  assert.match(userAgent, /Chrome\//);
+  assert.equal(secureContext, true);
+  assert.deepEqual(pageErrors, []);
+});
+
+test("S3 from the browser: put a string and bytes, read them back, head (signatures checked by s3rver)", { skip }, () => {
+  assert.deepEqual(record["putString"], { status: 200, etag: (record["putString"] as { etag: unknown }).etag });
+  assert.match(String((record["putString"] as { etag: unknown }).etag), /^"[0-9a-f]{32}"$/);
+  assert.deepEqual(record["putBytes"], { status: 200 });
+  assert.deepEqual(record["getString"], { text: "hello from chromium", contentType: "text/plain", contentLength: 19, attempts: 1 });
+  let sum = 0;
+  for (let i = 0; i < 70_000; i++) sum = (sum + (i % 251)) % 1_000_003;
+  assert.deepEqual(record["getBytes"], { length: 70_000, sum, metadata: { origin: "browser" } });
+  assert.deepEqual(record["head"], { contentLength: 70_000 });
+});
+
+test("S3 from the browser: a paginator walks ListObjectsV2 one key per page", { skip }, () => {
+  assert.deepEqual(record["listPages"], { pages: 3, keys: ["bytes.bin", "hello.txt", "seed.txt"] });
+});
+
+test("S3 from the browser: NoSuchKey is the typed error; an aborted call is an AbortError; delete", { skip }, () => {
+  assert.deepEqual(record["noSuchKey"], {
+    thrown: true,
+    isNoSuchKey: true,
+    name: "NoSuchKey",
+    message: (record["noSuchKey"] as { message: string }).message,
+    status: 404,
+    isServiceError: true,
+  });
+  const aborted = record["aborted"] as { thrown: boolean; name: string; isServiceError: boolean };
+  assert.equal(aborted.thrown, true);
+  assert.equal(aborted.name, "AbortError");
+  assert.equal(aborted.isServiceError, false);
+  assert.deepEqual(record["delete"], { status: 204 });
+});
+
+test("DynamoDB from the browser: create a table, put, get (sets, binary), query", { skip }, () => {
+  assert.deepEqual(record["createTable"], { name: "browser-table" });
+  assert.deepEqual(record["putItems"], { count: 3 });
+  assert.deepEqual(record["getItem"], { sk: "2", tags: ["a", "b"], blob: [2, 0, 255] });
+  assert.deepEqual(record["query"], { count: 2, sks: ["2", "3"] });
+});
+
+test("DynamoDB from the browser: modeled errors are typed", { skip }, () => {
+  const ccf = record["conditionalCheckFailed"] as Record<string, unknown>;
+  assert.equal(ccf["thrown"], true);
+  assert.equal(ccf["isTyped"], true);
+  assert.equal(ccf["name"], "ConditionalCheckFailedException");
+  assert.equal(ccf["status"], 400);
+  const rnf = record["resourceNotFound"] as Record<string, unknown>;
+  assert.equal(rnf["thrown"], true);
+  assert.equal(rnf["isTyped"], true);
+  assert.equal(rnf["name"], "ResourceNotFoundException");
+});
