@@ -6,8 +6,10 @@
 // processing at all, so a DOCTYPE cannot expand anything); the XML validator rejects
 // malformed text first. xml-parser.ts then decodes the five predefined entities and
 // character references (`decodeEntities` here), keeps CDATA verbatim, and builds
-// `XmlElement`s. It is imported on first use (`loadXmlParser`): a response without an XML
-// body never loads fast-xml-parser, and a bundle carries it as a lazily loaded chunk. Values are
+// `XmlElement`s. It is imported on first use (`loadXmlParser`, package.json `#xml-parser`): a
+// response without an XML body never loads fast-xml-parser, and a bundle carries it as a
+// lazily loaded chunk. Browsers get xml-parser-dom.ts instead (the platform's DOMParser, the
+// same trees; no XML library in the bundle). Values are
 // converted by the shape, never guessed: text stays text until the schema says it is a
 // number, boolean, timestamp or blob. Namespaces are ignored when reading (elements and
 // attributes match by local name), as botocore does. A union with no known member set
@@ -73,7 +75,7 @@ let loading: Promise<void> | undefined;
  */
 export function loadXmlParser(): Promise<void> | undefined {
   if (documentParser) return undefined;
-  return (loading ??= import("./xml-parser.js").then(
+  return (loading ??= import("#xml-parser").then(
     (m) => {
       documentParser = m.parseXmlDocument;
     },

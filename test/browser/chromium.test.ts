@@ -7,67 +7,26 @@
 // answers CORS only on object routes).
 //
 // Without Chromium the file is skipped with that reason, unless TSAWS_REQUIRE_BROWSER=1
-// (set by .ci/run, which installs Chromium): then a missing browser fails the run.
+// (set by .ci/run, which installs Chromium): then a missing browser fails the run
+// (test/support/browser.ts).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { build } from "esbuild";
 import { S3 } from "tsaws/s3";
 import { startS3rver, startDynalite, S3RVER_CREDENTIALS, LOCAL_CREDENTIALS, type LocalServer } from "../support/servers.ts";
+import { browserSkip as skip, withBundledPage } from "../support/browser.ts";
 import type { PageConfig, PageRecord } from "./page.ts";
-
-const ROOT = new URL("../..", import.meta.url).pathname;
-const CHROMIUM = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
-const required = process.env["TSAWS_REQUIRE_BROWSER"] === "1";
-const missing = existsSync(CHROMIUM)
-  ? undefined
-  : `Chromium not found at ${CHROMIUM} (apt-get install chromium; .ci/run installs it and sets TSAWS_REQUIRE_BROWSER=1)`;
-const skip = missing !== undefined && !required ? missing : false;
 
 const Bucket = "tsaws-browser";
 let s3rver: LocalServer | undefined;
 let dynalite: LocalServer | undefined;
-let site: Server | undefined;
 let record: PageRecord = {};
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
+let bundledInputs: string[] = [];
 let userAgent = "";
 let secureContext = false;
 
-/** The page's bundle: built from the package as installed, never from the TypeScript sources. */
-let bundledInputs: string[] = [];
-
-async function bundlePage(): Promise<string> {
-  const r = await build({
-    metafile: true,
-    entryPoints: [`${ROOT}test/browser/page.ts`],
-    absWorkingDir: ROOT,
-    bundle: true,
-    platform: "browser",
-    format: "esm",
-    target: "es2022",
-    write: false,
-    logLevel: "silent",
-  });
-  bundledInputs = Object.keys(r.metafile.inputs);
-  return r.outputFiles[0]!.text;
-}
-
-async function serve(script: string): Promise<string> {
-  const html = `<!doctype html><meta charset="utf-8"><title>tsaws</title><script type="module" src="/page.js"></script>`;
-  site = createServer((req, res) => {
-    if (req.url === "/page.js") res.writeHead(200, { "content-type": "text/javascript" }).end(script);
-    else if (req.url === "/") res.writeHead(200, { "content-type": "text/html" }).end(html);
-    else res.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => site!.listen(0, "127.0.0.1", resolve));
-  return `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
-}
-
 before(async () => {
   if (skip) return;
-  if (missing) throw new Error(missing);
   s3rver = await startS3rver();
   dynalite = await startDynalite();
   const s3 = new S3({ region: "us-east-1", endpoint: s3rver.endpoint, forcePathStyle: true, credentials: S3RVER_CREDENTIALS });
@@ -88,38 +47,27 @@ before(async () => {
   await s3.putObject({ Bucket, Key: "seed.txt", Body: "seeded from node" });
   s3.destroy();
 
-  const origin = await serve(await bundlePage());
-  const { chromium } = await import("playwright-core");
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-  try {
-    const page = await browser.newPage();
-    page.on("pageerror", (e) => pageErrors.push(`${e.name}: ${e.message}`));
-    await page.goto(origin);
-    await page.waitForFunction(() => typeof (globalThis as { tsawsRun?: unknown }).tsawsRun === "function");
+  const cfg: PageConfig = {
+    s3: s3rver.endpoint,
+    dynamodb: dynalite.endpoint,
+    bucket: Bucket,
+    table: "browser-table",
+    s3Credentials: S3RVER_CREDENTIALS,
+    localCredentials: LOCAL_CREDENTIALS,
+  };
+  await withBundledPage("test/browser/page.ts", "tsawsRun", async ({ page, inputs, errors }) => {
+    bundledInputs = inputs;
+    pageErrors = errors;
     userAgent = await page.evaluate(() => navigator.userAgent);
     secureContext = await page.evaluate(() => globalThis.isSecureContext);
-    const cfg: PageConfig = {
-      s3: s3rver.endpoint,
-      dynamodb: dynalite.endpoint,
-      bucket: Bucket,
-      table: "browser-table",
-      s3Credentials: S3RVER_CREDENTIALS,
-      localCredentials: LOCAL_CREDENTIALS,
-    };
     record = await page.evaluate(
       (c) => (globalThis as unknown as { tsawsRun: (c: PageConfig) => Promise<PageRecord> }).tsawsRun(c),
       cfg,
     );
-  } finally {
-    await browser.close();
-  }
+  });
 });
 
 after(async () => {
-  await new Promise<void>((resolve) => (site ? site.close(() => resolve()) : resolve()));
   await s3rver?.close();
   await dynalite?.close();
 });
@@ -128,6 +76,8 @@ test("the page carries the browser build: fetch handler and web crypto from dist
   assert.ok(bundledInputs.includes("dist/runtime/http/fetch.js"), bundledInputs.join(" "));
   assert.ok(bundledInputs.includes("dist/runtime/crypto/web.js"));
   assert.ok(bundledInputs.includes("generated/s3/index.js"));
+  assert.ok(bundledInputs.includes("dist/runtime/protocols/xml-parser-dom.js"), "XML is read by the browser's DOMParser");
+  assert.ok(!bundledInputs.some((p) => p.includes("fast-xml-parser")));
   assert.deepEqual(bundledInputs.filter((p) => /^runtime\/|\/node\.js$/.test(p)), []);
 });
 
