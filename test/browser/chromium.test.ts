@@ -2,9 +2,10 @@
 // built package (generated/ + dist/, package.json "browser" conditions: fetch handler, web
 // crypto, web defaults), runs in headless Chromium (Debian's /usr/bin/chromium, driven by
 // playwright-core) from a page on 127.0.0.1 and calls s3rver and dynalite on other ports,
-// so every request crosses origins under CORS as it would from a web app. s3rver verifies
-// each SigV4 signature; the bucket and its CORS rules are set up from Node first (s3rver
-// answers CORS only on object routes).
+// so every request crosses origins under CORS as it would from a web app. Each request's
+// SigV4 signature, as the browser really sent it, is checked by the verifying proxy in front
+// of each server (test/support/servers.ts); the bucket and its CORS rules are set up from
+// Node first (s3rver answers CORS only on object routes).
 //
 // Without Chromium the file is skipped with that reason, unless TSAWS_REQUIRE_BROWSER=1
 // (set by .ci/run, which installs Chromium): then a missing browser fails the run
@@ -12,7 +13,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { S3 } from "tsaws/s3";
-import { startS3rver, startDynalite, S3RVER_CREDENTIALS, LOCAL_CREDENTIALS, type LocalServer } from "../support/servers.ts";
+import { startS3rver, startDynalite, S3RVER_CREDENTIALS, LOCAL_CREDENTIALS, type LocalServer, assertAllSigned } from "../support/servers.ts";
 import { browserSkip as skip, withBundledPage } from "../support/browser.ts";
 import type { PageConfig, PageRecord } from "./page.ts";
 
@@ -135,4 +136,9 @@ test("DynamoDB from the browser: modeled errors are typed", { skip }, () => {
   assert.equal(rnf["thrown"], true);
   assert.equal(rnf["isTyped"], true);
   assert.equal(rnf["name"], "ResourceNotFoundException");
+});
+
+test("every request the browser sent carried a valid SigV4 signature (verifying proxies)", { skip }, () => {
+  assertAllSigned(s3rver, 8);
+  assertAllSigned(dynalite, 6);
 });

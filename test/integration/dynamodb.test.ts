@@ -2,7 +2,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { DynamoDB, ConditionalCheckFailedException, ResourceNotFoundException } from "tsaws/dynamodb";
-import { startDynalite, LOCAL_CREDENTIALS, type LocalServer } from "../support/servers.ts";
+import { startDynalite, LOCAL_CREDENTIALS, type LocalServer, assertAllSigned } from "../support/servers.ts";
 
 let server: LocalServer;
 let ddb: DynamoDB;
@@ -77,3 +77,5 @@ test("ConditionalCheckFailedException and ResourceNotFoundException are typed er
   assert.equal(e2.name, "ResourceNotFoundException");
   assert.ok(!String(e2.message).includes(LOCAL_CREDENTIALS.secretAccessKey));
 });
+
+test("every request carried a valid SigV4 signature (checked by the verifying proxy)", () => assertAllSigned(server, 5));

@@ -1,11 +1,11 @@
-// S3 through the generated client against a real s3rver on 127.0.0.1 (which verifies SigV4
-// signatures): buckets, objects with streamed bodies, copy, listing, and typed errors.
+// S3 through the generated client against a real s3rver on 127.0.0.1, behind the proxy that
+// verifies SigV4 signatures (test/support/servers.ts; s3rver checks only the access key): buckets, objects with streamed bodies, copy, listing, and typed errors.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { Readable } from "node:stream";
 import { S3, S3Client, GetObject, NoSuchKey, NoSuchBucket } from "tsaws/s3";
 import { ServiceError } from "tsaws";
-import { startS3rver, S3RVER_CREDENTIALS, type LocalServer } from "../support/servers.ts";
+import { startS3rver, S3RVER_CREDENTIALS, type LocalServer, assertAllSigned } from "../support/servers.ts";
 
 let server: LocalServer;
 let s3: S3;
@@ -127,3 +127,5 @@ test("a missing URI label fails before anything is sent", async () => {
   const e = await s3.getObject({ Bucket, Key: "" }).catch((err: unknown) => err);
   assert.equal((e as Error).name, "RequestFormError");
 });
+
+test("every request carried a valid SigV4 signature (checked by the verifying proxy)", () => assertAllSigned(server, 10));

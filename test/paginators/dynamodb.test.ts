@@ -6,7 +6,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { DynamoDB, DynamoDBClient, paginateScan } from "tsaws/dynamodb";
 import { decodeToken } from "../../runtime/paginate.ts";
-import { startDynalite, LOCAL_CREDENTIALS, type LocalServer } from "../support/servers.ts";
+import { startDynalite, LOCAL_CREDENTIALS, type LocalServer, assertAllSigned } from "../support/servers.ts";
 
 let server: LocalServer;
 let ddb: DynamoDB;
@@ -123,3 +123,5 @@ test("maxItems and resume over a binary key: the token carries bytes (boto_encod
   }
   assertEachOnce(seen, range(0, 100));
 });
+
+test("every request carried a valid SigV4 signature (checked by the verifying proxy)", () => assertAllSigned(server, 10));

@@ -7,7 +7,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { S3, S3Client, paginateListObjectsV2 } from "tsaws/s3";
 import { decodeToken } from "../../runtime/paginate.ts";
-import { startS3rver, S3RVER_CREDENTIALS, type LocalServer } from "../support/servers.ts";
+import { startS3rver, S3RVER_CREDENTIALS, type LocalServer, assertAllSigned } from "../support/servers.ts";
 
 let server: LocalServer;
 let s3: S3;
@@ -108,3 +108,5 @@ test("search() and fullResult() over the pages", async () => {
   );
   assert.ok(full.NextToken);
 });
+
+test("every request carried a valid SigV4 signature (checked by the verifying proxy)", () => assertAllSigned(server, 10));

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { S3, waitForObjectExists } from "tsaws/s3";
 import { DynamoDB, ResourceNotFoundException } from "tsaws/dynamodb";
 import { WaiterTimeoutError } from "../../runtime/waiter.ts";
-import { startS3rver, startDynalite, S3RVER_CREDENTIALS, LOCAL_CREDENTIALS, type LocalServer } from "../support/servers.ts";
+import { startS3rver, startDynalite, S3RVER_CREDENTIALS, LOCAL_CREDENTIALS, type LocalServer, assertAllSigned } from "../support/servers.ts";
 
 let s3server: LocalServer;
 let ddbServer: LocalServer;
@@ -86,4 +86,9 @@ test("DynamoDB tableExists / tableNotExists", async () => {
   const gone = await ddb.waitFor.tableNotExists({ TableName }, { delay: 0.02, maxAttempts: 50 });
   assert.ok(gone.lastError instanceof ResourceNotFoundException);
   assert.equal(gone.lastResponse, undefined);
+});
+
+test("every request carried a valid SigV4 signature (checked by the verifying proxies)", () => {
+  assertAllSigned(s3server);
+  assertAllSigned(ddbServer);
 });
