@@ -153,6 +153,15 @@ function isProvider(c: ClientConfig["credentials"]): c is CredentialsProvider {
   return typeof c === "function";
 }
 
+/** What presign.ts signs: a call's request record, unsent, and its signing options. */
+interface PresignPreparation {
+  request: HttpRequest;
+  signing: SigningOptions & { date: Date };
+}
+
+/** @internal The client's side of presign.ts (set by RuntimeClient's static block). */
+export let presignPreparation: (client: RuntimeClient, op: OperationSchema, input: Record<string, unknown>) => Promise<PresignPreparation>;
+
 /** The base of every generated client. */
 export class RuntimeClient {
   /** The configuration as given. */
@@ -380,6 +389,32 @@ export class RuntimeClient {
     if (endpoint.unsignedPayload) o.payloadHash = "UNSIGNED-PAYLOAD";
     const pending = signRequestInPlace(request, o);
     return pending ? pending.then(() => request) : request;
+  }
+
+  static {
+    presignPreparation = (client, op, input) => client.#presignPreparation(op, input);
+  }
+
+  /** The unsigned request record of a call, formed as `send` forms it, and how to sign it (presign.ts). */
+  async #presignPreparation(op: OperationSchema, input: Record<string, unknown>): Promise<PresignPreparation> {
+    const cfg = this.#resolved ?? (await this.#resolve());
+    const serialized = this.protocol.serialize(this.service, op, input, cfg.serializeContext);
+    const endpoint = cfg.endpoint(op, input);
+    if (endpoint.auth === "sigv4a") throw new ConfigError(`${this.service.id}: the endpoint requires SigV4a, which presign does not support`);
+    const headers = serialized.headers;
+    for (const k in endpoint.headers) headers[k.toLowerCase()] = endpoint.headers[k]!;
+    const request = this.#request(serialized, endpoint.url, headers, serialized.body);
+    const credentials = await this.#credentials(cfg);
+    const escape = !endpoint.disableDoubleEncoding;
+    const signing: SigningOptions & { date: Date } = {
+      credentials,
+      service: endpoint.signingName ?? this.service.sn,
+      region: endpoint.signingRegion ?? cfg.region,
+      date: new Date(cfg.clock.now()),
+      uriEscapePath: escape,
+      normalizePath: escape,
+    };
+    return { request, signing };
   }
 
   async #credentials(cfg: ResolvedConfig): Promise<Credentials> {

@@ -26,6 +26,7 @@ export type {
 } from "./client.js";
 export type { HttpHandler, HttpRequest, HttpResponse } from "./http/types.js";
 export { Session, type SessionOptions } from "./session.js";
+export { presign, type PresignOptions, type PresignedRequest } from "./presign.js";
 export type { DefaultsMode } from "./defaults-mode.js";
 export type { RetryStrategy } from "./retry/index.js";
 export { WaiterError, WaiterFailureError, WaiterTimeoutError } from "./waiter.js";

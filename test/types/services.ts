@@ -7,7 +7,7 @@ import { Lambda, type InvokeInput } from "tsaws/lambda";
 import { PartnerCentralRevenueMeasurement } from "tsaws/partnercentral-revenue-measurement";
 import { CloudWatch, type EvaluationWindow } from "tsaws/cloudwatch";
 import { Readable } from "node:stream";
-import { ServiceError } from "tsaws";
+import { ServiceError, presign, type PresignedRequest } from "tsaws";
 
 declare const s3: S3;
 declare const ddb: DynamoDB;
@@ -216,4 +216,18 @@ export async function cloudWatchChecks(): Promise<void> {
   if (code === "Complete") void code;
   const anyCode: string | undefined = code;
   void anyCode;
+}
+
+export async function presigned(s3: S3, bare: S3Client, ddb: DynamoDBClient): Promise<PresignedRequest> {
+  await presign(bare, GetObject, { Bucket: "b", Key: "k" }, { expiresIn: 60 });
+  // @ts-expect-error another service's operation
+  await presign(ddb, GetObject, { Bucket: "b", Key: "k" });
+  await presign(ddb, GetItem, { TableName: "t", Key: {} });
+  // @ts-expect-error a DynamoDB operation on an S3 client
+  await presign(bare, GetItem, { TableName: "t", Key: {} });
+  // @ts-expect-error missing required member Key
+  await presign(s3, GetObject, { Bucket: "b" });
+  // @ts-expect-error misspelled option
+  await presign(s3, GetObject, { Bucket: "b", Key: "k" }, { expires: 60 });
+  return presign(s3, GetObject, { Bucket: "b", Key: "k" });
 }

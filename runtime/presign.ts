@@ -1,0 +1,65 @@
+// Presigned requests (boto3's generate_presigned_url, v3's getSignedUrl): an operation call
+// turned into a URL that anyone holding it can use until it expires, with no credentials of
+// their own. A standalone function, so a bundle that never presigns carries none of it.
+//
+// The request is formed exactly as `send` forms it (the client's serializer, endpoint
+// resolution, host prefix, path style...), then signed in the query (X-Amz-Algorithm,
+// -Credential, -Date, -Expires, -SignedHeaders, -Security-Token, -Signature) instead of
+// headers. Nothing is sent. Body stages (checksums, compression) do not run: the body is
+// whatever the holder sends later, so S3 signs UNSIGNED-PAYLOAD. A form-encoded body (query
+// protocol, STS GetCallerIdentity for EKS tokens) moves into the query string and the method
+// becomes GET, as botocore does. Headers the serializer set (Content-Type, SSE headers...)
+// are signed and returned: the holder must send them, with the same values.
+import { presignPreparation, type Operation, type RuntimeClient } from "./client.js";
+import { presignRequest } from "./signer/sigv4.js";
+
+export interface PresignOptions {
+  /** Seconds the URL stays valid, 1 to 604800 (seven days). Default 3600, as boto3. */
+  expiresIn?: number | undefined;
+}
+
+export interface PresignedRequest {
+  /** The signed URL, with the signature in its query string. */
+  url: string;
+  /** The method the holder must use. */
+  method: string;
+  /** Headers that were signed besides `host`: the holder must send exactly these. */
+  headers: Record<string, string>;
+  /** When the URL stops working. */
+  expiresAt: Date;
+}
+
+/** The service a client class's `send` accepts operations of (`"S3"` for S3Client). */
+type ServiceOf<C> = C extends { send(operation: Operation<never, never, infer S>, ...rest: never[]): unknown } ? S : string;
+
+/**
+ * Presigns one call: `await presign(s3, GetObject, { Bucket, Key }, { expiresIn: 600 })`.
+ * Fails like `send` would before sending (RequestFormError for a missing URI label,
+ * EndpointError, CredentialsError), with RequestFormError for an `expiresIn` out of range,
+ * and with ConfigError for an endpoint that needs SigV4a.
+ */
+export async function presign<C extends RuntimeClient, I, O>(
+  client: C,
+  operation: Operation<I, O, ServiceOf<C>>,
+  input: I,
+  options: PresignOptions = {},
+): Promise<PresignedRequest> {
+  const expiresIn = options.expiresIn ?? 3600;
+  const { request, signing } = await presignPreparation(client, operation, (input ?? {}) as Record<string, unknown>);
+  const headers = request.headers;
+  for (const h of ["user-agent", "x-amz-user-agent", "content-length"]) delete headers[h];
+  if (typeof request.body === "string" && headers["content-type"]?.startsWith("application/x-www-form-urlencoded")) {
+    request.query += (request.query && request.body ? "&" : "") + request.body;
+    delete request.body;
+    delete headers["content-type"];
+    request.method = "GET";
+  } else {
+    delete request.body;
+  }
+  const signed = await presignRequest(request, { ...signing, expiresIn });
+  const port = signed.port !== undefined ? `:${signed.port}` : "";
+  const url = `${signed.protocol}//${signed.hostname}${port}${signed.path}?${signed.query}`;
+  const sent: Record<string, string> = {};
+  for (const [k, v] of Object.entries(signed.headers)) if (k !== "host") sent[k] = v;
+  return { url, method: signed.method, headers: sent, expiresAt: new Date(signing.date.getTime() + expiresIn * 1000) };
+}
