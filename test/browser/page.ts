@@ -3,9 +3,9 @@
 // built package, talking to s3rver and dynalite on 127.0.0.1 across origins (CORS). Each
 // step records what it saw; the Node side of the test asserts on the record, so a step
 // that throws unexpectedly is reported with its error's name and message, never hidden.
-import { S3, NoSuchKey } from "tsaws/s3";
+import { S3, NoSuchKey, GetObject } from "tsaws/s3";
 import { DynamoDB, ConditionalCheckFailedException, ResourceNotFoundException } from "tsaws/dynamodb";
-import { ServiceError } from "tsaws";
+import { ServiceError, presign } from "tsaws";
 
 export interface PageConfig {
   s3: string;
@@ -103,6 +103,11 @@ async function run(cfg: PageConfig): Promise<PageRecord> {
     } catch (e) {
       return { thrown: true, ...describe(e) };
     }
+  });
+  await step(record, "presignedGet", async () => {
+    const p = await presign(s3, GetObject, { Bucket, Key: "hello.txt" }, { expiresIn: 120 });
+    const res = await fetch(p.url);
+    return { status: res.status, text: await res.text() };
   });
   await step(record, "delete", async () => {
     const out = await s3.deleteObject({ Bucket, Key: "hello.txt" });
