@@ -14,6 +14,7 @@
 // every chunk, lazy ones included. Both are reported.
 import { build, type Metafile, type Plugin } from "esbuild";
 import { gzipSync } from "node:zlib";
+import { resolve } from "node:path";
 import type { Contender } from "./common.js";
 
 export type BundleOp = "dynamodb-getitem" | "s3-getobject";
@@ -148,9 +149,16 @@ async function bundle(
     outdir: "out",
     plugins,
   });
-  // Initial = the entry chunk and, transitively, the chunks it imports statically.
+  // Initial = the entry chunk and, transitively, the chunks it imports statically. The entry
+  // chunk is the one built from the program (stdin's sourcefile, which the metafile names
+  // relative to the working directory): each dynamic import() target is an entry point of its
+  // own chunk too, listed in no fixed order.
   const outputs = r.metafile.outputs;
-  const entry = Object.keys(outputs).find((k) => outputs[k]!.entryPoint !== undefined)!;
+  const program = resolve(root, "entry.js");
+  const entry = Object.keys(outputs).find((k) => {
+    const ep = outputs[k]!.entryPoint;
+    return ep !== undefined && resolve(ep) === program;
+  })!;
   const initial = new Set<string>();
   const visit = (k: string): void => {
     if (initial.has(k)) return;

@@ -17,7 +17,7 @@ import {
   type ResponseMetadata,
 } from "./errors.js";
 import { createHttpHandler } from "#http";
-import { randomUUID } from "#crypto";
+import { randomUUID } from "#crypto-core";
 import { signRequestInPlace, type Credentials, type SigningOptions } from "./signer/sigv4.js";
 import { createEndpointResolver, type ClientEndpoint, type EndpointResolver } from "./endpoint.js";
 import type { RetryStrategy, RetryErrorInfo } from "./retry/index.js";
@@ -474,7 +474,8 @@ export class RuntimeClient {
       const metadata = responseMetadata(response, attempts, totalRetryDelay);
       return new Failed(new ServiceError("InternalError", `${op.n} answered 200 without a body`, metadata, "server"));
     }
-    if (status >= 300 || (status === 200 && this.#isErrorIn200(op, received))) {
+    // S3 reports some failures of CopyObject, UploadPartCopy and CompleteMultipartUpload in a 200 body (rest-xml's errorIn200).
+    if (status >= 300 || (status === 200 && bytes.length > 0 && this.protocol.errorIn200?.(bytes) === true)) {
       const parsed = this.protocol.parseError(this.service, op, received);
       const metadata = responseMetadata(response, attempts, totalRetryDelay);
       const withId = parsed.requestId && !metadata.requestId ? { ...metadata, requestId: parsed.requestId } : metadata;
@@ -492,20 +493,6 @@ export class RuntimeClient {
     return withMetadata(output, responseMetadata(response, attempts, totalRetryDelay));
   }
 
-  /** S3 reports some failures of CopyObject, UploadPartCopy and CompleteMultipartUpload in a 200 body. */
-  #isErrorIn200(op: OperationSchema, r: ReceivedResponse): boolean {
-    if (this.service.p !== "rest-xml" || r.body.length === 0 || hasStreamingOutput(op)) return false;
-    let i = 0;
-    const b = r.body;
-    while (i < b.length && (b[i] === 0x20 || b[i] === 0x0a || b[i] === 0x0d || b[i] === 0x09)) i++;
-    if (b[i] === 0x3c && b[i + 1] === 0x3f) {
-      // skip the XML declaration
-      while (i < b.length && b[i] !== 0x3e) i++;
-      i++;
-      while (i < b.length && (b[i] === 0x20 || b[i] === 0x0a || b[i] === 0x0d || b[i] === 0x09)) i++;
-    }
-    return b[i] === 0x3c && b[i + 1] === 0x45 && b[i + 2] === 0x72 && b[i + 3] === 0x72 && b[i + 4] === 0x6f && b[i + 5] === 0x72 && b[i + 6] === 0x3e;
-  }
 }
 
 /** A failed attempt's service error, as #handleResponse returns it (a successful output is returned bare). */

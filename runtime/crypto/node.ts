@@ -45,6 +45,18 @@ export function hmacSha256HexSync(key: Uint8Array | string, data: Uint8Array | s
   return createHmac("sha256", key).update(data).digest("hex");
 }
 
+// The signer's primitives: synchronous here (the same functions as above), a promise in
+// web.ts (WebCrypto). Callers check for a promise, so Node signs without yielding.
+
+/** Hex SHA-256: a string here, a promise where hashing is asynchronous (web.ts). */
+export const sha256Hex: (data: Uint8Array | string) => string | Promise<string> = sha256HexSync;
+
+/** HMAC-SHA256: bytes here, a promise where hashing is asynchronous (web.ts). */
+export const hmacSha256Maybe: (key: Uint8Array | string, data: Uint8Array | string) => Uint8Array | Promise<Uint8Array> = hmacSha256Sync;
+
+/** Hex HMAC-SHA256: a string here, a promise where hashing is asynchronous (web.ts). */
+export const hmacSha256Hex: (key: Uint8Array | string, data: Uint8Array | string) => string | Promise<string> = hmacSha256HexSync;
+
 export function sha256(data: Uint8Array | string): Promise<Uint8Array> {
   return Promise.resolve(sha256Sync(data));
 }

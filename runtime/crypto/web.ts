@@ -1,7 +1,9 @@
-// #crypto for browsers and edge runtimes: WebCrypto where it helps (random numbers, large
-// one-shot SHA-256 digests, ECDSA signing) and the pure-JS hashes in hashes.ts elsewhere.
-// WebCrypto has no MD5 and no streaming digests, and for the few hundred bytes the signer
-// hashes its promise round trip costs more than hashing in JS, so small inputs stay in JS.
+// #crypto for browsers and edge runtimes: the *Sync functions, the streaming hashes and MD5
+// (WebCrypto has no synchronous or streaming digest and no MD5) are the pure-JS ones of
+// hashes.js; the async SHA-256 and HMAC, random numbers and UUIDs are web-core.ts's
+// (#crypto-core: WebCrypto, with a JS fallback), and ECDSA signing is WebCrypto's. The
+// client core imports only #crypto-core, so a bundle without SigV4a or checksums never
+// includes this module or hashes.js.
 
 import { Md5, Sha1, Sha256, hmacSha256Js, md5Js, sha256Js } from "./hashes.js";
 import { p1363ToDer } from "./der.js";
@@ -13,13 +15,11 @@ export type { HashAlgorithm, P256Signer, SyncHash } from "./types.js";
 /** Which #crypto implementation this is (diagnostics and tests). */
 export const CRYPTO_IMPLEMENTATION: "node" | "web" = "web";
 
-const encoder = new TextEncoder();
-/** Inputs at least this long are hashed by WebCrypto (when present) in `sha256`. */
-const SUBTLE_MIN_BYTES = 4096;
-
 function subtle(): SubtleCrypto | undefined {
   return typeof crypto !== "undefined" && crypto.subtle ? crypto.subtle : undefined;
 }
+
+export { sha256, sha256Hex, hmacSha256, hmacSha256Maybe, hmacSha256Hex, randomBytes, randomUUID } from "./web-core.js";
 
 export function sha256Sync(data: Uint8Array | string): Uint8Array {
   return sha256Js(data);
@@ -39,17 +39,6 @@ export function hmacSha256HexSync(key: Uint8Array | string, data: Uint8Array | s
   return toHex(hmacSha256Js(key, data));
 }
 
-export async function sha256(data: Uint8Array | string): Promise<Uint8Array> {
-  const bytes = typeof data === "string" ? encoder.encode(data) : data;
-  const s = bytes.length >= SUBTLE_MIN_BYTES ? subtle() : undefined;
-  if (s) return new Uint8Array(await s.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>));
-  return sha256Js(bytes);
-}
-
-export function hmacSha256(key: Uint8Array | string, data: Uint8Array | string): Promise<Uint8Array> {
-  return Promise.resolve(hmacSha256Js(key, data));
-}
-
 export function md5(data: Uint8Array | string): Promise<Uint8Array> {
   return Promise.resolve(md5Js(data));
 }
@@ -64,23 +53,6 @@ export function createHash(algorithm: HashAlgorithm): SyncHash {
     case "md5":
       return new Md5();
   }
-}
-
-export function randomBytes(n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  // getRandomValues fills at most 65536 bytes per call.
-  for (let i = 0; i < n; i += 65536) crypto.getRandomValues(out.subarray(i, Math.min(n, i + 65536)));
-  return out;
-}
-
-/** A random (version 4) UUID; crypto.randomUUID exists only in secure contexts, so build one otherwise. */
-export function randomUUID(): string {
-  if (typeof crypto !== "undefined" && typeof crypto.randomUUID === "function") return crypto.randomUUID();
-  const b = randomBytes(16);
-  b[6] = (b[6]! & 0x0f) | 0x40;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  const h = toHex(b);
-  return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
 }
 
 function base64url(bytes: Uint8Array): string {

@@ -4,6 +4,7 @@
 // and rewrites IP literals, while the rules need the authority exactly as written.
 // Partition lookups are cached per partitions object (a WeakMap), so the data passed in by
 // the generated code is compiled (regexes) once.
+import { uriEncode as strictUriEncode } from "../signer/canonical.js";
 import type { Partition, PartitionOutputs, Partitions } from "./types.js";
 
 /** What `parseURL` returns. */
@@ -61,26 +62,12 @@ export function substring(input: unknown, start: number, stop: number, reverse: 
   return reverse ? input.slice(input.length - stop, input.length - start) : input.slice(start, stop);
 }
 
-/** RFC 3986 percent-encoding: everything but A-Z a-z 0-9 - _ . ~, as UTF-8, upper-case hex. */
+/**
+ * RFC 3986 percent-encoding: everything but A-Z a-z 0-9 - _ . ~, as UTF-8, upper-case hex (a
+ * lone surrogate as U+FFFD). The signer's strict encoder, which both need.
+ */
 export function uriEncode(value: unknown): string | null {
-  if (typeof value !== "string") return null;
-  let s: string;
-  try {
-    s = encodeURIComponent(value);
-  } catch {
-    // A lone surrogate has no UTF-8 form: encode it as U+FFFD, as TextEncoder would.
-    let fixed = "";
-    for (let i = 0; i < value.length; i++) {
-      const c = value.charCodeAt(i);
-      const next = value.charCodeAt(i + 1);
-      if (c >= 0xd800 && c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-        fixed += value[i]! + value[i + 1]!;
-        i++;
-      } else fixed += c >= 0xd800 && c <= 0xdfff ? "\ufffd" : value[i]!;
-    }
-    s = encodeURIComponent(fixed);
-  }
-  return s.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return typeof value === "string" ? strictUriEncode(value) : null;
 }
 
 const URL_RE = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?(?:#.*)?$/;

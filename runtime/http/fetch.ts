@@ -13,11 +13,10 @@
 //
 // Bodies: bytes, strings and Blobs go to fetch as is; web streams and async iterables stream
 // with `duplex: "half"` where the platform supports request streams (probed once), else they
-// are buffered first. Headers fetch forbids or manages itself (host, content-length when
+// are buffered first (fetch-stream.ts, a lazily loaded module: only stream bodies need it). Headers fetch forbids or manages itself (host, content-length when
 // the length is known, connection, expect...) are dropped; the record is copied only then.
 // Redirects are not followed (`redirect: "manual"`), as with node:http.
 import { AbortError, NetworkError, TimeoutError, TsawsError } from "../errors.js";
-import { concatBytes } from "../encoding.js";
 import { WebStreamBody, addHeader, describe, isWebStream, toNetworkError, webStreamChunks, type ReadWatch } from "./body.js";
 import type { HttpHandler, HttpHandlerOptions, HttpRequest, HttpResponse, RequestBody } from "./types.js";
 
@@ -47,71 +46,10 @@ const DROPPED = [
   "proxy-connection",
 ];
 
-let requestStreams: boolean | undefined;
-
 function isBlob(body: RequestBody): body is Blob {
   return typeof Blob !== "undefined" && body instanceof Blob;
 }
 
-/** Whether this platform can send a ReadableStream request body (half-duplex). */
-function supportsRequestStreams(): boolean {
-  if (requestStreams !== undefined) return requestStreams;
-  try {
-    let duplexAccessed = false;
-    const init = {
-      method: "POST",
-      body: new ReadableStream(),
-      get duplex() {
-        duplexAccessed = true;
-        return "half";
-      },
-    };
-    const hasContentType = new Request("http://localhost/", init as RequestInit).headers.has("content-type");
-    requestStreams = duplexAccessed && !hasContentType;
-  } catch {
-    requestStreams = false;
-  }
-  return requestStreams;
-}
-
-/** A pull stream over the caller's body that remembers a failure of the source (so it is not reported as a network error). */
-function sourceStream(source: AsyncIterable<Uint8Array | string>, ex: FetchExchange): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
-  let iterator: AsyncIterator<Uint8Array | string> | undefined;
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        iterator ??= source[Symbol.asyncIterator]();
-        let next: IteratorResult<Uint8Array | string>;
-        try {
-          next = await iterator.next();
-        } catch (error) {
-          ex.bodyError ??= error;
-          throw error;
-        }
-        if (next.done) controller.close();
-        else controller.enqueue(typeof next.value === "string" ? encoder.encode(next.value) : next.value);
-      },
-      async cancel() {
-        await iterator?.return?.();
-      },
-    },
-    { highWaterMark: 0 },
-  );
-}
-
-async function drain(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-  }
-  return concatBytes(chunks);
-}
-
-/** Per-call state: the controller, the timers, and the caller's signal listener. */
 class FetchExchange implements ReadWatch {
   readonly controller = new AbortController();
   readonly signal: AbortSignal | undefined;
@@ -197,17 +135,14 @@ export class FetchHttpHandler implements HttpHandler {
     let body: RequestBody | undefined = request.body;
     let streaming = false;
     if (body !== undefined && typeof body !== "string" && !(body instanceof Uint8Array) && !isBlob(body)) {
-      const stream = sourceStream(isWebStream(body) ? webStreamChunks(body) : body, ex);
-      if (supportsRequestStreams()) {
-        body = stream;
-        streaming = true;
-      } else {
-        try {
-          body = await drain(stream);
-        } catch (error) {
-          ex.finish();
-          throw ex.mapError(error);
-        }
+      // A stream body: fetch-stream.ts, loaded on first use.
+      try {
+        const { streamRequestBody } = await import("./fetch-stream.js");
+        const source = isWebStream(body) ? webStreamChunks(body) : body;
+        ({ body, streaming } = await streamRequestBody(source, (error) => (ex.bodyError ??= error)));
+      } catch (error) {
+        ex.finish();
+        throw ex.mapError(error);
       }
     }
 

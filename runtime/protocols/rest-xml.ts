@@ -82,6 +82,19 @@ export const protocol: Protocol = {
 
   load: loadXmlParser,
 
+  errorIn200(b) {
+    // `<Error>` as the root element, after whitespace and an optional XML declaration.
+    let i = 0;
+    while (i < b.length && (b[i] === 0x20 || b[i] === 0x0a || b[i] === 0x0d || b[i] === 0x09)) i++;
+    if (b[i] === 0x3c && b[i + 1] === 0x3f) {
+      // skip the XML declaration
+      while (i < b.length && b[i] !== 0x3e) i++;
+      i++;
+      while (i < b.length && (b[i] === 0x20 || b[i] === 0x0a || b[i] === 0x0d || b[i] === 0x09)) i++;
+    }
+    return b[i] === 0x3c && b[i + 1] === 0x45 && b[i + 2] === 0x72 && b[i + 3] === 0x72 && b[i + 4] === 0x6f && b[i + 5] === 0x72 && b[i + 6] === 0x3e;
+  },
+
   parse(_service, op, response) {
     return parseRest(xmlBodyCodec, op, response);
   },

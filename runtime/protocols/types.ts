@@ -61,6 +61,11 @@ export interface Protocol {
    * The client awaits it before parsing any body but a streaming success's.
    */
   load?(): Promise<void> | undefined;
+  /**
+   * Whether a 200 response's (non-empty) body is an error document: S3 reports some failures
+   * of CopyObject, UploadPartCopy and CompleteMultipartUpload that way (rest-xml only).
+   */
+  errorIn200?(body: Uint8Array): boolean;
 }
 
 export { RequestFormError, ResponseParseError } from "../errors.js";

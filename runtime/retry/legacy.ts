@@ -9,10 +9,12 @@
 // Not supported: the `crc32body` policy (DynamoDB's x-amz-crc32 check needs the body,
 // which the retry layer does not see; a CRC mismatch must be raised as a retryable error
 // by the caller) and per-operation entries (none exist in the data today).
+//
+// The failure comes in classified (status, code, network failure: classify.ts, which the
+// caller has loaded anyway): this lazily loaded module imports only its data, so it shares no
+// module with the client's initial load (a shared module would become a chunk of its own).
 import retryData from "#root/retry";
 import type { RetryCondition, RetryConfig, RetryDelay, RetryPolicy } from "#root/retry";
-import type { RetryErrorInfo } from "./index.js";
-import { codeOf, isNetworkFailure, statusOf } from "./classify.js";
 
 export interface LegacyPolicy {
   /** Total attempts (first try included). */
@@ -46,13 +48,15 @@ export function legacyPolicy(service?: string): LegacyPolicy {
   return { maxAttempts: specific?.max_attempts ?? general.max_attempts ?? 5, delay, conditions };
 }
 
-/** Whether one of the policy's conditions matches the failure. */
-export function legacyMatches(policy: LegacyPolicy, info: RetryErrorInfo): boolean {
-  const status = statusOf(info);
-  const code = codeOf(info);
+/**
+ * Whether one of the policy's conditions matches the failure: its HTTP status and service
+ * error code (classify.ts statusOf / codeOf) and whether it is a connection failure
+ * (isNetworkFailure).
+ */
+export function legacyMatches(policy: LegacyPolicy, status: number | undefined, code: string | undefined, networkFailure: boolean): boolean {
   for (const c of policy.conditions) {
     const when = c.applies_when;
-    if (when.socket_errors && isNetworkFailure(info)) return true;
+    if (when.socket_errors && networkFailure) return true;
     const r = when.response;
     if (!r || r.crc32body !== undefined) continue;
     if (r.http_status_code !== undefined && r.http_status_code !== status) continue;

@@ -5,7 +5,7 @@
 // bundle of the default path does not carry them (they become lazily loaded chunks).
 // index.ts `createRetryStrategy` is the synchronous form, with both imported statically.
 import { AbortError } from "../errors.js";
-import { isRetryable, isThrottling, isTimeout, retryAfterMs, RETRY_AFTER_MAX_EXTRA_MS } from "./classify.js";
+import { codeOf, isNetworkFailure, isRetryable, isThrottling, isTimeout, retryAfterMs, statusOf, RETRY_AFTER_MAX_EXTRA_MS } from "./classify.js";
 import type { RetryStrategy, RetryStrategyOptions, RetryToken } from "./index.js";
 import type { RateLimiter, RateLimiterSnapshot, createRateLimiter } from "./rate-limiter.js";
 
@@ -130,7 +130,7 @@ export function createLegacy(options: RetryStrategyOptions, legacy: LegacyModule
     retryDelay(token, info) {
       const state = stateOf(token);
       if (info.error instanceof AbortError || info.replayable === false) return undefined;
-      if (state.attempt >= maxAttempts || !legacyMatches(policy, info)) return undefined;
+      if (state.attempt >= maxAttempts || !legacyMatches(policy, statusOf(info), codeOf(info), isNetworkFailure(info))) return undefined;
       const delay = legacyDelay(policy, state.attempt, random);
       state.attempt++;
       state.totalDelay += delay;

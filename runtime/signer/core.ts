@@ -4,10 +4,11 @@
 // supplies its algorithm name, credential scope, extra parameters (X-Amz-Region-Set) and
 // signature function. The input request is never mutated (signHeadersInPlace, for the client
 // core, fills a record the caller owns instead of copying it). Awaits happen only for a body
-// that must be hashed and for an asynchronous signature (WebCrypto ECDSA), so signing a
-// bodiless request with a cached key runs without yielding.
+// that must be hashed, for an asynchronous signature (WebCrypto ECDSA), and where the hashes
+// of #crypto-core are asynchronous (web-core.ts: WebCrypto), so on Node signing a bodiless
+// request with a cached key runs without yielding.
 
-import { sha256, sha256HexSync } from "#crypto";
+import { sha256, sha256Hex } from "#crypto-core";
 import { toHex } from "../encoding.js";
 import { RequestFormError } from "../errors.js";
 import type { HttpRequest, RequestBody } from "../http/types.js";
@@ -88,23 +89,28 @@ export function hostHeader(request: HttpRequest): string {
   return port === defaultPort ? host : host + ":" + port;
 }
 
-/** Bodies up to this many bytes (or UTF-16 units) are hashed synchronously, without a promise. */
+/** Bodies up to this many bytes (or UTF-16 units) are hashed by sha256Hex (synchronous on Node). */
 const SYNC_HASH_MAX = 65536;
 
-/** The payload hash computable without awaiting, or undefined when the body needs the async path. */
-function payloadHashSync(body: RequestBody | undefined): string | undefined {
+/** `f(v)`, after `v` settles when it is a promise: synchronous values stay synchronous. */
+export function then<T, R>(v: T | Promise<T>, f: (value: T) => R | Promise<R>): R | Promise<R> {
+  return v instanceof Promise ? v.then(f) : f(v);
+}
+
+/** The payload hash of a body: a string when it needs no waiting, else a promise. */
+function payloadHashOf(body: RequestBody | undefined): string | Promise<string> {
   if (body === undefined) return EMPTY_SHA256;
   if (typeof body === "string" || body instanceof Uint8Array) {
     if (body.length === 0) return EMPTY_SHA256;
-    if (body.length <= SYNC_HASH_MAX) return sha256HexSync(body);
-    return undefined;
+    if (body.length <= SYNC_HASH_MAX) return sha256Hex(body);
+    return sha256(body).then(toHex);
   }
   return UNSIGNED_PAYLOAD;
 }
 
 /** The default payload hash of a body: hex SHA-256 of bytes or text, "UNSIGNED-PAYLOAD" for streams. */
 export async function payloadHash(body: RequestBody | undefined): Promise<string> {
-  return payloadHashSync(body) ?? toHex(await sha256(body as Uint8Array | string));
+  return payloadHashOf(body);
 }
 
 export interface CanonicalRequestOptions {
@@ -156,9 +162,17 @@ export function canonicalRequest(request: HttpRequest, payloadHashHex: string, o
   return { canonical, signedHeaders: headers.signed };
 }
 
-/** The string to sign: algorithm, date, scope and the hex SHA-256 of the canonical request. */
-export function stringToSign(algorithm: string, longDate: string, scope: string, canonical: string): string {
-  return algorithm + "\n" + longDate + "\n" + scope + "\n" + sha256HexSync(canonical);
+/**
+ * The string to sign: algorithm, date, scope and the hex SHA-256 of the canonical request.
+ * A string on Node; a promise where #crypto-core hashes asynchronously (WebCrypto).
+ */
+export function stringToSign(algorithm: string, longDate: string, scope: string, canonical: string): string | Promise<string> {
+  return then(sha256Hex(canonical), (hash) => algorithm + "\n" + longDate + "\n" + scope + "\n" + hash);
+}
+
+/** stringToSign, then the scheme's signature, each awaited only when #crypto-core or the scheme is asynchronous. */
+function signCanonical(scheme: SigningScheme, longDate: string, shortDate: string, scope: string, canonical: string): string | Promise<string> {
+  return then(stringToSign(scheme.algorithm, longDate, scope, canonical), (sts) => scheme.sign(sts, shortDate));
 }
 
 /** Signs with headers (Authorization). */
@@ -192,9 +206,8 @@ export function signHeadersInPlace(request: HttpRequest, options: BaseSigningOpt
     else if (headers["x-amz-security-token"] !== undefined) delete headers["x-amz-security-token"];
   }
   if (scheme.extraHeader) headers[scheme.extraHeader[0]] = scheme.extraHeader[1];
-  const hash = options.payloadHash ?? headers["x-amz-content-sha256"] ?? payloadHashSync(request.body);
-  if (hash === undefined) return payloadHash(request.body).then((h) => finishHeaders(request, options, scheme, longDate, h));
-  return finishHeaders(request, options, scheme, longDate, hash);
+  const hash = options.payloadHash ?? headers["x-amz-content-sha256"] ?? payloadHashOf(request.body);
+  return then(hash, (h) => finishHeaders(request, options, scheme, longDate, h));
 }
 
 /** The rest of signHeadersInPlace once the payload hash is known. */
@@ -204,19 +217,15 @@ function finishHeaders(
   scheme: SigningScheme,
   longDate: string,
   hash: string,
-): Promise<void> | undefined {
+): Promise<undefined> | undefined {
   const headers = request.headers;
   if (options.contentSha256Header) headers["x-amz-content-sha256"] = hash;
   const { canonical, signedHeaders } = canonicalRequest(request, hash, options);
   const shortDate = longDate.slice(0, 8);
   const scope = scheme.scope(shortDate);
-  const sts = stringToSign(scheme.algorithm, longDate, scope, canonical);
-  const sig = scheme.sign(sts, shortDate);
-  if (typeof sig === "string") {
-    authorize(headers, options, scheme.algorithm, scope, signedHeaders, sig);
-    return undefined;
-  }
-  return sig.then((hex) => authorize(headers, options, scheme.algorithm, scope, signedHeaders, hex));
+  return then(signCanonical(scheme, longDate, shortDate, scope, canonical), (hex) =>
+    authorize(headers, options, scheme.algorithm, scope, signedHeaders, hex),
+  );
 }
 
 function authorize(
@@ -226,7 +235,7 @@ function authorize(
   scope: string,
   signedHeaders: string,
   signatureHex: string,
-): void {
+): undefined {
   const credentials = options.credentials;
   headers.authorization =
     algorithm + " Credential=" + credentials.accessKeyId + "/" + scope + ", SignedHeaders=" + signedHeaders + ", Signature=" + signatureHex;
@@ -274,14 +283,12 @@ export async function signWithQuery(
   // S3-style requests (no extra path escaping) presign an unsigned payload.
   const hash =
     options.payloadHash ??
-    (options.uriEscapePath === false ? UNSIGNED_PAYLOAD : (payloadHashSync(request.body) ?? (await payloadHash(request.body))));
+    (options.uriEscapePath === false ? UNSIGNED_PAYLOAD : await payloadHashOf(request.body));
   const { canonical } = canonicalRequest({ ...request, headers: signHeaders, query }, hash, {
     ...options,
     ...(unsigned ? { unsignedHeaders: unsigned } : {}),
   });
-  const sts = stringToSign(scheme.algorithm, longDate, scope, canonical);
-  const sig = scheme.sign(sts, shortDate);
-  add("X-Amz-Signature", typeof sig === "string" ? sig : await sig);
+  add("X-Amz-Signature", await signCanonical(scheme, longDate, shortDate, scope, canonical));
   if (token && !signToken) add("X-Amz-Security-Token", token);
   return { ...request, headers: { ...request.headers }, query };
 }

@@ -5,12 +5,21 @@
 // the hex HMAC of the string to sign. Each stage is exported for tests and tools:
 // canonicalRequest -> stringToSign -> signingKey -> signature.
 //
-// Crypto comes from #crypto only (node:crypto on Node, pure JS/WebCrypto in browsers); the
-// HMACs are synchronous, so a bodiless request signs without awaiting anything.
+// Crypto comes from #crypto-core only (node:crypto on Node, WebCrypto in browsers). On Node
+// the HMACs are synchronous, so a bodiless request signs without awaiting anything; with
+// WebCrypto each step is a promise, chained only where one is returned.
 
-import { hmacSha256HexSync, hmacSha256Sync } from "#crypto";
+import { hmacSha256Hex, hmacSha256Maybe } from "#crypto-core";
 import type { HttpRequest } from "../http/types.js";
-import { signHeadersInPlace, signWithHeaders, signWithQuery, type BaseSigningOptions, type Credentials, type SigningScheme } from "./core.js";
+import {
+  signHeadersInPlace,
+  signWithHeaders,
+  signWithQuery,
+  then,
+  type BaseSigningOptions,
+  type Credentials,
+  type SigningScheme,
+} from "./core.js";
 
 export type { Credentials, CanonicalRequest, CanonicalRequestOptions } from "./core.js";
 export {
@@ -70,24 +79,29 @@ export function credentialScope(shortDate: string, region: string, service: stri
   return shortDate + "/" + region + "/" + service + "/aws4_request";
 }
 
-/** Derives the SigV4 signing key (no cache). */
-export function signingKey(secretAccessKey: string, shortDate: string, region: string, service: string): Uint8Array {
-  const kDate = hmacSha256Sync("AWS4" + secretAccessKey, shortDate);
-  const kRegion = hmacSha256Sync(kDate, region);
-  const kService = hmacSha256Sync(kRegion, service);
-  return hmacSha256Sync(kService, "aws4_request");
+/** Derives the SigV4 signing key (no cache): synchronous on Node, a promise with WebCrypto. */
+export function signingKey(secretAccessKey: string, shortDate: string, region: string, service: string): Uint8Array | Promise<Uint8Array> {
+  return then(hmacSha256Maybe("AWS4" + secretAccessKey, shortDate), (kDate) =>
+    then(hmacSha256Maybe(kDate, region), (kRegion) =>
+      then(hmacSha256Maybe(kRegion, service), (kService) => hmacSha256Maybe(kService, "aws4_request")),
+    ),
+  );
 }
 
-/** The hex signature of a string to sign. */
-export function signature(key: Uint8Array, stringToSignText: string): string {
-  return hmacSha256HexSync(key, stringToSignText);
-}
+/** The hex signature of a string to sign: synchronous on Node, a promise with WebCrypto. */
+export const signature: (key: Uint8Array, stringToSignText: string) => string | Promise<string> = hmacSha256Hex;
 
 // The most recent key of the default cache, checked field by field before any cache lookup:
 // a client signing many requests for one region/service/day skips building the cache key.
 let last: { shortDate: string; region: string; service: string; accessKeyId: string; secret: string; key: Uint8Array } | undefined;
 
-function cachedSigningKey(cache: SigningKeyCache | undefined, credentials: Credentials, shortDate: string, region: string, service: string): Uint8Array {
+function cachedSigningKey(
+  cache: SigningKeyCache | undefined,
+  credentials: Credentials,
+  shortDate: string,
+  region: string,
+  service: string,
+): Uint8Array | Promise<Uint8Array> {
   const secret = credentials.secretAccessKey;
   if (cache === undefined) {
     const l = last;
@@ -98,13 +112,13 @@ function cachedSigningKey(cache: SigningKeyCache | undefined, credentials: Crede
   // The key includes the secret so rotated credentials never reuse a stale key.
   const cacheKey = shortDate + "\n" + region + "\n" + service + "\n" + credentials.accessKeyId + "\n" + secret;
   const c = cache ?? defaultCache;
-  let key = c.get(cacheKey);
-  if (key === undefined) {
-    key = signingKey(secret, shortDate, region, service);
-    c.set(cacheKey, key);
-  }
-  if (cache === undefined) last = { shortDate, region, service, accessKeyId: credentials.accessKeyId, secret, key };
-  return key;
+  const cached = c.get(cacheKey);
+  const keep = (key: Uint8Array): Uint8Array => {
+    if (cached === undefined) c.set(cacheKey, key);
+    if (cache === undefined) last = { shortDate, region, service, accessKeyId: credentials.accessKeyId, secret, key };
+    return key;
+  };
+  return then(cached ?? signingKey(secret, shortDate, region, service), keep);
 }
 
 // The scheme of the last signing options, reused while credentials, region, service and
@@ -131,7 +145,7 @@ function scheme(options: SigningOptions): SigningScheme {
       }
       return scope;
     },
-    sign: (sts, shortDate) => signature(cachedSigningKey(cache, credentials, shortDate, region, service), sts),
+    sign: (sts, shortDate) => then(cachedSigningKey(cache, credentials, shortDate, region, service), (key) => signature(key, sts)),
   };
   lastScheme = { credentials, region, service, cache, scheme: s };
   return s;

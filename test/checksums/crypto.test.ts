@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import * as node from "../../runtime/crypto/node.js";
 import * as web from "../../runtime/crypto/web.js";
+import * as webCore from "../../runtime/crypto/web-core.js";
 import { toHex, utf8, fromHex } from "../../runtime/encoding.js";
 import { bigIntToBytes, publicKeyOf, verify } from "../../runtime/signer/p256.js";
 
@@ -132,6 +133,39 @@ describe("node.ts and web.ts agree", () => {
         }
         assert.equal(toHex(w.digest()), toHex(o.digest()), `${alg} streaming n=${n}`);
       }
+    }
+  });
+
+  counted("web-core.ts (#crypto-core): WebCrypto, and the lazily loaded JS hashes without it, agree with node.ts", async () => {
+    const check = async (how: string): Promise<void> => {
+      for (const n of [0, 1, 63, 64, 65, 1000, 70_000]) {
+        const d = pattern(n, n + 7);
+        assert.equal(toHex(await webCore.sha256(d)), toHex(await node.sha256(d)), `${how} sha256 n=${n}`);
+        assert.equal(await webCore.sha256Hex(d), node.sha256Hex(d), `${how} sha256Hex n=${n}`);
+        assert.equal(toHex(await webCore.hmacSha256Maybe(d, d)), toHex(node.hmacSha256Sync(d, d)), `${how} hmac n=${n}`);
+      }
+      for (const [key, data, mac] of HMAC_VECTORS) {
+        assert.equal(await webCore.hmacSha256Hex(key, data), mac, `${how} RFC 4231`);
+        // the same key array twice: the second HMAC reuses the imported key
+        if (typeof key !== "string") assert.equal(await webCore.hmacSha256Hex(key, data), mac, `${how} RFC 4231, key reused`);
+      }
+      assert.equal(await webCore.sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    };
+    assert.ok(globalThis.crypto.subtle, "Node 20 has WebCrypto");
+    await check("WebCrypto");
+    // Without WebCrypto (a page that is not a secure context): the pure-JS hashes, loaded on demand.
+    const saved = Object.getOwnPropertyDescriptor(globalThis, "crypto")!;
+    const real = globalThis.crypto;
+    Object.defineProperty(globalThis, "crypto", {
+      value: { getRandomValues: <T extends ArrayBufferView>(a: T): T => real.getRandomValues(a as never) },
+      configurable: true,
+    });
+    try {
+      assert.equal((globalThis.crypto as { subtle?: unknown }).subtle, undefined);
+      await check("JS fallback");
+      assert.match(webCore.randomUUID(), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    } finally {
+      Object.defineProperty(globalThis, "crypto", saved);
     }
   });
 

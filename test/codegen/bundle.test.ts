@@ -47,3 +47,59 @@ test("a bare client with one imported operation bundles that operation only; the
   assert.doesNotMatch(bare, /s_BatchWriteItemInput\b|s_CreateTableInput\b/);
   assert.ok(bare.length < full.length, `bare ${bare.length} bytes, full ${full.length} bytes`);
 });
+
+// The browser build with code splitting, as the bench bundles it (from the built package:
+// generated/ + dist/, "browser" conditions): what a one-operation program loads before its
+// first call, and what stays behind a dynamic import() until a rare path needs it.
+async function browserChunks(entry: string): Promise<{ initial: string[]; lazy: Map<string, { inputs: string[]; imports: string[] }> }> {
+  const r = await esbuild.build({
+    stdin: { contents: entry, resolveDir: ROOT, sourcefile: "entry.js", loader: "js" },
+    absWorkingDir: ROOT,
+    bundle: true,
+    minify: true,
+    splitting: true,
+    format: "esm",
+    platform: "browser",
+    write: false,
+    metafile: true,
+    outdir: "out",
+    logLevel: "silent",
+  });
+  const outputs = r.metafile.outputs;
+  const entryChunk = Object.keys(outputs).find((k) => outputs[k]!.entryPoint === "entry.js")!;
+  const initialChunks = new Set<string>();
+  const visit = (k: string): void => {
+    if (initialChunks.has(k)) return;
+    initialChunks.add(k);
+    for (const i of outputs[k]!.imports) if (i.kind === "import-statement") visit(i.path);
+  };
+  visit(entryChunk);
+  const initial = [...initialChunks].flatMap((k) => Object.keys(outputs[k]!.inputs));
+  const lazy = new Map<string, { inputs: string[]; imports: string[] }>();
+  for (const [k, o] of Object.entries(outputs)) {
+    if (initialChunks.has(k) || o.entryPoint === undefined) continue;
+    lazy.set(o.entryPoint, { inputs: Object.keys(o.inputs), imports: o.imports.map((i) => i.path) });
+  }
+  return { initial, lazy };
+}
+
+test("browser bundle: signing uses WebCrypto (no JS hashes before the first call); stream uploads and legacy retry load lazily, sharing no chunk", async () => {
+  const { initial, lazy } = await browserChunks(`
+    import { DynamoDBClient, GetItem } from "tsaws/dynamodb";
+    const client = new DynamoDBClient({ region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "s" } });
+    export const get = (pk) => client.send(GetItem, { TableName: "t", Key: { pk: { S: pk } } });
+  `);
+  assert.ok(initial.includes("dist/runtime/crypto/web-core.js"), initial.join(" "));
+  assert.ok(initial.includes("dist/runtime/http/fetch.js"));
+  for (const file of ["dist/runtime/crypto/hashes.js", "dist/runtime/crypto/web.js", "dist/runtime/http/fetch-stream.js", "dist/runtime/retry/legacy.js"]) {
+    assert.ok(!initial.includes(file), `${file} is loaded before the first call`);
+  }
+  // The fallback hashes (no WebCrypto), stream request bodies and legacy retry mode are lazy chunks.
+  assert.deepEqual(lazy.get("dist/runtime/crypto/hashes.js")?.inputs, ["dist/runtime/crypto/hashes.js"]);
+  assert.deepEqual(lazy.get("dist/runtime/http/fetch-stream.js")?.inputs, ["dist/runtime/http/fetch-stream.js"]);
+  assert.deepEqual(lazy.get("dist/runtime/retry/legacy.js")?.inputs, ["generated/_root/retry.js", "dist/runtime/retry/legacy.js"]);
+  // They import nothing: a module shared with the initial load would be split into a chunk of its own.
+  for (const name of ["dist/runtime/crypto/hashes.js", "dist/runtime/http/fetch-stream.js", "dist/runtime/retry/legacy.js"]) {
+    assert.deepEqual(lazy.get(name)?.imports, [], `${name} imports another chunk`);
+  }
+});

@@ -89,9 +89,9 @@ describe("aws4_testsuite", () => {
       const creq = canonicalRequest(view, await payloadHash(request.body)).canonical;
       assert.equal(creq, expected(".creq"), "canonical request");
       const scope = credentialScope("20150830", "us-east-1", "service");
-      const sts = stringToSign(ALGORITHM, "20150830T123600Z", scope, creq);
+      const sts = await stringToSign(ALGORITHM, "20150830T123600Z", scope, creq);
       assert.equal(sts, expected(".sts"), "string to sign");
-      const sig = signature(signingKey(SECRET, "20150830", "us-east-1", "service"), sts);
+      const sig = await signature(await signingKey(SECRET, "20150830", "us-east-1", "service"), sts);
       assert.equal(signed.headers.authorization, expected(".authz"), "authorization");
       assert.ok(expected(".authz").endsWith(`Signature=${sig}`), "stage signature matches .authz");
 

@@ -58,7 +58,7 @@ function authParts(auth: string): { credential: string; signedHeaders: string; s
 
 describe("SigV4", () => {
   counted("AWS documentation example: IAM ListUsers signing key and signature", async () => {
-    assert.equal(toHex(signingKey(CREDS.secretAccessKey, "20150830", "us-east-1", "iam")), "c4afb1cc5771d871763a393e44b703571b55cc28424d1a5e86da6ed3c154a4b9");
+    assert.equal(toHex(await signingKey(CREDS.secretAccessKey, "20150830", "us-east-1", "iam")), "c4afb1cc5771d871763a393e44b703571b55cc28424d1a5e86da6ed3c154a4b9");
     const signed = await signRequest(
       req({
         hostname: "iam.amazonaws.com",

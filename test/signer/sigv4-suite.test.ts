@@ -67,9 +67,9 @@ describe("aws-signing-test-suite/v4", () => {
         assert.equal(creq, expected(`${mode}-canonical-request.txt`), "canonical request");
         const longDate = ctx.timestamp.replace(/[-:]/g, "");
         const scope = credentialScope(longDate.slice(0, 8), ctx.region, ctx.service);
-        const sts = stringToSign(ALGORITHM, longDate, scope, creq);
+        const sts = await stringToSign(ALGORITHM, longDate, scope, creq);
         assert.equal(sts, expected(`${mode}-string-to-sign.txt`), "string to sign");
-        const sig = signature(signingKey(ctx.credentials.secret_access_key, longDate.slice(0, 8), ctx.region, ctx.service), sts);
+        const sig = await signature(await signingKey(ctx.credentials.secret_access_key, longDate.slice(0, 8), ctx.region, ctx.service), sts);
         assert.equal(sig, expected(`${mode}-signature.txt`), "signature");
 
         // The whole signed request, including the signature signRequest/presignRequest put in.

@@ -1,6 +1,7 @@
-// Runs the signer suites again with #crypto resolved to runtime/crypto/web.ts (the browser
-// implementation: pure-JS hashes and HMAC, WebCrypto ECDSA), each in a child process whose
-// resolve hook (web-crypto.register.mjs) swaps the module. Passing means every case of
+// Runs the signer suites again with #crypto resolved to runtime/crypto/web.ts and
+// #crypto-core to web-core.ts (the browser implementations: WebCrypto SHA-256, HMAC and
+// ECDSA, so SigV4 signs asynchronously; pure-JS hashes for the synchronous helpers), each in
+// a child process whose resolve hook (web-crypto.register.mjs) swaps the modules. Passing means every case of
 // every suite passes there too, with the same counts as under node.ts.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
