@@ -23,7 +23,7 @@ import { createEndpointResolver, type ClientEndpoint, type EndpointResolver } fr
 import type { RetryStrategy, RetryErrorInfo } from "./retry/index.js";
 import { loadRetryStrategy } from "./retry/standard.js";
 import { createClock, clockSkewCorrected, type Clock } from "./retry/clock-skew.js";
-import { utf8Length } from "./http/body.js";
+import { readBody, utf8Length } from "./http/body.js";
 import { Session } from "./session.js";
 import { resolveRetryConfig } from "./retry/config.js";
 import type { DefaultsMode } from "./defaults-mode.js";
@@ -109,6 +109,12 @@ export interface ClientConfig {
   requestMinCompressionSizeBytes?: number | undefined;
   /** Appended to the user agent as `app/<id>`. */
   userAgentAppId?: string | undefined;
+  /**
+   * The largest response body read into memory (every response but a streamed output such as
+   * S3 GetObject's Body), default 256 MiB. A larger one is refused with ResponseParseError as
+   * soon as its Content-Length, or its bytes so far, say so; the connection is released.
+   */
+  maxResponseBodyBytes?: number | undefined;
   logger?: Logger | undefined;
   /** The clock in epoch milliseconds (tests inject one). */
   clock?: (() => number) | undefined;
@@ -130,6 +136,7 @@ export type Operation<I, O, S extends string = string> = OperationSchema & {
 };
 
 const VERSION = "0.1.0";
+const DEFAULT_MAX_RESPONSE_BODY = 256 * 1024 * 1024;
 const EMPTY = new Uint8Array(0);
 const NO_HANDLER_OPTIONS: HttpHandlerOptions = Object.freeze({});
 
@@ -147,6 +154,7 @@ interface ResolvedConfig {
   /** What serializers get (idempotency tokens), one object per client. */
   serializeContext: SerializeContext;
   userAgent: string;
+  maxResponseBodyBytes: number;
 }
 
 function isProvider(c: ClientConfig["credentials"]): c is CredentialsProvider {
@@ -255,7 +263,10 @@ export class RuntimeClient {
       cfg.useArnRegion ??= flag(undefined, "AWS_S3_USE_ARN_REGION", "s3_use_arn_region");
     }
     const uuid = c.uuid ?? randomUUID;
+    const maxResponseBodyBytes = c.maxResponseBodyBytes ?? DEFAULT_MAX_RESPONSE_BODY;
+    if (!(maxResponseBodyBytes > 0)) throw new ConfigError(`${this.service.id}: maxResponseBodyBytes must be a positive number, not ${maxResponseBodyBytes}`);
     return {
+      maxResponseBodyBytes,
       region,
       credentials,
       staticCredentials: creds !== undefined && !isProvider(creds) ? creds : undefined,
@@ -323,7 +334,7 @@ export class RuntimeClient {
           const response = await cfg.handler.handle(signed, signal ? { signal } : NO_HANDLER_OPTIONS);
           // A streaming output is handed over unread; anything else is read whole before parsing.
           const streaming = response.statusCode < 300 && hasStreamingOutput(op);
-          const bytes = streaming ? EMPTY : await response.body.transformToByteArray();
+          const bytes = streaming ? EMPTY : await readWhole(op, response, cfg.maxResponseBodyBytes);
           if (!streaming) {
             const loading = this.protocol.load?.(); // what parsing needs, on first use (the XML parser)
             if (loading) await loading;
@@ -493,6 +504,21 @@ export class RuntimeClient {
     return withMetadata(output, responseMetadata(response, attempts, totalRetryDelay));
   }
 
+}
+
+/**
+ * A response body read whole, refused (ResponseParseError, the rest cancelled) once it is
+ * known to be larger than `max`: from Content-Length before reading, else while reading.
+ */
+function readWhole(op: OperationSchema, response: HttpResponse, max: number): Promise<Uint8Array> {
+  const declared = response.headers["content-length"];
+  const tooLarge = (size: string): ResponseParseError =>
+    new ResponseParseError(`${op.n}: the response body (${size} bytes) exceeds maxResponseBodyBytes (${max})`, response.statusCode);
+  if (declared !== undefined) {
+    if (Number(declared) <= max) return response.body.transformToByteArray();
+    return response.body.cancel().then(() => Promise.reject(tooLarge(declared)));
+  }
+  return readBody(response.body, max, () => tooLarge(`more than ${max}`));
 }
 
 /** A failed attempt's service error, as #handleResponse returns it (a successful output is returned bare). */

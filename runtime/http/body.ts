@@ -414,10 +414,14 @@ export async function* webStreamChunks(stream: ReadableStream<Uint8Array>): Asyn
 }
 
 /**
- * Reads a whole body as bytes. With `limit`, stops and rejects with a TsawsError as soon as
- * more than `limit` bytes arrive (the rest of the body is cancelled).
+ * Reads a whole body as bytes. With `limit`, stops and rejects (with `tooLarge()`, by default
+ * a TsawsError) as soon as more than `limit` bytes arrive; the rest of the body is cancelled.
  */
-export async function readBody(body: ResponseBody, limit?: number): Promise<Uint8Array> {
+export async function readBody(
+  body: ResponseBody,
+  limit?: number,
+  tooLarge: () => Error = () => new TsawsError(`The response body exceeds ${limit} bytes.`),
+): Promise<Uint8Array> {
   if (limit === undefined) return body.transformToByteArray();
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -425,7 +429,7 @@ export async function readBody(body: ResponseBody, limit?: number): Promise<Uint
     total += chunk.byteLength;
     if (total > limit) {
       // Leaving the loop runs the iterator's return(), which releases the connection.
-      throw new TsawsError(`The response body exceeds ${limit} bytes.`);
+      throw tooLarge();
     }
     chunks.push(chunk);
   }

@@ -18,6 +18,7 @@ import { Lambda } from "tsaws/lambda";
 import { PartnerCentralRevenueMeasurement } from "tsaws/partnercentral-revenue-measurement";
 import {
   AbortError,
+  ConfigError,
   NetworkError,
   RequestFormError,
   ResponseParseError,
@@ -468,6 +469,25 @@ check("a response that stalls mid-body times out with TimeoutError", async () =>
   const { error, ms } = await failure(ddb.listTables({}));
   expectError(error, TimeoutError, "stall");
   assert.ok(ms < 2000, `took ${ms} ms`);
+});
+
+check("a response body over maxResponseBodyBytes is a ResponseParseError, by Content-Length or while chunked; the client goes on", async () => {
+  const ddb = track(new DynamoDB(config({ maxResponseBodyBytes: 100_000 })));
+  const big = JSON.stringify({ TableNames: Array.from({ length: 5000 }, (_, i) => `table-${i}-${"x".repeat(50)}`) });
+  assert.ok(big.length > 300_000);
+  for (const [label, headers] of [
+    ["Content-Length", JSON10],
+    ["chunked", { ...JSON10, "transfer-encoding": "chunked" }],
+  ] as const) {
+    server.reset([{ status: 200, headers, body: big, chunkSize: 16_384 }, { status: 200, headers: JSON10, body: '{"TableNames":["ok"]}' }]);
+    const { error, ms } = await failure(ddb.listTables({}));
+    const e = expectError(error, ResponseParseError, label);
+    assert.match(e.message, /ListTables: the response body \((\d+|more than 100000) bytes\) exceeds maxResponseBodyBytes \(100000\)/);
+    assert.equal(e.statusCode, 200);
+    assert.ok(ms < 2000, `${label}: took ${ms} ms`);
+    assert.deepEqual((await ddb.listTables({})).TableNames, ["ok"]);
+  }
+  await assert.rejects(track(new DynamoDB(config({ maxResponseBodyBytes: 0 }))).listTables({}), ConfigError);
 });
 
 // ---- streamed outputs ----
