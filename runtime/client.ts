@@ -123,12 +123,9 @@ export interface ClientConfig {
 }
 
 /**
- * A generated operation: its shape data, with the input and output types attached for the
- * compiler only (the phantom field never exists at run time).
- */
-/**
  * An operation constant: its shape data, typed by input and output and branded by its service
- * (the client class name), so a bare client's `send` refuses another service's operation.
+ * (the client class name), so a bare client's `send` refuses another service's operation. The
+ * phantom fields exist for the compiler only, never at run time.
  */
 export type Operation<I, O, S extends string = string> = OperationSchema & {
   readonly __types?: (input: I) => O;
