@@ -6,6 +6,7 @@
 import { S3, NoSuchKey, GetObject } from "tsaws/s3";
 import { DynamoDB, ConditionalCheckFailedException, ResourceNotFoundException } from "tsaws/dynamodb";
 import { ServiceError, presign } from "tsaws";
+import { pkSkTable } from "../support/tables.ts";
 
 export interface PageConfig {
   s3: string;
@@ -117,18 +118,7 @@ async function run(cfg: PageConfig): Promise<PageRecord> {
   const ddb = new DynamoDB({ region: "us-east-1", endpoint: cfg.dynamodb, credentials: cfg.localCredentials });
   const TableName = cfg.table;
   await step(record, "createTable", async () => {
-    const out = await ddb.createTable({
-      TableName,
-      AttributeDefinitions: [
-        { AttributeName: "pk", AttributeType: "S" },
-        { AttributeName: "sk", AttributeType: "N" },
-      ],
-      KeySchema: [
-        { AttributeName: "pk", KeyType: "HASH" },
-        { AttributeName: "sk", KeyType: "RANGE" },
-      ],
-      BillingMode: "PAY_PER_REQUEST",
-    });
+    const out = await ddb.createTable(pkSkTable(TableName));
     return { name: out.TableDescription?.TableName ?? null };
   });
   await step(record, "putItems", async () => {

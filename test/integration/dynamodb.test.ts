@@ -3,6 +3,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { DynamoDB, ConditionalCheckFailedException, ResourceNotFoundException } from "tsaws/dynamodb";
 import { startDynalite, LOCAL_CREDENTIALS, type LocalServer, assertAllSigned } from "../support/servers.ts";
+import { pkSkTable } from "../support/tables.ts";
 
 let server: LocalServer;
 let ddb: DynamoDB;
@@ -11,18 +12,7 @@ const TableName = "Items";
 before(async () => {
   server = await startDynalite();
   ddb = new DynamoDB({ region: "us-east-1", endpoint: server.endpoint, credentials: LOCAL_CREDENTIALS });
-  const created = await ddb.createTable({
-    TableName,
-    AttributeDefinitions: [
-      { AttributeName: "pk", AttributeType: "S" },
-      { AttributeName: "sk", AttributeType: "N" },
-    ],
-    KeySchema: [
-      { AttributeName: "pk", KeyType: "HASH" },
-      { AttributeName: "sk", KeyType: "RANGE" },
-    ],
-    BillingMode: "PAY_PER_REQUEST",
-  });
+  const created = await ddb.createTable(pkSkTable(TableName));
   assert.equal(created.TableDescription?.TableName, TableName);
 });
 

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { DynamoDB, DynamoDBClient, paginateScan } from "tsaws/dynamodb";
 import { decodeToken } from "../../runtime/paginate.ts";
 import { startDynalite, LOCAL_CREDENTIALS, type LocalServer, assertAllSigned } from "../support/servers.ts";
+import { pkSkTable } from "../support/tables.ts";
 
 let server: LocalServer;
 let ddb: DynamoDB;
@@ -20,18 +21,7 @@ before(async () => {
   const config = { region: "us-east-1", endpoint: server.endpoint, credentials: LOCAL_CREDENTIALS };
   ddb = new DynamoDB(config);
   bare = new DynamoDBClient(config);
-  await ddb.createTable({
-    TableName,
-    AttributeDefinitions: [
-      { AttributeName: "pk", AttributeType: "S" },
-      { AttributeName: "sk", AttributeType: "N" },
-    ],
-    KeySchema: [
-      { AttributeName: "pk", KeyType: "HASH" },
-      { AttributeName: "sk", KeyType: "RANGE" },
-    ],
-    BillingMode: "PAY_PER_REQUEST",
-  });
+  await ddb.createTable(pkSkTable(TableName));
   await ddb.createTable({
     TableName: BinaryTable,
     AttributeDefinitions: [{ AttributeName: "id", AttributeType: "B" }],
