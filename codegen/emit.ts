@@ -488,8 +488,12 @@ import partitions from "#root/partitions";
 import ruleset from "./endpoints.js";
 {{{helpers.importsJs}}}
 {{{shapes}}}
+{{#if errors.length}}
+/** The service's error classes by code and name, for codes an operation does not list (each registers itself). */
+const $errors = { __proto__: null };
+{{/if}}
 {{#each errors}}
-export const {{name}} = /*#__PURE__*/ errorClass({{{json name}}}, {{shape}});
+export const {{name}} = /*#__PURE__*/ errorClass({{{json name}}}, {{shape}}, $errors);
 {{/each}}
 
 {{#each ops}}
@@ -616,7 +620,12 @@ export function emitService(original: ServiceFiles, compactRuleSet: (ruleset: un
     // SigV4a (P-256) is loaded on its first use (multi-region access points...): a lazy chunk in bundles.
     service: values
       .literal(service, false)
-      .replace(/ \}$/, needsV4a ? ', s4a: (r, o) => import("#runtime/signer/sigv4a").then((m) => m.signRequestV4a(r, o)) }' : " }"),
+      .replace(
+        / \}$/,
+        (needsV4a ? ', s4a: (r, o) => import("#runtime/signer/sigv4a").then((m) => m.signRequestV4a(r, o))' : "") +
+          (errors.length ? ", ex: $errors" : "") +
+          " }",
+      ),
     eventStreams,
     shapes: values.out,
     protocolModule: PROTOCOL_MODULE[svc.p] ?? svc.p,

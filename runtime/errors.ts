@@ -57,11 +57,14 @@ export interface ModeledErrorClass<T extends ServiceError = ServiceError> {
 /**
  * Makes the class of one modeled error. The generated module calls this once per error
  * (marked pure, so unused errors are tree-shaken); the modeled members are copied onto
- * the instance, so `err.CancellationReasons` reads like any other field.
+ * the instance, so `err.CancellationReasons` reads like any other field. With `registry`
+ * (the service's `ex`, a prototype-less object), the class is entered under its wire code
+ * and its name, so any operation of the service can find it.
  */
 export function errorClass<S extends { readonly er?: readonly [string, number, "client" | "server"] }>(
   name: string,
   shape: S,
+  registry?: Record<string, unknown>,
 ): ModeledErrorClass & { readonly $s: S } {
   const fault = shape.er?.[2] ?? "client";
   const code = shape.er?.[0] ?? name;
@@ -76,6 +79,10 @@ export function errorClass<S extends { readonly er?: readonly [string, number, "
     }
   };
   Object.defineProperty(cls, "name", { value: name });
+  if (registry) {
+    registry[code] ??= cls;
+    registry[name] ??= cls;
+  }
   return cls;
 }
 

@@ -247,6 +247,13 @@ export interface ServiceSchema {
    * the P-256 code.
    */
   readonly s4a?: (request: HttpRequest, options: SigV4aOptions) => Promise<HttpRequest>;
+  /**
+   * The service's modeled error classes present in this program, by wire code and by shape
+   * name: each registers itself here when it is made (errors.ts `errorClass`). An error code an
+   * operation does not list still gets its class from here, as botocore and AWS SDK v3 match
+   * error codes against the whole service; a bundle keeps only the classes it uses.
+   */
+  readonly ex?: Readonly<Record<string, ErrorClassLike>>;
 }
 
 /** What the client passes to the SigV4a signer (runtime/signer/sigv4a.ts SigV4aSigningOptions). */

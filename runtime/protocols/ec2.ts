@@ -33,7 +33,7 @@ export const protocol: Protocol = {
   parse(_service, op, response) {
     return parseQueryOutput(op, response, false);
   },
-  parseError(_service, op, response) {
-    return parseQueryError(op, response);
+  parseError(service, op, response) {
+    return parseQueryError(service, op, response);
   },
 };

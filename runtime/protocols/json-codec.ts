@@ -407,10 +407,13 @@ function errorClasses(op: OperationSchema): ErrorClassLike[] {
   return (op.e ?? []).map((e) => ("$s" in e ? e : (e as () => ErrorClassLike)()));
 }
 
-/** The modeled error of the operation whose wire code (`er[0]`) or shape name is `code`. */
-export function findErrorClass(op: OperationSchema, code: string): ErrorClassLike | undefined {
+/**
+ * The modeled error whose wire code (`er[0]`) or shape name is `code`: the operation's own
+ * first, else any error of the service (`ex`), as botocore and AWS SDK v3 match them.
+ */
+export function findErrorClass(service: ServiceSchema, op: OperationSchema, code: string): ErrorClassLike | undefined {
   const classes = errorClasses(op);
-  return classes.find((c) => c.$s.er?.[0] === code) ?? classes.find((c) => c.$s.n === code);
+  return classes.find((c) => c.$s.er?.[0] === code) ?? classes.find((c) => c.$s.n === code) ?? service.ex?.[code];
 }
 
 function stringField(body: Record<string, unknown> | undefined, ...keys: string[]): string | undefined {
@@ -461,7 +464,7 @@ export function parseJsonError(
   code = raw !== undefined ? sanitizeErrorCode(raw) : "";
   if (code === "") code = `Http${status}`;
 
-  const errorClass = findErrorClass(op, code);
+  const errorClass = findErrorClass(service, op, code);
   const parsed: ParsedError = { code, fields: {} };
   const message = stringField(body, "message", "Message", "errorMessage");
   if (message !== undefined) parsed.message = message;

@@ -162,7 +162,7 @@ export function parseQueryOutput(op: OperationSchema, response: ReceivedResponse
  * HTML page from a proxy) gives the code `Http<status>` (e.g. `Http502`), as the JSON
  * protocols do; XML that is malformed throws ResponseParseError.
  */
-export function parseQueryError(op: OperationSchema, response: ReceivedResponse): ParsedError {
+export function parseQueryError(service: ServiceSchema, op: OperationSchema, response: ReceivedResponse): ParsedError {
   const status = response.statusCode;
   const root = parseErrorDocument(response.body, status);
   const found = root ? findXmlError(root) : undefined;
@@ -177,7 +177,7 @@ export function parseQueryError(op: OperationSchema, response: ReceivedResponse)
   if (found.message !== undefined) parsed.message = found.message;
   if (found.type !== undefined) parsed.type = found.type;
   if (found.requestId !== undefined) parsed.requestId = found.requestId;
-  const errorClass = findErrorClass(op, found.code);
+  const errorClass = findErrorClass(service, op, found.code);
   if (errorClass) {
     parsed.errorClass = errorClass;
     parsed.fields = convertResponse(status, () => readXmlStructure(errorClass.$s, found.error));
@@ -193,7 +193,7 @@ export const protocol: Protocol = {
   parse(_service, op, response) {
     return parseQueryOutput(op, response, true);
   },
-  parseError(_service, op, response) {
-    return parseQueryError(op, response);
+  parseError(service, op, response) {
+    return parseQueryError(service, op, response);
   },
 };

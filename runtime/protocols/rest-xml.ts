@@ -99,7 +99,7 @@ export const protocol: Protocol = {
     return parseRest(xmlBodyCodec, op, response);
   },
 
-  parseError(_service, op, response) {
+  parseError(service, op, response) {
     const status = response.statusCode;
     const root = parseErrorDocument(response.body, status);
     const found = root ? findXmlError(root) : undefined;
@@ -117,7 +117,7 @@ export const protocol: Protocol = {
     if (found.type !== undefined) parsed.type = found.type;
     const requestId = found.requestId ?? headerId;
     if (requestId !== undefined) parsed.requestId = requestId;
-    const errorClass = findErrorClass(op, found.code);
+    const errorClass = findErrorClass(service, op, found.code);
     if (errorClass) {
       const shape = errorClass.$s;
       parsed.errorClass = errorClass;

@@ -403,8 +403,8 @@ export const protocol: Protocol = {
     if (type !== undefined) parsed.type = type;
     // awsQueryCompatible: a custom query code (`Customized`) still names the error by its shape (`__type`).
     const errorClass =
-      findErrorClass(op, code) ??
-      (typeField !== undefined ? findErrorClass(op, sanitizeErrorCode(typeField)) : undefined);
+      findErrorClass(service, op, code) ??
+      (typeField !== undefined ? findErrorClass(service, op, sanitizeErrorCode(typeField)) : undefined);
     if (errorClass) {
       parsed.errorClass = errorClass;
       parsed.fields = convert(status, () => readStructure(errorClass.$s, body ?? {}));

@@ -10,8 +10,8 @@
 import { before, after } from "node:test";
 import assert from "node:assert/strict";
 import { inspect } from "node:util";
-import { DynamoDB } from "tsaws/dynamodb";
-import { S3, ObjectNotInActiveTierError } from "tsaws/s3";
+import { DynamoDB, ConditionalCheckFailedException } from "tsaws/dynamodb";
+import { S3, ObjectNotInActiveTierError, NoSuchBucket } from "tsaws/s3";
 import { SQS } from "tsaws/sqs";
 import { STS } from "tsaws/sts";
 import { Lambda } from "tsaws/lambda";
@@ -469,6 +469,26 @@ check("a response that stalls mid-body times out with TimeoutError", async () =>
   const { error, ms } = await failure(ddb.listTables({}));
   expectError(error, TimeoutError, "stall");
   assert.ok(ms < 2000, `took ${ms} ms`);
+});
+
+check("an error the service models but the operation does not list still gets its class (as botocore and v3)", async () => {
+  const ddb = track(new DynamoDB(config()));
+  server.reset([
+    {
+      status: 400,
+      headers: JSON10,
+      body: JSON.stringify({ __type: "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException", message: "not listed by GetItem", Item: { pk: { S: "a" } } }),
+    },
+  ]);
+  const { error: e1 } = await failure(ddb.getItem({ TableName: "t", Key: { pk: { S: "a" } } }));
+  const ccf = expectError(e1, ConditionalCheckFailedException, "DynamoDB GetItem");
+  assert.equal(ccf.message, "not listed by GetItem");
+  assert.deepEqual(ccf.Item, { pk: { S: "a" } });
+  const s3 = track(new S3(config({ forcePathStyle: true })));
+  server.reset([{ status: 404, headers: XML, body: "<Error><Code>NoSuchBucket</Code><Message>gone</Message><BucketName>b</BucketName></Error>" }]);
+  const { error: e2 } = await failure(s3.getObject({ Bucket: "b", Key: "k" }));
+  const nsb = expectError(e2, NoSuchBucket, "S3 GetObject");
+  assert.equal(nsb.$metadata.httpStatusCode, 404);
 });
 
 check("a response body over maxResponseBodyBytes is a ResponseParseError, by Content-Length or while chunked; the client goes on", async () => {

@@ -57,8 +57,6 @@ const TOTALS = { currentInput: 367, currentOutput: 365, legacyInput: 162, legacy
  */
 const CONTRADICTS_SMITHY =
   "contradicts-smithy: legacy botocore expectation contradicted by the current Smithy suite, which tsaws follows";
-const SERVICE_WIDE_ERRORS =
-  "service-wide-errors: botocore resolves an error code against every error shape of the service; a ParsedError only matches the operation's own modeled errors (OperationSchema.e), so an error outside them has no fields";
 // XML-family skips (query, ec2, rest-xml).
 const PAYLOAD_ROOT_NAME =
   "payload-root-name: expects a structure payload's root element named after the target shape while the payload member carries a locationName (equal to the member name); real models use exactly that form for roots that differ from the shape name (S3 PutBucketLifecycleConfiguration: member LifecycleConfiguration, shape BucketLifecycleConfiguration, wire <LifecycleConfiguration>), so tsaws uses the member's locationName as botocore does, and the botocore JSON form cannot tell the two apart";
@@ -77,13 +75,10 @@ const SKIPS: Record<string, string> = {
   // Keeps nulls in dense lists and declares a `string` shape holding objects; Smithy's dense
   // collections drop nulls (RestJsonDeserializesDenseSetMapAndSkipsNull).
   "legacy/output/json.json:3:1": CONTRADICTS_SMITHY,
-  "legacy/output/json.json:7:1": SERVICE_WIDE_ERRORS,
   "legacy/output/rest-json.json:9:0":
     "header-case: expects prefix-header map keys in the server's casing; ReceivedResponse header names are lower case by contract (runtime/protocols/types.ts)",
   "legacy/output/rest-json.json:12:0":
     "jsonvalue-header: expects a jsonvalue header parsed into an object; the runtime contract (schema.ts `j`) keeps it as the JSON string, as Smithy's MediaTypeHeaderOutputBase64 expects",
-  "legacy/output/rest-json.json:13:3": SERVICE_WIDE_ERRORS,
-  "legacy/output/rest-json.json:13:4": SERVICE_WIDE_ERRORS,
   // XML family (see the constants above SKIPS).
   "input/rest-xml.json:RestXmlHttpPayloadWithUnion": PAYLOAD_ROOT_NAME,
   "input/rest-xml.json:HttpPayloadWithXmlName": PAYLOAD_ROOT_NAME,
@@ -95,9 +90,6 @@ const SKIPS: Record<string, string> = {
   "legacy/input/rest-xml.json:26:0": CONTRADICTS_SMITHY,
   "legacy/input/rest-xml.json:26:1": CONTRADICTS_SMITHY,
   "legacy/output/rest-xml.json:12:0": XML_JSONVALUE_HEADER,
-  "legacy/output/rest-xml.json:15:1": SERVICE_WIDE_ERRORS,
-  "legacy/output/query.json:16:1": SERVICE_WIDE_ERRORS,
-  "legacy/output/ec2.json:10:1": SERVICE_WIDE_ERRORS,
 };
 
 const FILES: string[] = [

@@ -155,8 +155,14 @@ const schemaCache = new WeakMap<Suite, SuiteSchemas>();
 function suiteSchemas(suite: Suite): SuiteSchemas {
   let s = schemaCache.get(suite);
   if (!s) {
-    const service = serviceSchema({ metadata: suite.metadata });
-    s = { builder: new SchemaBuilder(suite.shapes, { protocol: service.p }), service };
+    const base = serviceSchema({ metadata: suite.metadata });
+    const builder = new SchemaBuilder(suite.shapes, { protocol: base.p });
+    // Every exception shape of the suite registers its class, as a generated module does.
+    const ex: Record<string, ErrorClassLike> = Object.create(null) as Record<string, ErrorClassLike>;
+    for (const [name, shape] of Object.entries(suite.shapes)) {
+      if (shape.exception) errorClass(name, builder.shape(name) as StructureShape, ex);
+    }
+    s = { builder, service: { ...base, ex } };
     schemaCache.set(suite, s);
   }
   return s;
@@ -175,7 +181,7 @@ export function buildCase(ref: CaseRef): BuiltCase {
   // Output cases of the legacy files carry no `http`; the operation still needs one.
   const op = builder.operation(given.http ? given : { ...given, http: { method: "POST", requestUri: "/" } });
   const errors = (given.errors ?? []).map(
-    (e: BotoMemberRef) => errorClass(e.shape, builder.shape(e.shape) as StructureShape) as unknown as ErrorClassLike,
+    (e: BotoMemberRef) => service.ex?.[e.shape] ?? (errorClass(e.shape, builder.shape(e.shape) as StructureShape) as unknown as ErrorClassLike),
   );
   return { service, op: errors.length ? { ...op, e: errors } : op, errors };
 }

@@ -60,8 +60,10 @@ const s_UploadBlueprintRequest = {
 };
 const s_UploadBlueprintResponse = { t: 8, m: { Body: { t: 4, st: 1 } }, p: "Body" };
 
-export const ThrottledException = /*#__PURE__*/ errorClass("ThrottledException", s_ThrottledException);
-export const WidgetNotFound = /*#__PURE__*/ errorClass("WidgetNotFound", s_WidgetNotFound);
+/** The service's error classes by code and name, for codes an operation does not list (each registers itself). */
+const $errors = { __proto__: null };
+export const ThrottledException = /*#__PURE__*/ errorClass("ThrottledException", s_ThrottledException, $errors);
+export const WidgetNotFound = /*#__PURE__*/ errorClass("WidgetNotFound", s_WidgetNotFound, $errors);
 
 export const GetWidget = {
   n: "GetWidget",
@@ -90,7 +92,15 @@ export const UploadBlueprint = {
   o: s_UploadBlueprintResponse,
 };
 
-const service = { id: "Golden", p: "rest-json", v: "2024-01-01", ep: "golden", sn: "golden", au: ["aws.auth#sigv4"] };
+const service = {
+  id: "Golden",
+  p: "rest-json",
+  v: "2024-01-01",
+  ep: "golden",
+  sn: "golden",
+  au: ["aws.auth#sigv4"],
+  ex: $errors,
+};
 
 export class GoldenClient extends RuntimeClient {
   constructor(config) {
