@@ -5,9 +5,13 @@
 // defines a profile (or sso-session, or services section) supplies all of it. The environment is
 // an injected record, so tests and concurrent sessions never share process state; nothing is cached
 // here (callers memoize).
+//
+// Start-up: node:fs and node:os are taken when the files are first read (os only when no HOME-like
+// variable is set), not when the runtime loads, and through process.getBuiltinModule where Node has
+// it (20.16+): `import("node:fs")` would build fs's ES namespace, which reads every export and so
+// loads fs's lazy parts (streams, watchers, readline), about a millisecond of a client's first call.
+// The files are read with the callback API, which costs less per file than fs/promises' FileHandles.
 
-import { readFile } from "node:fs/promises";
-import { homedir as osHomedir } from "node:os";
 import { ConfigError } from "../errors.js";
 import { buildProfileMap, parseIni, type IniSection } from "./ini.js";
 import { type Env, type SharedConfig, processEnv } from "./profiles.js";
@@ -26,17 +30,26 @@ export interface LoadSharedConfigOptions {
   homedir?: string;
 }
 
+type NodeFs = typeof import("node:fs");
+type NodeOs = typeof import("node:os");
+
+/** A Node builtin: process.getBuiltinModule where Node has it, else a dynamic import. */
+function builtin<T>(id: "node:fs" | "node:os", load: () => Promise<T>): T | Promise<T> {
+  const get = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
+  return get !== undefined ? (get(id) as T) : load();
+}
+
 function record<T>(): Record<string, T> {
   return Object.create(null) as Record<string, T>;
 }
 
 /** The home directory: an explicit value, then HOME/USERPROFILE/HOMEDRIVE+HOMEPATH, then the OS. */
-export function homeDirectory(env: Env, explicit?: string): string {
+export async function homeDirectory(env: Env, explicit?: string): Promise<string> {
   if (explicit) return explicit;
   if (env.HOME) return env.HOME;
   if (env.USERPROFILE) return env.USERPROFILE;
   if (env.HOMEDRIVE && env.HOMEPATH) return env.HOMEDRIVE + env.HOMEPATH;
-  return osHomedir();
+  return (await builtin<NodeOs>("node:os", () => import("node:os"))).homedir();
 }
 
 /** Expands `$VAR`, `${VAR}` (left as is when unset, like os.path.expandvars) and a leading `~`. */
@@ -49,9 +62,13 @@ export function expandPath(path: string, env: Env, home: string): string {
   return out;
 }
 
-async function readIfPresent(path: string): Promise<Uint8Array | undefined> {
+function readFile(fs: NodeFs, path: string): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => fs.readFile(path, (err, data) => (err ? reject(err) : resolve(data))));
+}
+
+async function readIfPresent(fs: NodeFs, path: string): Promise<Uint8Array | undefined> {
   try {
-    return await readFile(path);
+    return await readFile(fs, path);
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR") return undefined;
@@ -71,7 +88,7 @@ function paths(value: string | readonly string[] | undefined, fallback: string):
 /** Reads and parses the shared config and credentials files. */
 export async function loadSharedConfig(options: LoadSharedConfigOptions = {}): Promise<SharedConfig> {
   const env = options.env ?? processEnv();
-  const home = homeDirectory(env, options.homedir);
+  const home = await homeDirectory(env, options.homedir);
   const configFiles = paths(options.configFile, env.AWS_CONFIG_FILE || "~/.aws/config").map((p) =>
     expandPath(p, env, home),
   );
@@ -87,9 +104,11 @@ export async function loadSharedConfig(options: LoadSharedConfigOptions = {}): P
     configFiles,
     credentialsFiles,
   };
+  const fs = await builtin<NodeFs>("node:fs", () => import("node:fs"));
+  const read = (path: string): Promise<Uint8Array | undefined> => readIfPresent(fs, path);
   const [configBytes, credentialBytes] = await Promise.all([
-    Promise.all(configFiles.map(readIfPresent)),
-    Promise.all(credentialsFiles.map(readIfPresent)),
+    Promise.all(configFiles.map(read)),
+    Promise.all(credentialsFiles.map(read)),
   ]);
   configFiles.forEach((path, i) => {
     const bytes = configBytes[i];

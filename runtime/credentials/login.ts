@@ -91,7 +91,7 @@ export function fromLogin(options: FromLoginOptions = {}): CredentialProvider {
     if (!loginSession) throw new CredentialsError("fromLogin needs a login_session");
     const directory =
       options.cacheDirectory ??
-      (env.AWS_LOGIN_CACHE_DIRECTORY || join(homeDirectory(env, options.homedir), ".aws", "login", "cache"));
+      (env.AWS_LOGIN_CACHE_DIRECTORY || join(await homeDirectory(env, options.homedir), ".aws", "login", "cache"));
     const file = loginCacheFile(directory, loginSession);
     let doc: unknown;
     try {

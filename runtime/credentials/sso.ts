@@ -140,7 +140,7 @@ function endpointFor(serviceId: "SSO" | "SSO OIDC", region: string, options: Fro
 /** Loads the SSO access token, refreshing it through SSO-OIDC when it is an sso-session token near expiry. */
 async function loadToken(settings: SsoSettings, options: FromSsoOptions): Promise<string> {
   const env = options.env ?? processEnv();
-  const directory = options.cacheDirectory ?? join(homeDirectory(env, options.homedir), ".aws", "sso", "cache");
+  const directory = options.cacheDirectory ?? join(await homeDirectory(env, options.homedir), ".aws", "sso", "cache");
   const file = ssoCacheFile(directory, settings.sessionName ?? settings.startUrl);
   const login =
     settings.sessionName !== undefined ? `aws sso login --sso-session ${settings.sessionName}` : "aws sso login";

@@ -17,17 +17,21 @@
 // targets go to the proxy in absolute form; https targets go through a CONNECT tunnel made
 // by an https.Agent subclass, so tunnelled connections are pooled per target like others.
 //
+// Start-up: only node:http is imported here. node:https, node:tls and the tunnel agent live in
+// http/node-tls.ts, imported (once per process, cached) by the first https request of a handler
+// or its first request while a proxy is configured; that one request waits for the import, every
+// later one takes the synchronous path. A client of a plain-http endpoint never loads TLS.
+//
 // Pool diagnostic: when a call has to queue for a socket, a timer (only then) checks after
 // `socketAcquisitionWarningTimeout` ms whether it is still waiting, and logs one warning per
 // handler naming the client.
 import * as http from "node:http";
-import * as https from "node:https";
-import * as net from "node:net";
-import * as tls from "node:tls";
-import type { Duplex } from "node:stream";
+import type * as https from "node:https";
+import type * as net from "node:net";
 import { AbortError, NetworkError, RequestFormError, TimeoutError, TsawsError } from "../errors.js";
 import { NodeStreamBody, describe, errorCode, headerRecord, isWebStream, toNetworkError, webStreamChunks } from "./body.js";
-import { proxyFor, proxySettingsFromEnv, type ProxySettings, type ProxyTarget } from "./proxy.js";
+import { bracketed, proxyFor, proxySettingsFromEnv, type ProxySettings } from "./proxy.js";
+import type { TunnelAgent } from "./node-tls.js";
 import type { HttpHandler, HttpHandlerOptions, HttpRequest, HttpResponse, RequestBody } from "./types.js";
 
 export interface HttpHandlerConfig {
@@ -54,7 +58,22 @@ export interface HttpHandlerConfig {
 }
 
 const kExchange = Symbol("tsaws.exchange");
-const kConnectTimeout = "tsawsConnectTimeout";
+
+type TlsModule = typeof import("./node-tls.js");
+
+/** node-tls.js, imported on first need and shared by every handler of the process. */
+let tlsModule: TlsModule | undefined;
+let tlsLoading: Promise<TlsModule> | undefined;
+
+function loadTls(): Promise<TlsModule> {
+  return (tlsLoading ??= import("./node-tls.js").then(
+    (m) => (tlsModule = m),
+    (error: unknown) => {
+      tlsLoading = undefined;
+      throw new NetworkError(`Loading node:https failed: ${describe(error)}`, { cause: error });
+    },
+  ));
+}
 
 interface TrackedRequest extends http.ClientRequest {
   [kExchange]: Exchange;
@@ -289,117 +308,6 @@ function headerList(headers: Record<string, string>): string[] {
   return list;
 }
 
-// ---- CONNECT tunnelling agent ----
-
-function bracketed(host: string): string {
-  return host.includes(":") ? `[${host}]` : host;
-}
-
-/** An https.Agent whose connections are TLS over a CONNECT tunnel through `proxy`. */
-class TunnelAgent extends https.Agent {
-  readonly #proxy: ProxyTarget;
-
-  constructor(options: https.AgentOptions, proxy: ProxyTarget) {
-    super(options);
-    this.#proxy = proxy;
-  }
-
-  override createConnection(
-    options: https.RequestOptions,
-    callback?: (err: Error | null, stream: Duplex) => void,
-  ): Duplex | null | undefined {
-    const cb = callback ?? (() => {});
-    const proxy = this.#proxy;
-    const host = options.hostname ?? options.host ?? "localhost";
-    const port = Number(options.port ?? 443);
-    const authority = `${bracketed(host)}:${port}`;
-    const raw =
-      proxy.protocol === "https:"
-        ? tls.connect({
-            host: proxy.hostname,
-            port: proxy.port,
-            ...(net.isIP(proxy.hostname) ? {} : { servername: proxy.hostname }),
-            ...(this.options.ca !== undefined ? { ca: this.options.ca } : {}),
-            ...(this.options.rejectUnauthorized !== undefined
-              ? { rejectUnauthorized: this.options.rejectUnauthorized }
-              : {}),
-          })
-        : net.connect({ host: proxy.hostname, port: proxy.port });
-    let done = false;
-    let received = "";
-    const timeoutMs = (options as Record<string, unknown>)[kConnectTimeout] as number | undefined;
-    const timer =
-      timeoutMs !== undefined
-        ? setTimeout(() => {
-            finish(
-              new TimeoutError(
-                `CONNECT ${authority} via proxy ${proxy.label} not established within ${timeoutMs} ms.`,
-                { code: "ETIMEDOUT" },
-              ),
-            );
-          }, timeoutMs)
-        : undefined;
-    const onData = (chunk: Uint8Array): void => {
-      received += new TextDecoder("latin1").decode(chunk);
-      const end = received.indexOf("\r\n\r\n");
-      if (end < 0) {
-        if (received.length > 16384)
-          finish(new NetworkError(`Proxy ${proxy.label} sent an oversized CONNECT response.`));
-        return;
-      }
-      const status = /^HTTP\/1\.[01] (\d{3})/.exec(received)?.[1];
-      if (status !== "200") {
-        finish(
-          new NetworkError(
-            `Proxy ${proxy.label} refused CONNECT ${authority}: ${received.slice(0, received.indexOf("\r\n"))}`,
-            {
-              code: status === "407" ? "EPROXYAUTH" : "EPROXY",
-            },
-          ),
-        );
-        return;
-      }
-      if (end + 4 < received.length) raw.unshift(chunk.subarray(chunk.length - (received.length - end - 4)));
-      finish(null);
-    };
-    const onError = (error: Error): void => finish(error);
-    const onClose = (): void =>
-      finish(
-        new NetworkError(`Proxy ${proxy.label} closed the connection during CONNECT ${authority}.`, {
-          code: "ECONNRESET",
-        }),
-      );
-    const finish = (error: Error | null): void => {
-      if (done) return;
-      done = true;
-      if (timer !== undefined) clearTimeout(timer);
-      raw.removeListener("data", onData);
-      raw.removeListener("error", onError);
-      raw.removeListener("close", onClose);
-      if (error) {
-        raw.destroy();
-        cb(error, raw);
-        return;
-      }
-      const servername = options.servername ?? (net.isIP(host) ? undefined : host);
-      const secure = tls.connect({
-        ...(this.options as tls.ConnectionOptions),
-        ...(options as tls.ConnectionOptions),
-        socket: raw,
-        ...(servername !== undefined ? { servername } : {}),
-      });
-      cb(null, secure);
-    };
-    raw.on("data", onData);
-    raw.on("error", onError);
-    raw.on("close", onClose);
-    raw.write(
-      `CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n${proxy.authorization ? `Proxy-Authorization: ${proxy.authorization}\r\n` : ""}\r\n`,
-    );
-    return undefined;
-  }
-}
-
 // ---- handler ----
 
 function isAgent(value: unknown): value is http.Agent {
@@ -409,7 +317,8 @@ function isAgent(value: unknown): value is http.Agent {
 export class NodeHttpHandler implements HttpHandler {
   readonly #config: HttpHandlerConfig;
   readonly #httpAgent: http.Agent;
-  readonly #httpsAgent: https.Agent;
+  /** Made (or taken from the config) with the first https request; see `#secureAgent`. */
+  #httpsAgent: https.Agent | undefined;
   readonly #ownAgents: http.Agent[] = [];
   readonly #proxy: ProxySettings | undefined;
   #tunnelAgents: Map<string, TunnelAgent> | undefined;
@@ -424,9 +333,19 @@ export class NodeHttpHandler implements HttpHandler {
     if (isAgent(config.httpAgent)) this.#httpAgent = config.httpAgent;
     else this.#ownAgents.push((this.#httpAgent = new http.Agent({ ...base, ...config.httpAgent })));
     if (isAgent(config.httpsAgent)) this.#httpsAgent = config.httpsAgent as https.Agent;
-    else this.#ownAgents.push((this.#httpsAgent = new https.Agent({ ...base, ...config.httpsAgent })));
     this.#proxy = proxySettingsFromEnv(config.env ?? process.env);
     this.#warnAfter = config.socketAcquisitionWarningTimeout ?? 2000;
+  }
+
+  /** The https agent: the configured one, or this handler's own (node-tls.js is loaded). */
+  #secureAgent(tlsm: TlsModule): https.Agent {
+    let agent = this.#httpsAgent;
+    if (agent === undefined) {
+      const config = this.#config;
+      const base = { keepAlive: config.keepAlive ?? true, maxSockets: config.maxSockets ?? 50, scheduling: "lifo" as const };
+      this.#ownAgents.push((agent = this.#httpsAgent = new tlsm.HttpsAgent({ ...base, ...config.httpsAgent })));
+    }
+    return agent;
   }
 
   /** Logs the pool-saturation warning, at most once per handler. */
@@ -444,10 +363,15 @@ export class NodeHttpHandler implements HttpHandler {
     const signal = options?.signal;
     if (signal?.aborted)
       return Promise.reject(new AbortError("The request was aborted before it was sent.", { cause: signal.reason }));
+    const secure = request.protocol === "https:";
+    const tlsm = tlsModule;
+    // TLS (and the tunnel agent) is imported by the first request that may need it; that
+    // request waits for the import and starts over, every later one goes straight on.
+    if (tlsm === undefined && (secure || this.#proxy !== undefined))
+      return loadTls().then(() => this.handle(request, options));
     const cfg = this.#config;
     const requestTimeout = options?.requestTimeout ?? cfg.requestTimeout;
     const connectTimeout = options?.connectionTimeout ?? cfg.connectionTimeout;
-    const secure = request.protocol === "https:";
     const query = request.query;
     let hostname = request.hostname;
     if (hostname.charCodeAt(0) === 91 /* [ */) hostname = hostname.slice(1, -1);
@@ -457,19 +381,21 @@ export class NodeHttpHandler implements HttpHandler {
       hostname,
       path: query === "" ? request.path : `${request.path}?${query}`,
       headers: request.headers,
-      agent: secure ? this.#httpsAgent : this.#httpAgent,
+      agent: secure ? this.#secureAgent(tlsm!) : this.#httpAgent,
     };
     if (request.port !== undefined) reqOptions.port = request.port;
     if (requestTimeout !== undefined) reqOptions.timeout = requestTimeout;
+    // Whether the connection is TLS: to an https target, or to an https proxy.
+    let overTls = secure;
     if (this.#proxy !== undefined)
-      this.#routeViaProxy(this.#proxy, request, reqOptions, hostname, connectTimeout ?? requestTimeout);
+      overTls = this.#routeViaProxy(this.#proxy, tlsm!, request, reqOptions, hostname, connectTimeout ?? requestTimeout);
     if (reqOptions.headers === request.headers && sendsAsList(request)) reqOptions.headers = headerList(request.headers);
 
     return new Promise<HttpResponse>((resolve, reject) => {
       const ex = new Exchange(resolve, reject, request, signal, connectTimeout, requestTimeout);
       let req: http.ClientRequest;
       try {
-        req = reqOptions.agent instanceof https.Agent ? https.request(reqOptions) : http.request(reqOptions);
+        req = overTls ? tlsm!.httpsRequest(reqOptions) : http.request(reqOptions);
       } catch (error) {
         // Invalid header names/values or paths are rejected synchronously by node: nothing was sent.
         reject(new RequestFormError(`${ex.where()}: the request cannot be sent: ${describe(error)}`, { cause: error }));
@@ -495,17 +421,19 @@ export class NodeHttpHandler implements HttpHandler {
     });
   }
 
+  /** Points the request at its proxy, if one applies; returns whether the connection is TLS. */
   #routeViaProxy(
     settings: ProxySettings,
+    tlsm: TlsModule,
     request: HttpRequest,
     reqOptions: https.RequestOptions,
     hostname: string,
     connectTimeout: number | undefined,
-  ): void {
+  ): boolean {
     const secure = request.protocol === "https:";
     const port = request.port ?? (secure ? 443 : 80);
     const proxy = proxyFor(settings, request.protocol, hostname, port);
-    if (proxy === undefined) return;
+    if (proxy === undefined) return secure;
     if (secure) {
       // CONNECT tunnel: pooled per proxy in its own agent; the request itself is unchanged.
       this.#tunnelAgents ??= new Map();
@@ -514,7 +442,7 @@ export class NodeHttpHandler implements HttpHandler {
         const base = isAgent(this.#config.httpsAgent)
           ? (this.#config.httpsAgent as https.Agent).options
           : (this.#config.httpsAgent ?? {});
-        agent = new TunnelAgent(
+        agent = new tlsm.TunnelAgent(
           {
             keepAlive: this.#config.keepAlive ?? true,
             maxSockets: this.#config.maxSockets ?? 50,
@@ -526,8 +454,8 @@ export class NodeHttpHandler implements HttpHandler {
         this.#tunnelAgents.set(proxy.label, agent);
       }
       reqOptions.agent = agent;
-      if (connectTimeout !== undefined) (reqOptions as Record<string, unknown>)[kConnectTimeout] = connectTimeout;
-      return;
+      if (connectTimeout !== undefined) (reqOptions as Record<string, unknown>)[tlsm.kConnectTimeout] = connectTimeout;
+      return true;
     }
     // Absolute form to the proxy; Host names the target.
     const authority = `${bracketed(hostname)}${request.port !== undefined ? `:${request.port}` : ""}`;
@@ -538,7 +466,9 @@ export class NodeHttpHandler implements HttpHandler {
     reqOptions.headers = headers;
     reqOptions.hostname = proxy.hostname;
     reqOptions.port = proxy.port;
-    reqOptions.agent = proxy.protocol === "https:" ? this.#httpsAgent : this.#httpAgent;
+    const viaTls = proxy.protocol === "https:";
+    reqOptions.agent = viaTls ? this.#secureAgent(tlsm) : this.#httpAgent;
+    return viaTls;
   }
 
   destroy(): void {

@@ -34,6 +34,11 @@ export interface ProxySettings {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/** `host`, in brackets when it is an IPv6 address (for an authority `host:port`). */
+export function bracketed(host: string): string {
+  return host.includes(":") ? `[${host}]` : host;
+}
+
 function pick(env: Env, name: string): string | undefined {
   const value = env[name.toLowerCase()] ?? env[name.toUpperCase()];
   return value !== undefined && value.trim() !== "" ? value.trim() : undefined;

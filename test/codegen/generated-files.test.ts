@@ -43,7 +43,14 @@ function generatedNames(model: BotoServiceModel): Map<string, string> {
 
 test("package.json exports tsaws/<model folder> for every service, with its declarations", () => {
   const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { exports: Record<string, unknown> };
-  assert.deepEqual(pkg.exports["./*"], { types: "./generated/*/index.d.ts", default: "./generated/*/index.js" });
+  // Under Node, the same service prebundled with the runtime (codegen/node-bundle.ts, `make build`);
+  // with the runtime's sources (tests), generated/ itself.
+  assert.deepEqual(pkg.exports["./*"], {
+    "tsaws-source": "./generated/*/index.js",
+    types: "./generated/*/index.d.ts",
+    node: "./dist/node/services/*.js",
+    default: "./generated/*/index.js",
+  });
   for (const name of services) {
     for (const f of ["index.js", "index.d.ts", "types.d.ts"]) assert.ok(existsSync(join(GEN, name, f)), `generated/${name}/${f} is missing`);
   }

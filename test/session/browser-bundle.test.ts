@@ -2,7 +2,10 @@
 // (STS) are bundled with esbuild for the browser: package.json `imports` are resolved the way a
 // browser bundler resolves them (conditions browser, import, default: `#defaults` ->
 // defaults/web, `#http` -> http/fetch, `#crypto` -> crypto/web), except that a target under
-// dist/runtime/ is read from its TypeScript source under runtime/ so the test needs no build.
+// dist/runtime/ is read from its TypeScript source under runtime/ so the test needs no build
+// (and the Node prebundle under dist/node/, built from those same files, is passed over for the
+// condition after it; the package's own `tsaws/<service>`, which the credential chain imports,
+// is likewise generated/<service>/index.js).
 // The bundle must import nothing from `node:` and its metafile must hold none of the file,
 // process or metadata-service modules. The same entry bundled with the Node conditions is the
 // control: it does pull those modules in, so the check can fail.
@@ -36,6 +39,7 @@ function packageImport(specifier: string, conditions: readonly string[]): string
   }
   if (!target) return undefined;
   for (const [condition, path] of Object.entries(target)) {
+    if (path.startsWith("./dist/node/")) continue;
     if (conditions.includes(condition)) return star === undefined ? path : path.replace("*", star);
   }
   return undefined;
@@ -45,6 +49,7 @@ function resolverPlugin(conditions: readonly string[]): esbuild.Plugin {
   return {
     name: "package-imports",
     setup(build) {
+      build.onResolve({ filter: /^tsaws\/[a-z0-9-]+$/ }, (args) => ({ path: join(ROOT, "generated", args.path.slice(6), "index.js") }));
       build.onResolve({ filter: /^#/ }, (args) => {
         const target = packageImport(args.path, conditions);
         if (!target) return { errors: [{ text: `no "${conditions.join(", ")}" target for ${args.path}` }] };

@@ -1,0 +1,386 @@
+// The Node prebundle (`make build`, after tsc; `make generate` refreshes it): dist/runtime/*.js
+// (tsc's output) and generated/<service>/ relinked by esbuild into dist/node/, which package.json's
+// `node` conditions point at. Cold start on Node is dominated by the ESM loader's per-module cost
+// (resolve, read, compile, link: roughly half a millisecond to a millisecond a module) and by
+// compiling source text; the runtime is ~80 small modules and a service imported 5 package
+// specifiers, so `import("tsaws/dynamodb")` used to load ~36 files. Now it loads two. Browsers,
+// workers and the default condition keep generated/ and dist/runtime/ as they are (an
+// application's bundler tree-shakes those).
+//
+// Layout (every runtime module is in exactly one output file, so one process never holds two
+// copies of a class or a cache, whichever subpath imported it):
+//   client.js   the core: one file with everything the CORE_ENTRIES reach through static imports
+//               (the client, paginators, waiters, event streams, request bodies and the JSON,
+//               REST-JSON, REST-XML, query and EC2 protocols: all but one service's needs) and
+//               the partitions table. `#runtime/client`, `#runtime/paginate`, `#runtime/waiter`,
+//               `#runtime/eventstream` and `#runtime/request-body` resolve to it directly; it
+//               also exports each module other files import from it under an internal name
+//               (`__<module>$<export>`).
+//   services/<service>.js
+//               one file per generated service: its index.js with its endpoint rule set,
+//               importing the runtime from client.js (what `tsaws/<service>` resolves to).
+//   lib/*.js    the package root `tsaws`, the rest of the `#runtime/*` entries, and every module
+//               the runtime imports dynamically (the credential chain, TLS, the XML parser,
+//               JMESPath, the other retry and defaults modes...), built together with code
+//               splitting, so they stay separate files loaded on first use; their imports of core
+//               modules are rewritten to imports from client.js. One folder, so that every one
+//               of them reaches the core as "../client.js".
+//   index.js, protocols/rpcv2-cbor.js, signer/sigv4a.js
+//               one-line facades over their lib/ files (where package.json points).
+//   protocols/{json,rest-json,rest-xml,query,ec2}.js
+//               one-line facades over the core (each exports `protocol`), for generated/ code
+//               imported by path.
+//
+// The data modules (each service's endpoints.js rule set, generated/_root/*.js) become
+// `JSON.parse("…")` of the same value: V8 reads JSON several times faster than it compiles the
+// equivalent object literal (S3's rule set is 22 KB).
+//
+// The output is minified (whitespace and syntax; names are kept, so stack traces and
+// `util.inspect` name the same functions and classes as before) with linked source maps onto
+// dist/runtime/ and generated/ (`node --enable-source-maps`). Node builtins, fast-xml-parser and
+// the package's own service subpaths (`tsaws/sts`, imported by the credential chain) stay
+// external. The output is deterministic (esbuild, fixed inputs, content-hashed chunk names) and
+// is written to a fresh directory that replaces dist/node whole.
+import * as esbuild from "esbuild";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { pathToFileURL } from "node:url";
+import { isDeepStrictEqual } from "node:util";
+
+const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+const SOURCE = "dist/runtime";
+const GENERATED = "generated";
+const OUT = "dist/node";
+
+/** Entry points of the core: resolved to client.js (directly, or through a facade). */
+export const CORE_ENTRIES = [
+  "client",
+  "paginate",
+  "waiter",
+  "eventstream",
+  "request-body",
+  "protocols/json",
+  "protocols/rest-json",
+  "protocols/rest-xml",
+  "protocols/query",
+  "protocols/ec2",
+] as const;
+/** Entries the core file serves as is (package.json maps them to dist/node/client.js). */
+export const DIRECT_CORE_ENTRIES = ["client", "paginate", "waiter", "eventstream", "request-body"] as const;
+/** The other `#runtime/*` entry points and the package root (`index`): files of their own. */
+export const OUTER_ENTRIES = ["index", "protocols/rpcv2-cbor", "signer/sigv4a"] as const;
+
+const PARTITIONS = "generated/_root/partitions.js";
+const EXTERNAL = ["node:*", "fast-xml-parser", "tsaws", "tsaws/*"];
+
+const common: esbuild.BuildOptions = {
+  absWorkingDir: ROOT,
+  bundle: true,
+  format: "esm",
+  platform: "node",
+  target: "es2022",
+  external: EXTERNAL,
+  logLevel: "warning",
+  legalComments: "none",
+};
+const minify: esbuild.BuildOptions = {
+  minifyWhitespace: true,
+  minifySyntax: true,
+  sourcemap: "linked",
+  sourcesContent: false,
+};
+
+/** "dist/runtime/config/shared.js" -> "config/shared"; "generated/_root/partitions.js" -> "root/partitions". */
+function moduleName(input: string): string {
+  if (input.startsWith(`${GENERATED}/_root/`)) return `root/${input.slice(`${GENERATED}/_root/`.length).replace(/\.js$/, "")}`;
+  return relative(SOURCE, input).replace(/\.js$/, "");
+}
+
+/** The internal export name of `name` of module `mod` in the core. */
+function internalName(mod: string, name: string): string {
+  return `__${mod.replace(/[^A-Za-z0-9]/g, "_")}$${name}`;
+}
+
+/** The lib/ file of an outer entry or lazily loaded module: "credentials/default-chain" -> "credentials-default-chain". */
+function libName(input: string): string {
+  return moduleName(input).replace(/\//g, "-");
+}
+
+function isRuntimeFile(input: string): boolean {
+  return input.startsWith(`${SOURCE}/`) || input.startsWith(`${GENERATED}/_root/`);
+}
+
+/** Where `#runtime…` / `#root/…` point for every condition but `node` (and `tsaws-source`). */
+function packageImportTarget(specifier: string): string | undefined {
+  if (specifier === "#runtime") return `${SOURCE}/index.js`;
+  if (specifier.startsWith("#runtime/")) return `${SOURCE}/${specifier.slice("#runtime/".length)}.js`;
+  if (specifier.startsWith("#root/")) return `${GENERATED}/_root/${specifier.slice("#root/".length)}.js`;
+  return undefined;
+}
+
+interface Graph {
+  /** Every bundled input: its static and dynamic imports (bundled inputs only). */
+  inputs: Map<string, { static: string[]; dynamic: string[] }>;
+}
+
+/** The module graph esbuild sees from every entry point, dynamic imports included. */
+async function analyse(): Promise<Graph> {
+  const entries = [...CORE_ENTRIES, ...OUTER_ENTRIES].map((e) => `${SOURCE}/${e}.js`);
+  const result = await esbuild.build({ ...common, entryPoints: entries, splitting: true, outdir: "/nonexistent", write: false, metafile: true });
+  const inputs = new Map<string, { static: string[]; dynamic: string[] }>();
+  for (const [path, input] of Object.entries(result.metafile.inputs)) {
+    if (!isRuntimeFile(path)) throw new Error(`node-bundle: unexpected input ${path} (only dist/runtime and generated/_root are bundled)`);
+    const node = { static: [] as string[], dynamic: [] as string[] };
+    for (const imp of input.imports) {
+      if (imp.external) continue;
+      (imp.kind === "dynamic-import" ? node.dynamic : node.static).push(imp.path);
+    }
+    inputs.set(path, node);
+  }
+  return { inputs };
+}
+
+/** Every input statically reachable from `roots`. */
+function staticClosure(graph: Graph, roots: readonly string[]): Set<string> {
+  const seen = new Set<string>();
+  const stack = [...roots];
+  while (stack.length) {
+    const next = stack.pop()!;
+    if (seen.has(next)) continue;
+    seen.add(next);
+    stack.push(...(graph.inputs.get(next)?.static ?? []));
+  }
+  return seen;
+}
+
+/** The export names of each of `modules`, as esbuild links them (re-exports resolved). */
+async function exportNames(modules: readonly string[]): Promise<Map<string, string[]>> {
+  const result = await esbuild.build({ ...common, entryPoints: [...modules], splitting: true, outdir: "/nonexistent", write: false, metafile: true });
+  const names = new Map<string, string[]>();
+  for (const output of Object.values(result.metafile.outputs)) {
+    if (output.entryPoint) names.set(output.entryPoint, [...output.exports].sort());
+  }
+  for (const m of modules) if (!names.has(m)) throw new Error(`node-bundle: no exports found for ${m}`);
+  return names;
+}
+
+/** `export default JSON.parse(…)` of a pure-data module's value, or undefined when JSON cannot carry it. */
+async function asJson(file: string): Promise<string | undefined> {
+  const value = ((await import(pathToFileURL(join(ROOT, file)).href)) as { default: unknown }).default;
+  const json = JSON.stringify(value);
+  if (json === undefined || !isDeepStrictEqual(JSON.parse(json), value)) return undefined;
+  return `export default JSON.parse(${JSON.stringify(json)});\n`;
+}
+
+/** Loads the data modules as JSON.parse calls (see the header). */
+function jsonData(build: esbuild.PluginBuild): void {
+  build.onLoad({ filter: /[\\/]generated[\\/]([^/\\]+[\\/]endpoints|_root[\\/][^/\\]+)\.js$/ }, async (args) => {
+    const contents = await asJson(relative(ROOT, args.path));
+    return contents === undefined ? undefined : { contents, loader: "js" };
+  });
+}
+
+function isNested(args: esbuild.OnResolveArgs): boolean {
+  return (args.pluginData as { nested?: boolean } | undefined)?.nested === true;
+}
+
+/** Resolves an import as esbuild would, for the plugins below. */
+function resolveWith(build: esbuild.PluginBuild, args: esbuild.OnResolveArgs): Promise<esbuild.ResolveResult> {
+  return build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { nested: true } });
+}
+
+function importPath(fromFile: string, toFile: string): string {
+  const rel = relative(dirname(fromFile), toFile);
+  return rel.startsWith(".") ? rel : `./${rel}`;
+}
+
+/** The generated services (generated/<name>/index.js), sorted. */
+function services(): string[] {
+  const dir = join(ROOT, GENERATED);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => name !== "_root" && existsSync(join(dir, name, "index.js")))
+    .sort();
+}
+
+async function main(): Promise<void> {
+  const graph = await analyse();
+  const coreEntries = CORE_ENTRIES.map((e) => `${SOURCE}/${e}.js`);
+  const core = staticClosure(graph, coreEntries);
+  const outerEntries = new Set<string>(OUTER_ENTRIES.map((e) => `${SOURCE}/${e}.js`));
+  for (const e of outerEntries) if (core.has(e)) throw new Error(`node-bundle: ${e} is an outer entry but the core imports it`);
+
+  // What the outer files import from the core (statically or dynamically), and which outer
+  // modules are imported dynamically (each becomes an entry of its own under lazy/).
+  const proxied = new Set<string>([...coreEntries, PARTITIONS]);
+  const lazy = new Set<string>();
+  for (const [from, node] of graph.inputs) {
+    for (const to of node.dynamic) if (!core.has(to) && !outerEntries.has(to)) lazy.add(to);
+    if (core.has(from)) continue;
+    for (const to of [...node.static, ...node.dynamic]) if (core.has(to)) proxied.add(to);
+  }
+  const exported = await exportNames([...proxied].sort());
+
+  // The core's entry: the direct entries' names as they are (they must not collide), and
+  // every proxied module's names under internal ones.
+  const lines: string[] = [];
+  const plain = new Map<string, string>();
+  for (const e of DIRECT_CORE_ENTRIES) {
+    const file = `${SOURCE}/${e}.js`;
+    const names = exported.get(file)!;
+    for (const n of names) {
+      const owner = plain.get(n);
+      if (owner !== undefined && owner !== e) throw new Error(`node-bundle: ${e} and ${owner} both export ${n}`);
+      plain.set(n, e);
+    }
+    lines.push(`export { ${names.filter((n) => plain.get(n) === e).join(", ")} } from ${JSON.stringify(join(ROOT, file))};`);
+  }
+  for (const m of [...proxied].sort()) {
+    const names = exported.get(m)!;
+    if (names.length === 0) continue;
+    const mod = moduleName(m);
+    lines.push(`export { ${names.map((n) => `${n} as ${internalName(mod, n)}`).join(", ")} } from ${JSON.stringify(join(ROOT, m))};`);
+  }
+  const coreSource = lines.join("\n") + "\n";
+  core.add(PARTITIONS);
+
+  const coreBuild = await esbuild.build({
+    ...common,
+    ...minify,
+    entryPoints: [{ in: "tsaws-node-core", out: "client" }],
+    outdir: OUT,
+    write: false,
+    plugins: [
+      {
+        name: "tsaws-core",
+        setup(build) {
+          jsonData(build);
+          build.onResolve({ filter: /^tsaws-node-core$/ }, () => ({ path: "tsaws-node-core", namespace: "tsaws" }));
+          build.onLoad({ filter: /.*/, namespace: "tsaws" }, () => ({ contents: coreSource, resolveDir: ROOT, loader: "js" }));
+          build.onResolve({ filter: /.*/ }, async (args) => {
+            if (isNested(args) || args.namespace === "tsaws") return undefined;
+            const r = await resolveWith(build, args);
+            if (r.errors.length || r.external) return undefined;
+            const target = relative(ROOT, r.path);
+            if (core.has(target)) return undefined;
+            if (args.kind !== "dynamic-import") throw new Error(`node-bundle: core module ${args.importer} imports ${target} statically, which is outside the core`);
+            return { path: `./lib/${libName(target)}.js`, external: true };
+          });
+        },
+      },
+    ],
+  });
+
+  // Imports of core modules become imports from the core, renamed back from the internal names.
+  const coreProxy = (build: esbuild.PluginBuild, coreSpecifier: string): void => {
+    build.onResolve({ filter: /^tsaws-core$/ }, () => ({ path: coreSpecifier, external: true }));
+    build.onLoad({ filter: /.*/, namespace: "tsaws-core-proxy" }, (args) => {
+      const mod = moduleName(args.path);
+      const names = exported.get(args.path) ?? [];
+      const contents = `export { ${names.map((n) => `${internalName(mod, n)} as ${n}`).join(", ")} } from "tsaws-core";\n`;
+      return { contents, resolveDir: ROOT, loader: "js" };
+    });
+  };
+  const toCore = (target: string, importer: string): esbuild.OnResolveResult => {
+    if (!exported.has(target)) throw new Error(`node-bundle: ${importer} imports core module ${target}, which the core does not re-export`);
+    return { path: target, namespace: "tsaws-core-proxy" };
+  };
+
+  const outerBuild = await esbuild.build({
+    ...common,
+    ...minify,
+    entryPoints: [...outerEntries, ...[...lazy].sort()].map((m) => ({ in: m, out: libName(m) })),
+    splitting: true,
+    outdir: `${OUT}/lib`,
+    chunkNames: "[name]-[hash]",
+    write: false,
+    plugins: [
+      {
+        name: "tsaws-outer",
+        setup(build) {
+          jsonData(build);
+          coreProxy(build, "../client.js");
+          build.onResolve({ filter: /.*/ }, async (args) => {
+            if (isNested(args) || args.namespace === "tsaws-core-proxy") return undefined;
+            const r = await resolveWith(build, args);
+            if (r.errors.length || r.external) return undefined;
+            const target = relative(ROOT, r.path);
+            return core.has(target) ? toCore(target, args.importer) : undefined;
+          });
+        },
+      },
+    ],
+  });
+
+  // One file per generated service: `#runtime…` and `#root/partitions` from the core (or the
+  // outer entry files), its own endpoints.js inlined.
+  const names = services();
+  const serviceBuild = await esbuild.build({
+    ...common,
+    ...minify,
+    entryPoints: names.map((name) => ({ in: `${GENERATED}/${name}/index.js`, out: `services/${name}` })),
+    outdir: OUT,
+    write: false,
+    plugins: [
+      {
+        name: "tsaws-services",
+        setup(build) {
+          jsonData(build);
+          coreProxy(build, "../client.js");
+          build.onResolve({ filter: /^#/ }, (args) => {
+            const target = packageImportTarget(args.path);
+            if (target === undefined) throw new Error(`node-bundle: ${args.importer} imports ${args.path}, which a service may not`);
+            if (core.has(target)) return toCore(target, args.importer);
+            if (outerEntries.has(target)) return { path: `../lib/${libName(target)}.js`, external: true };
+            throw new Error(`node-bundle: ${args.importer} imports ${args.path} (${target}), which is no entry of the bundle`);
+          });
+        },
+      },
+    ],
+  });
+
+  // Write, with facades for the core entries that need one.
+  const staging = `${OUT}.tmp`;
+  rmSync(join(ROOT, staging), { recursive: true, force: true });
+  const outDir = join(ROOT, OUT);
+  const coreFile = join(outDir, "client.js");
+  const written = new Set<string>();
+  const write = (file: string, text: string | Uint8Array): void => {
+    const staged = join(ROOT, staging, relative(outDir, file));
+    mkdirSync(dirname(staged), { recursive: true });
+    writeFileSync(staged, text);
+    written.add(relative(outDir, file));
+  };
+  let bytes = 0;
+  for (const f of [...coreBuild.outputFiles, ...outerBuild.outputFiles, ...serviceBuild.outputFiles]) {
+    if (!f.path.endsWith(".map")) bytes += f.contents.byteLength;
+    write(f.path, f.contents);
+  }
+  for (const e of CORE_ENTRIES) {
+    if ((DIRECT_CORE_ENTRIES as readonly string[]).includes(e)) continue;
+    const file = join(outDir, `${e}.js`);
+    const exports = exported.get(`${SOURCE}/${e}.js`)!;
+    write(
+      file,
+      `// ${e}: a facade over the core (codegen/node-bundle.ts).\nexport { ${exports.map((n) => `${internalName(e, n)} as ${n}`).join(", ")} } from ${JSON.stringify(importPath(file, coreFile))};\n`,
+    );
+  }
+  for (const e of outerEntries) {
+    const file = join(outDir, `${moduleName(e)}.js`);
+    const lib = join(outDir, "lib", `${libName(e)}.js`);
+    write(file, `// ${moduleName(e)}: a facade over lib/ (codegen/node-bundle.ts).\nexport * from ${JSON.stringify(importPath(file, lib))};\n`);
+  }
+  for (const out of [...[...lazy, ...outerEntries].map((m) => `lib/${libName(m)}`), ...names.map((n) => `services/${n}`)]) {
+    if (!written.has(`${out}.js`)) throw new Error(`node-bundle: no output for ${out}`);
+  }
+  rmSync(outDir, { recursive: true, force: true });
+  renameSync(join(ROOT, staging), outDir);
+  const files = [...written].filter((f) => f.endsWith(".js")).length;
+  console.log(
+    `node-bundle: ${files} files in ${OUT}/ (${Math.round(bytes / 1024)} KiB): the core (${core.size} modules), ${names.length} services, ` +
+      `${OUTER_ENTRIES.length} other entries and ${lazy.size} lazily loaded modules`,
+  );
+}
+
+// Run as a script (`make build`); the tests import the entry lists.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

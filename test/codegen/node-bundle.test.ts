@@ -1,0 +1,192 @@
+// The Node prebundle (codegen/node-bundle.ts -> dist/node/), checked on the BUILT package
+// (`make build`) in child processes started with plain `node`: no loader, no tsaws-source
+// condition, as an application runs it. Under the `node` condition the package root and every
+// generated service resolve into dist/node/ and share one runtime (a service's modeled error is
+// an instance of the root's ServiceError; the lazily loaded credential chain throws the root's
+// CredentialsError); importing and constructing a client loads neither TLS nor the file system;
+// its first call over http with credentials and region given loads no TLS and still reads the
+// shared config file (a max_attempts there applies); a service's import reads two files; and the
+// bundle's files import only each other, Node builtins, fast-xml-parser and the package's own
+// service subpaths.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, relative, resolve } from "node:path";
+import { CORE_ENTRIES, DIRECT_CORE_ENTRIES, OUTER_ENTRIES } from "../../codegen/node-bundle.js";
+
+const ROOT = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
+const DIST = join(ROOT, "dist/node");
+
+function built(): void {
+  assert.ok(existsSync(join(DIST, "client.js")) && existsSync(join(DIST, "index.js")), "dist/node/ is missing: run `make build`");
+  assert.ok(existsSync(join(ROOT, "generated/dynamodb/index.js")), "generated/dynamodb is missing: run `make generate`");
+}
+
+/** This environment without AWS settings, proxies or inherited node flags. */
+function cleanEnv(): Record<string, string> {
+  const clean: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v === undefined || k.startsWith("AWS_") || /^(NODE_OPTIONS|NODE_TEST_CONTEXT|https?_proxy|no_proxy)$/i.test(k)) continue;
+    clean[k] = v;
+  }
+  return clean;
+}
+
+/** Runs an ES module script with plain `node` in the package (so `tsaws` and `#…` resolve), returns its JSON. */
+function runNode(script: string, env: Record<string, string> = {}): unknown {
+  const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], {
+    cwd: ROOT,
+    env: { ...cleanEnv(), ...env },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  return JSON.parse(out.trim().split("\n").pop()!);
+}
+
+/** Every `#runtime…` specifier the generated services import. */
+function generatedSpecifiers(): string[] {
+  const found = new Set<string>();
+  const gen = join(ROOT, "generated");
+  for (const dir of readdirSync(gen)) {
+    const file = join(gen, dir, "index.js");
+    if (!existsSync(file)) continue;
+    for (const m of readFileSync(file, "utf8").matchAll(/(?:from |import\()"(#runtime[^"]*)"/g)) found.add(m[1]!);
+  }
+  return [...found].sort();
+}
+
+test("under `node`, the root and every #runtime specifier of the generated code resolve into dist/node/", () => {
+  built();
+  const specifiers = generatedSpecifiers();
+  assert.ok(specifiers.includes("#runtime/client") && specifiers.includes("#runtime/protocols/json"), specifiers.join(" "));
+  // The bundle's entry lists cover them all.
+  const entries = new Set<string>([...CORE_ENTRIES, ...OUTER_ENTRIES].map((e) => `#runtime/${e}`));
+  for (const s of specifiers) assert.ok(entries.has(s), `${s} is not an entry of codegen/node-bundle.ts`);
+  const resolved = runNode(
+    `const specs = ${JSON.stringify(["tsaws", "#runtime", ...specifiers])};
+     console.log(JSON.stringify(Object.fromEntries(specs.map((s) => [s, import.meta.resolve(s)]))));`,
+  ) as Record<string, string>;
+  const file = (s: string): string => relative(ROOT, new URL(resolved[s]!).pathname);
+  assert.equal(file("tsaws"), "dist/node/index.js");
+  assert.equal(file("#runtime"), "dist/node/index.js");
+  for (const s of specifiers) {
+    const e = s.slice("#runtime/".length);
+    const expected = (DIRECT_CORE_ENTRIES as readonly string[]).includes(e) ? "dist/node/client.js" : `dist/node/${e}.js`;
+    assert.equal(file(s), expected, s);
+    assert.ok(existsSync(join(ROOT, expected)), `${expected} does not exist`);
+  }
+});
+
+test("one runtime: root and service share classes; no TLS or file system at import; the first http call reads the config, not TLS", () => {
+  built();
+  const home = mkdtempSync(join(tmpdir(), "tsaws-node-bundle-"));
+  try {
+    mkdirSync(join(home, ".aws"));
+    // The shared config is still read (lazily, on the first call): its max_attempts applies.
+    writeFileSync(join(home, ".aws", "config"), "[default]\nmax_attempts = 2\n");
+    const result = runNode(
+      `const loaded = () => process.moduleLoadList.filter((m) => m.startsWith("NativeModule ")).map((m) => m.slice(13));
+       const start = new Set(loaded());
+       const root = await import("tsaws");
+       const ddb = await import("tsaws/dynamodb");
+       const http = await import("node:http");
+       let requests = 0;
+       const server = http.createServer((req, res) => {
+         requests++;
+         req.resume();
+         req.on("end", () => {
+           res.writeHead(500, { "content-type": "application/x-amz-json-1.0", "x-amzn-requestid": "req-" + requests });
+           res.end(JSON.stringify({ __type: "com.amazonaws.dynamodb.v20120810#InternalServerError", message: "down" }));
+         });
+       });
+       await new Promise((r) => server.listen(0, "127.0.0.1", r));
+       const client = new ddb.DynamoDB({
+         region: "us-east-1",
+         endpoint: "http://127.0.0.1:" + server.address().port,
+         credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "not-a-secret" },
+       });
+       const atImport = loaded().filter((m) => !start.has(m));
+       let error;
+       try { await client.getItem({ TableName: "t", Key: { pk: { S: "1" } } }); } catch (e) { error = e; }
+       const afterCall = loaded().filter((m) => !start.has(m));
+       client.destroy();
+       server.close();
+       // The credential chain is a lazily loaded file of its own: its errors are the root's too.
+       const session = new root.Session({ region: "us-east-1", env: { HOME: process.env.HOME, AWS_EC2_METADATA_DISABLED: "true" } });
+       let chainError;
+       try { await session.credentials(); } catch (e) { chainError = e; }
+       console.log(JSON.stringify({
+         atImport, afterCall, requests,
+         error: { name: error?.name, service: error instanceof root.ServiceError, modeled: error instanceof ddb.InternalServerError, tsaws: error instanceof root.TsawsError },
+         chainError: { name: chainError?.name, credentials: chainError instanceof root.CredentialsError },
+       }));`,
+      { HOME: home },
+    ) as {
+      atImport: string[];
+      afterCall: string[];
+      requests: number;
+      error: { name: string; service: boolean; modeled: boolean; tsaws: boolean };
+      chainError: { name: string; credentials: boolean };
+    };
+    assert.deepEqual(result.error, { name: "InternalServerError", service: true, modeled: true, tsaws: true });
+    assert.deepEqual(result.chainError, { name: "CredentialsNotFoundError", credentials: true });
+    assert.equal(result.requests, 2, "max_attempts = 2 from the shared config file");
+    for (const m of ["https", "tls", "_tls_wrap", "fs/promises", "os"]) {
+      assert.ok(!result.atImport.includes(m), `importing tsaws/dynamodb loaded node:${m}`);
+    }
+    for (const m of ["https", "tls", "_tls_wrap"]) {
+      assert.ok(!result.afterCall.includes(m), `an http call with given credentials loaded node:${m}`);
+    }
+    assert.ok(result.atImport.includes("http") && result.atImport.includes("crypto"), result.atImport.join(" "));
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test("`import(\"tsaws/dynamodb\")` reads two files: the service and the runtime core", () => {
+  built();
+  // A module hook (on the loader thread) reports every file it loads on stderr.
+  const hook = `export async function load(url, context, next) {
+    if (url.startsWith("file:")) process._rawDebug("loaded " + url);
+    return next(url, context);
+  }`;
+  const run = spawnSync(
+    process.execPath,
+    [
+      "--input-type=module",
+      "-e",
+      `import { register } from "node:module";
+       register("data:text/javascript," + encodeURIComponent(${JSON.stringify(hook)}));
+       await import("tsaws/dynamodb");`,
+    ],
+    { cwd: ROOT, encoding: "utf8", timeout: 60_000, env: cleanEnv() },
+  );
+  assert.equal(run.status, 0, run.stderr);
+  const loaded = [...run.stderr.matchAll(/^loaded (file:\S+)$/gm)].map((m) => relative(ROOT, new URL(m[1]!).pathname));
+  assert.deepEqual(loaded.sort(), ["dist/node/client.js", "dist/node/services/dynamodb.js"]);
+});
+
+test("dist/node/ files import only each other, node: builtins, fast-xml-parser and tsaws/<service>", () => {
+  built();
+  const files: string[] = [];
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(dir, e.name));
+      else if (e.name.endsWith(".js")) files.push(join(dir, e.name));
+    }
+  };
+  walk(DIST);
+  assert.ok(files.length > 5, files.join(" "));
+  for (const file of files) {
+    const text = readFileSync(file, "utf8");
+    for (const m of text.matchAll(/(?:^|[\s;}])(?:import|export)\s*(?:[^"';]*?\sfrom\s*)?"([^"]+)"|\bimport\("([^"]+)"\)/gm)) {
+      const spec = (m[1] ?? m[2])!;
+      if (spec.startsWith("node:") || spec === "fast-xml-parser" || /^tsaws\/[a-z0-9-]+$/.test(spec)) continue;
+      assert.ok(spec.startsWith("./") || spec.startsWith("../"), `${relative(ROOT, file)} imports ${spec}`);
+      const target = resolve(dirname(file), spec);
+      assert.ok(target.startsWith(`${DIST}/`) && existsSync(target), `${relative(ROOT, file)} imports ${spec}, which is not a file of dist/node`);
+    }
+  }
+});
