@@ -88,7 +88,7 @@ test("the page runs in Chromium, in a secure context, with no uncaught error", {
   assert.deepEqual(pageErrors, []);
 });
 
-test("S3 from the browser: put a string and bytes, read them back, head (signatures checked by s3rver)", { skip }, () => {
+test("S3 from the browser: put a string and bytes, read them back, head (signatures checked by the verifying proxy)", { skip }, () => {
   assert.deepEqual(record["putString"], { status: 200, etag: (record["putString"] as { etag: unknown }).etag });
   assert.match(String((record["putString"] as { etag: unknown }).etag), /^"[0-9a-f]{32}"$/);
   assert.deepEqual(record["putBytes"], { status: 200 });
