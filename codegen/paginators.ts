@@ -56,9 +56,26 @@ export interface HelperPart {
   generated: number;
 }
 
-/** An empty part for `total` helpers of the model that import from the runtime `module`. */
-export function emptyPart(module: string, total: number): HelperPart {
-  return { ts: "", notes: [], classJs: "", dts: "", classDts: "", checks: "", imports: { module, values: [], types: [] }, total, generated: 0 };
+/**
+ * What the paginator and waiter emitters start from: an empty part for `total` helpers that
+ * import from the runtime `module`, the operations by name, the client variable of the doc
+ * examples (`s3`, `dynamoDB`, `acm`), the collected members, entries and method names, and
+ * `skip`, which records (as a note and a `// tsaws:` line) why a helper is not generated.
+ */
+export function startPart(ctx: HelperContext, kind: "paginator" | "waiter", module: string, total: number) {
+  const part: HelperPart = { ts: "", notes: [], classJs: "", dts: "", classDts: "", checks: "", imports: { module, values: [], types: [] }, total, generated: 0 };
+  return {
+    part,
+    byName: new Map(ctx.ops.map((o) => [o.name, o])),
+    v: exampleName(ctx.cls),
+    members: [] as string[],
+    entries: [] as string[],
+    methods: new Set<string>(),
+    skip(name: string, why: string): void {
+      part.notes.push(`${kind} ${name} is not generated: ${why}`);
+      part.dts += `// tsaws: ${kind} ${name} is not generated: ${why}\n`;
+    },
+  };
 }
 
 /** Everything emit.ts needs from paginators and waiters. */
@@ -126,19 +143,11 @@ export function emitPaginators(ctx: HelperContext): HelperPart {
   const { files, cls } = ctx;
   const shapes = files.service.shapes;
   const table = (files.paginators?.pagination ?? {}) as Record<string, BotoPaginator>;
-  const byName = new Map(ctx.ops.map((o) => [o.name, o]));
-  const part = emptyPart("#runtime/paginate", Object.keys(table).length);
-  /** The client variable in doc examples: `s3`, `dynamoDB`, `acm`. */
-  const v = exampleName(cls);
-  const members: string[] = [];
-  const entries: string[] = [];
-  const methods = new Set<string>();
+  const start = startPart(ctx, "paginator", "#runtime/paginate", Object.keys(table).length);
+  const { part, byName, v, members, entries, methods } = start;
   for (const name of Object.keys(table).sort()) {
     const p = table[name]!;
-    const skip = (why: string) => {
-      part.notes.push(`paginator ${name} is not generated: ${why}`);
-      part.dts += `// tsaws: paginator ${name} is not generated: ${why}\n`;
-    };
+    const skip = (why: string): void => start.skip(name, why);
     const op = byName.get(name);
     const model = files.service.operations[name];
     if (!op || !model) {

@@ -9,7 +9,7 @@
 // evaluates (noted in index.js); a waiter with an unknown matcher or state is not generated
 // (noted in index.js and index.d.ts). Neither happens with the current models.
 import type { HelperContext, HelperPart } from "./paginators.ts";
-import { compileOrExplain, emptyPart, exampleName } from "./paginators.ts";
+import { compileOrExplain, startPart } from "./paginators.ts";
 import { htmlToMarkdown, jsdoc } from "./docs.ts";
 
 interface BotoAcceptor {
@@ -33,19 +33,11 @@ const PATHS = new Set(["path", "pathAll", "pathAny"]);
 export function emitWaiters(ctx: HelperContext): HelperPart {
   const { files, cls } = ctx;
   const table = (files.waiters?.waiters ?? {}) as Record<string, BotoWaiter>;
-  const byName = new Map(ctx.ops.map((o) => [o.name, o]));
-  const part = emptyPart("#runtime/waiter", Object.keys(table).length);
-  /** The client variable in doc examples: `s3`, `dynamoDB`, `acm`. */
-  const v = exampleName(cls);
-  const members: string[] = [];
-  const entries: string[] = [];
-  const methods = new Set<string>();
+  const start = startPart(ctx, "waiter", "#runtime/waiter", Object.keys(table).length);
+  const { part, byName, v, members, entries, methods } = start;
   for (const name of Object.keys(table).sort()) {
     const w = table[name]!;
-    const skip = (why: string) => {
-      part.notes.push(`waiter ${name} is not generated: ${why}`);
-      part.dts += `// tsaws: waiter ${name} is not generated: ${why}\n`;
-    };
+    const skip = (why: string): void => start.skip(name, why);
     const op = byName.get(w.operation);
     if (!op) {
       skip(`its operation ${w.operation} is not in the service model`);
