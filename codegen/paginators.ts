@@ -64,16 +64,28 @@ export interface HelperPart {
  */
 export function startPart(ctx: HelperContext, kind: "paginator" | "waiter", module: string, total: number) {
   const part: HelperPart = { ts: "", notes: [], classJs: "", dts: "", classDts: "", checks: "", imports: { module, values: [], types: [] }, total, generated: 0 };
+  const methods = new Set<string>();
+  const skip = (name: string, why: string): void => {
+    part.notes.push(`${kind} ${name} is not generated: ${why}`);
+    part.dts += `// tsaws: ${kind} ${name} is not generated: ${why}\n`;
+  };
   return {
     part,
     byName: new Map(ctx.ops.map((o) => [o.name, o])),
     v: exampleName(ctx.cls),
     members: [] as string[],
     entries: [] as string[],
-    methods: new Set<string>(),
-    skip(name: string, why: string): void {
-      part.notes.push(`${kind} ${name} is not generated: ${why}`);
-      part.dts += `// tsaws: ${kind} ${name} is not generated: ${why}\n`;
+    methods,
+    skip,
+    /** The helper's method name, or undefined (and skipped) when another helper has it. */
+    claim(name: string): string | undefined {
+      const method = ctx.methodName(name);
+      if (methods.has(method)) {
+        skip(name, `its method name ${method} is taken`);
+        return undefined;
+      }
+      methods.add(method);
+      return method;
     },
   };
 }
@@ -177,12 +189,8 @@ export function emitPaginators(ctx: HelperContext): HelperPart {
       skip(badKey === undefined ? "no result key" : `the ${results.includes(badKey) ? "result" : "non-aggregate"} key ${badKey} is not a member path of the output`);
       continue;
     }
-    const method = ctx.methodName(name);
-    if (methods.has(method)) {
-      skip(`its method name ${method} is taken`);
-      continue;
-    }
-    methods.add(method);
+    const method = start.claim(name);
+    if (method === undefined) continue;
 
     // Output tokens and more_results: compiled, or kept for the interpreter.
     const typed: string[] = [];

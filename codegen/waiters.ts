@@ -59,12 +59,8 @@ export function emitWaiters(ctx: HelperContext): HelperPart {
       skip(`unsupported acceptor ${JSON.stringify(bad)}`);
       continue;
     }
-    const method = ctx.methodName(name);
-    if (methods.has(method)) {
-      skip(`its method name ${method} is taken`);
-      continue;
-    }
-    methods.add(method);
+    const method = start.claim(name);
+    if (method === undefined) continue;
 
     const typed: string[] = [];
     const acceptors = w.acceptors.map((a) => {
