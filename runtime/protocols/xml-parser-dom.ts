@@ -1,9 +1,11 @@
 // The XML tokenizer of xml.ts for browsers: the platform's own DOMParser instead of
-// fast-xml-parser, so a browser bundle carries no XML library at all (package.json
-// `#xml-parser`, "browser" condition; Node, workers and edge runtimes, which have no
-// DOMParser, keep xml-parser.ts). Same contract and same results as xml-parser.ts, checked
-// element by element in Chromium against it over every XML body of the conformance suites
-// (test/browser/xml-parser.test.ts):
+// fast-xml-parser, so a browser page loads no XML library at all (package.json
+// `#xml-parser`, "browser" condition; Node and the "worker" condition of edge runtimes, which
+// have no DOMParser, get xml-parser.ts). Where a browser build runs without DOMParser (a web
+// worker or service worker), this module loads xml-parser.ts instead, once, when it is first
+// imported: a lazily loaded chunk that a page never fetches. Same contract and same results
+// as xml-parser.ts, checked element by element in Chromium against it over every XML body of
+// the conformance suites (test/browser/xml-parser.test.ts):
 // - no DOCTYPE is ever given to the parser (it is cut out before parsing), and a named
 //   entity other than the five predefined ones stays literal text (`&z;`), exactly as
 //   xml-parser.ts leaves it: nothing can expand;
@@ -35,7 +37,10 @@ function neutralise(text: string): string {
  * Parses an XML document into its root element. Malformed text (or anything that is not
  * one well-formed element) throws ResponseParseError carrying the status code.
  */
-export function parseXmlDocument(body: Uint8Array | string, statusCode: number): XmlElement {
+export const parseXmlDocument: (body: Uint8Array | string, statusCode: number) => XmlElement =
+  typeof DOMParser === "function" ? parseWithDom : (await import("./xml-parser.js")).parseXmlDocument;
+
+function parseWithDom(body: Uint8Array | string, statusCode: number): XmlElement {
   const text = (typeof body === "string" ? body : fromUtf8(body)).replace(/^\uFEFF/, "");
   const fail = (why: string): never => {
     throw new ResponseParseError(`response body is not valid XML (HTTP ${statusCode}): ${why}`, statusCode);

@@ -159,4 +159,46 @@ async function run(cfg: PageConfig): Promise<PageRecord> {
   return record;
 }
 
-(globalThis as unknown as { tsawsRun: typeof run }).tsawsRun = run;
+/**
+ * S3 calls whose answers are XML, from inside a web worker, where there is no DOMParser: the
+ * browser build then reads XML with its fallback tokenizer.
+ */
+async function runInWorkerScope(cfg: PageConfig): Promise<PageRecord> {
+  const record: PageRecord = { hasDomParser: typeof DOMParser === "function" };
+  const s3 = new S3({ region: "us-east-1", endpoint: cfg.s3, forcePathStyle: true, credentials: cfg.s3Credentials });
+  await step(record, "list", async () => {
+    const out = await s3.listObjectsV2({ Bucket: cfg.bucket });
+    return (out.Contents ?? []).map((o) => o.Key);
+  });
+  await step(record, "noSuchKey", async () => {
+    try {
+      await s3.getObject({ Bucket: cfg.bucket, Key: "missing.txt" });
+      return { thrown: false };
+    } catch (e) {
+      return { thrown: true, isNoSuchKey: e instanceof NoSuchKey };
+    }
+  });
+  return record;
+}
+
+/** Runs `runInWorkerScope` in a module worker made from this very script. */
+function runInWorker(cfg: PageConfig): Promise<PageRecord> {
+  const worker = new Worker(import.meta.url, { type: "module" });
+  return new Promise<PageRecord>((resolve, reject) => {
+    worker.onmessage = (m: MessageEvent<PageRecord>) => {
+      worker.terminate();
+      resolve(m.data);
+    };
+    worker.onerror = (e) => reject(new Error(e.message));
+    worker.postMessage(cfg);
+  });
+}
+
+if (typeof document === "undefined") {
+  // Loaded as the worker: answer one request.
+  const scope = globalThis as unknown as { onmessage: (m: MessageEvent<PageConfig>) => void; postMessage: (r: PageRecord) => void };
+  scope.onmessage = (m) => void runInWorkerScope(m.data).then((r) => scope.postMessage(r));
+} else {
+  (globalThis as unknown as { tsawsRun: typeof run; tsawsRunInWorker: typeof runInWorker }).tsawsRun = run;
+  (globalThis as unknown as { tsawsRunInWorker: typeof runInWorker }).tsawsRunInWorker = runInWorker;
+}

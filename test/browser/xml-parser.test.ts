@@ -90,8 +90,9 @@ before(async () => {
   groups = suiteBodies();
   groups.set("edge cases", Object.values(EDGE));
   groups.set("external entity", [EXTERNAL_ENTITY]);
-  await withBundledPage("test/browser/xml-page.ts", "parseAll", async ({ page, inputs }) => {
-    assert.ok(!inputs.some((i) => i.includes("fast-xml-parser")), "the browser tokenizer must not bundle fast-xml-parser");
+  await withBundledPage("test/browser/xml-page.ts", "parseAll", async ({ page }) => {
+    // The comparison is worth something only if the page really parses with DOMParser.
+    assert.equal(await page.evaluate(() => (globalThis as unknown as { xmlEngine: string }).xmlEngine), "DOMParser");
     for (const [name, bodies] of groups) {
       browser.set(name, await page.evaluate((b) => (globalThis as unknown as { parseAll: (b: string[]) => string[] }).parseAll(b), bodies));
     }

@@ -51,8 +51,12 @@ test("a bare client with one imported operation bundles that operation only; the
 // The browser build with code splitting, as the bench bundles it (from the built package:
 // generated/ + dist/, "browser" conditions): what a one-operation program loads before its
 // first call, and what stays behind a dynamic import() until a rare path needs it.
-async function browserChunks(entry: string): Promise<{ initial: string[]; lazy: Map<string, { inputs: string[]; imports: string[] }> }> {
+async function browserChunks(
+  entry: string,
+  conditions?: string[],
+): Promise<{ initial: string[]; lazy: Map<string, { inputs: string[]; imports: string[] }> }> {
   const r = await esbuild.build({
+    ...(conditions ? { conditions } : {}),
     stdin: { contents: entry, resolveDir: ROOT, sourcefile: "entry.js", loader: "js" },
     absWorkingDir: ROOT,
     bundle: true,
@@ -102,4 +106,22 @@ test("browser bundle: signing uses WebCrypto (no JS hashes before the first call
   for (const name of ["dist/runtime/crypto/hashes.js", "dist/runtime/http/fetch-stream.js", "dist/runtime/retry/legacy.js"]) {
     assert.deepEqual(lazy.get(name)?.imports, [], `${name} imports another chunk`);
   }
+});
+
+test("XML parser by platform: a page reads XML with DOMParser (fast-xml-parser only as a lazy fallback for web workers); the worker condition (edge runtimes, no DOMParser) gets fast-xml-parser", async () => {
+  const program = `
+    import { S3Client, ListObjectsV2 } from "tsaws/s3";
+    const client = new S3Client({ region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "s" } });
+    export const list = () => client.send(ListObjectsV2, { Bucket: "b" });
+  `;
+  const all = (c: { initial: string[]; lazy: Map<string, { inputs: string[] }> }): string[] => [...c.initial, ...[...c.lazy.values()].flatMap((l) => l.inputs)];
+  const page = await browserChunks(program);
+  assert.ok(!page.initial.some((i) => i.includes("xml-parser") || i.includes("fast-xml-parser")), "no XML parser before the first response");
+  assert.ok(page.lazy.get("dist/runtime/protocols/xml-parser-dom.js"), [...page.lazy.keys()].join(" "));
+  const fallback = page.lazy.get("dist/runtime/protocols/xml-parser.js");
+  assert.ok(fallback?.inputs.some((i) => i.includes("node_modules/fast-xml-parser/")), "fast-xml-parser is the fallback's own chunk");
+  // Cloudflare's and Vercel's bundlers set "worker" next to "browser"; the package lists "worker" first.
+  const edge = await browserChunks(program, ["worker", "browser"]);
+  assert.ok(!all(edge).includes("dist/runtime/protocols/xml-parser-dom.js"), "the worker build never uses DOMParser");
+  assert.ok(edge.lazy.get("dist/runtime/protocols/xml-parser.js"), [...edge.lazy.keys()].join(" "));
 });

@@ -219,3 +219,11 @@ describe("rest-xml", () => {
     );
   });
 });
+
+test("without DOMParser (Node, a web worker) the browser tokenizer module is fast-xml-parser's", async () => {
+  assert.equal(typeof (globalThis as { DOMParser?: unknown }).DOMParser, "undefined");
+  const dom = await import("../../runtime/protocols/xml-parser-dom.js");
+  const fxp = await import("../../runtime/protocols/xml-parser.js");
+  assert.equal(dom.parseXmlDocument, fxp.parseXmlDocument);
+  assert.equal(dom.parseXmlDocument("<a><b>1</b></a>", 200).children[0]!.text, "1");
+});
