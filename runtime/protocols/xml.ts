@@ -5,7 +5,7 @@
 // Parsing: fast-xml-parser tokenises (ordered mode, everything kept as strings, no entity
 // processing at all, so a DOCTYPE cannot expand anything); the XML validator rejects
 // malformed text first. xml-parser.ts then decodes the five predefined entities and
-// character references (`decodeEntities` here), keeps CDATA verbatim, and builds
+// character references (its `decodeEntities`), keeps CDATA verbatim, and builds
 // `XmlElement`s. It is imported on first use (`loadXmlParser`, package.json `#xml-parser`): a
 // response without an XML body never loads fast-xml-parser, and a bundle carries it as a
 // lazily loaded chunk. Browsers get xml-parser-dom.ts instead (the platform's DOMParser, the
@@ -46,20 +46,6 @@ export interface XmlElement {
   readonly children: readonly XmlElement[];
   /** The element's own character data (text and CDATA children, concatenated, entities decoded). */
   readonly text: string;
-}
-
-const PREDEFINED: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
-
-/** Decodes `&lt;`-style and `&#...;` references; unknown entities are left as written. */
-export function decodeEntities(text: string): string {
-  if (!text.includes("&")) return text;
-  return text.replace(/&(#x[0-9A-Fa-f]+|#[0-9]+|[A-Za-z]+);/g, (whole, ref: string) => {
-    if (ref[0] === "#") {
-      const code = ref[1] === "x" || ref[1] === "X" ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-      return code >= 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-    }
-    return PREDEFINED[ref] ?? whole;
-  });
 }
 
 /** Parses a whole document into its root element (xml-parser.ts, loaded by `loadXmlParser`). */
