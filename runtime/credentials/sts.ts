@@ -10,7 +10,9 @@
 // Platform-neutral (fetch + the signer). Errors carry STS's code and message, never credentials.
 
 import { CredentialsError } from "../errors.js";
+import { decodeXmlEntities } from "../protocols/xml-entities.js";
 import { signRequest } from "../signer/sigv4.js";
+import { uriEncode } from "../signer/canonical.js";
 import type { HttpRequest } from "../http/types.js";
 import { configuredEndpointUrl } from "../config/endpoint-url.js";
 import { processEnv, type Env, type SharedConfig } from "../config/profiles.js";
@@ -164,30 +166,14 @@ function xmlElement(xml: string, name: string): string | undefined {
 
 function xmlText(xml: string, name: string): string | undefined {
   const inner = xmlElement(xml, name);
-  return inner === undefined ? undefined : decodeEntities(inner.trim());
-}
-
-function decodeEntities(s: string): string {
-  return s.replace(/&(#x[0-9a-fA-F]+|#\d+|amp|lt|gt|quot|apos);/g, (_, e: string) => {
-    if (e === "amp") return "&";
-    if (e === "lt") return "<";
-    if (e === "gt") return ">";
-    if (e === "quot") return '"';
-    if (e === "apos") return "'";
-    const code = e[1] === "x" ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
-    return String.fromCodePoint(code);
-  });
+  return inner === undefined ? undefined : decodeXmlEntities(inner.trim());
 }
 
 // --- form encoding and SigV4 for one form POST ----------------------------------------------
 
-function rfc3986(s: string): string {
-  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
-}
-
 export function formEncode(params: Record<string, string>): string {
   return Object.keys(params)
-    .map((k) => `${rfc3986(k)}=${rfc3986(params[k]!)}`)
+    .map((k) => `${uriEncode(k)}=${uriEncode(params[k]!)}`)
     .join("&");
 }
 

@@ -4,7 +4,6 @@
 // Node, browsers and edge runtimes. Parsers are lenient about what servers send (any
 // ISO-8601 offset, fractional seconds, HTTP-date variants); formatters are exact.
 import { RequestFormError } from "../errors.js";
-import { toBytes } from "../encoding.js";
 import type { StructureShape, TimestampFormat } from "../schema.js";
 import { traits } from "../schema.js";
 
@@ -265,27 +264,12 @@ export function splitHttpDateList(value: string): string[] {
 // ---------------------------------------------------------------------------------------
 // Percent-encoding
 
-const UNRESERVED = /^[A-Za-z0-9\-._~]*$/;
-const UNRESERVED_OR_SLASH = /^[A-Za-z0-9\-._~/]*$/;
-
 /**
- * RFC 3986 percent-encoding of UTF-8: everything but the unreserved characters
- * `A-Z a-z 0-9 - . _ ~` is encoded; with `keepSlash`, `/` stays (greedy URI labels).
- * This is the encoding Smithy requires for labels and query strings, and the one SigV4 expects.
+ * RFC 3986 percent-encoding of UTF-8 for labels and query strings (Smithy's, and the one SigV4
+ * expects): the signer's `uriEncode`, one implementation for both; with `keepSlash`, `/` stays
+ * (greedy URI labels).
  */
-export function uriEncode(value: string, keepSlash = false): string {
-  // Most labels and query values need no escaping: one regex test returns them as they are.
-  if ((keepSlash ? UNRESERVED_OR_SLASH : UNRESERVED).test(value)) return value;
-  let out = "";
-  for (const ch of value) {
-    if (/^[A-Za-z0-9\-._~]$/.test(ch) || (keepSlash && ch === "/")) {
-      out += ch;
-    } else {
-      for (const b of toBytes(ch)) out += "%" + (b < 16 ? "0" : "") + b.toString(16).toUpperCase();
-    }
-  }
-  return out;
-}
+export { uriEncode } from "../signer/canonical.js";
 
 // ---------------------------------------------------------------------------------------
 // Idempotency tokens

@@ -8,22 +8,9 @@
 // kept verbatim, and the result is xml.ts's `XmlElement` tree.
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { fromUtf8 } from "../encoding.js";
+import { decodeXmlEntities as decodeEntities } from "./xml-entities.js";
 import { ResponseParseError } from "../errors.js";
 import type { XmlElement } from "./xml.js";
-
-const PREDEFINED: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
-
-/** Decodes `&lt;`-style and `&#...;` references; unknown entities are left as written. */
-function decodeEntities(text: string): string {
-  if (!text.includes("&")) return text;
-  return text.replace(/&(#x[0-9A-Fa-f]+|#[0-9]+|[A-Za-z]+);/g, (whole, ref: string) => {
-    if (ref[0] === "#") {
-      const code = ref[1] === "x" || ref[1] === "X" ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-      return code >= 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-    }
-    return PREDEFINED[ref] ?? whole;
-  });
-}
 
 
 const parser = new XMLParser({
