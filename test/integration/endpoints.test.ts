@@ -1,6 +1,7 @@
 // Endpoint resolution through the GENERATED clients: S3 path-style and virtual-hosted
 // addressing against a real s3rver (virtual hosts via `<bucket>.s3.localhost`, which the test's
-// HTTP agent resolves to 127.0.0.1 with its own `lookup`), invalid regions, bucket names and
+// HTTP agent resolves to 127.0.0.1 with fault-server.ts `localhostLookup`), invalid regions,
+// bucket names and
 // FIPS/accelerate/partition combinations that the rule sets reject (a typed EndpointError
 // before anything is sent; also through a real handler that would deliver any request to the
 // fault server, which then has seen no connection), the S3 options useArnRegion,
@@ -11,18 +12,17 @@
 // recording HTTP handler that never sends).
 import { before, after } from "node:test";
 import assert from "node:assert/strict";
-import dns from "node:dns";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { AddressInfo, LookupFunction } from "node:net";
+import type { AddressInfo } from "node:net";
 import { S3, NoSuchKey } from "tsaws/s3";
 import { DynamoDB } from "tsaws/dynamodb";
 import { STS } from "tsaws/sts";
 import { S3Control } from "tsaws/s3control";
 import { EndpointError, Session, type ClientConfig, type HttpHandler, type HttpRequest } from "tsaws";
 import { createHttpHandler } from "../../runtime/http/node.js";
-import { startFaultServer, type FaultServer } from "../support/fault-server.ts";
+import { localhostLookup, startFaultServer, type FaultServer } from "../support/fault-server.ts";
 import { startDynalite, LOCAL_CREDENTIALS, S3RVER_CREDENTIALS, type LocalServer } from "../support/servers.ts";
 import { countedTests } from "../support/counted.ts";
 
@@ -69,19 +69,6 @@ async function endpointError(handler: NeverSends, call: () => Promise<unknown>, 
   assert.equal(handler.requests.length, before, "nothing was sent");
 }
 
-/** `*.localhost` -> 127.0.0.1 for this test's agent only (no dependence on the system resolver). */
-const lookup = ((
-  hostname: string,
-  options: dns.LookupOptions,
-  callback: (err: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void,
-): void => {
-  if (hostname === "localhost" || hostname.endsWith(".localhost")) {
-    if (options.all) callback(null, [{ address: "127.0.0.1", family: 4 }]);
-    else callback(null, "127.0.0.1", 4);
-    return;
-  }
-  dns.lookup(hostname, options, callback);
-}) as LookupFunction;
 
 /** Wraps a real handler, recording the host and path of every request it sends. */
 function recordingReal(inner: HttpHandler): HttpHandler & { sent: { hostname: string; path: string }[] } {
@@ -141,7 +128,7 @@ after(async () => {
 // ---- S3 addressing against s3rver ----
 
 function s3Local(extra: Partial<ClientConfig> & { forcePathStyle?: boolean } = {}) {
-  const handler = recordingReal(createHttpHandler({ httpAgent: { lookup } }));
+  const handler = recordingReal(createHttpHandler({ httpAgent: { lookup: localhostLookup } }));
   const client = track(
     new S3({
       region: "us-east-1",

@@ -6,19 +6,17 @@
 // AWS_DEFAULT_REGION). A missing host label fails with RequestFormError before sending.
 import { before, after } from "node:test";
 import assert from "node:assert/strict";
-import dns from "node:dns";
 import { createHash } from "node:crypto";
 import { crc32 } from "node:zlib";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import type { LookupFunction } from "node:net";
 import { S3 } from "tsaws/s3";
 import { S3Control } from "tsaws/s3control";
 import { DynamoDB } from "tsaws/dynamodb";
 import { NeptuneGraph } from "tsaws/neptune-graph";
 import { RequestFormError } from "tsaws";
 import { createHttpHandler } from "../../runtime/http/node.js";
-import { startFaultServer, type FaultServer, type RecordedRequest } from "../support/fault-server.ts";
+import { localhostLookup, startFaultServer, type FaultServer, type RecordedRequest } from "../support/fault-server.ts";
 import { countedTests } from "../support/counted.ts";
 
 const check = countedTests("integration request path");
@@ -26,15 +24,6 @@ const CREDENTIALS = { accessKeyId: "AKIDREQUESTPATH", secretAccessKey: "request-
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const JSON10 = { "content-type": "application/x-amz-json-1.0" };
 
-/** `*.localhost` -> 127.0.0.1 for this test's agent only, so a host prefix can reach the fault server. */
-const lookup = ((hostname: string, options: dns.LookupOptions, callback: (err: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void): void => {
-  if (hostname === "localhost" || hostname.endsWith(".localhost")) {
-    if (options.all) callback(null, [{ address: "127.0.0.1", family: 4 }]);
-    else callback(null, "127.0.0.1", 4);
-    return;
-  }
-  dns.lookup(hostname, options, callback);
-}) as LookupFunction;
 
 let server: FaultServer;
 const clients: { destroy(): void }[] = [];
@@ -100,7 +89,7 @@ check("a required checksum is sent: S3 DeleteObjects carries x-amz-checksum-crc3
 });
 
 check("Content-MD5 where an operation requires a checksum and has no flexible one (S3 Control, host prefix {AccountId}.)", async () => {
-  const handler = createHttpHandler({ httpAgent: { lookup } });
+  const handler = createHttpHandler({ httpAgent: { lookup: localhostLookup } });
   const control = track(new S3Control({ region: "us-east-1", endpoint: `http://localhost:${server.port}`, credentials: CREDENTIALS, maxAttempts: 1, httpHandler: handler }));
   clients.push({ destroy: () => handler.destroy?.() });
   server.reset([{ status: 200, headers: { "content-type": "application/xml" }, body: "<CreateMultiRegionAccessPointResult><RequestTokenARN>arn:x</RequestTokenARN></CreateMultiRegionAccessPointResult>" }]);
@@ -113,7 +102,7 @@ check("Content-MD5 where an operation requires a checksum and has no flexible on
 });
 
 check("host prefix: NeptuneGraph ExecuteQuery goes to {graphIdentifier}.<endpoint>; an empty label fails before sending", async () => {
-  const handler = createHttpHandler({ httpAgent: { lookup } });
+  const handler = createHttpHandler({ httpAgent: { lookup: localhostLookup } });
   const neptune = track(new NeptuneGraph({ region: "us-east-1", endpoint: `http://localhost:${server.port}`, credentials: CREDENTIALS, maxAttempts: 1, httpHandler: handler }));
   clients.push({ destroy: () => handler.destroy?.() });
   server.reset([{ status: 200, headers: { "content-type": "application/json" }, body: "{}" }]);

@@ -19,6 +19,7 @@ import * as https from "node:https";
 import * as net from "node:net";
 import type { AddressInfo } from "node:net";
 import { Worker } from "node:worker_threads";
+import dns from "node:dns";
 
 export interface RecordedRequest {
   /** 0-based arrival number. */
@@ -549,3 +550,21 @@ export function watchUnhandledRejections(): { readonly seen: unknown[]; assertNo
     },
   };
 }
+
+/**
+ * A `lookup` for an HTTP agent: `localhost` and `*.localhost` resolve to 127.0.0.1 (so a host
+ * prefix or a virtual-hosted bucket reaches a local server) without the system resolver; every
+ * other name goes to dns.lookup.
+ */
+export const localhostLookup = ((
+  hostname: string,
+  options: dns.LookupOptions,
+  callback: (err: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void,
+): void => {
+  if (hostname === "localhost" || hostname.endsWith(".localhost")) {
+    if (options.all) callback(null, [{ address: "127.0.0.1", family: 4 }]);
+    else callback(null, "127.0.0.1", 4);
+    return;
+  }
+  dns.lookup(hostname, options, callback);
+}) as net.LookupFunction;
