@@ -1,8 +1,7 @@
 // Endpoint resolution through the GENERATED clients: S3 path-style and virtual-hosted
 // addressing against a real s3rver (virtual hosts via `<bucket>.s3.localhost`, which the test's
 // HTTP agent resolves to 127.0.0.1 with fault-server.ts `localhostLookup`), invalid regions,
-// bucket names and
-// FIPS/accelerate/partition combinations that the rule sets reject (a typed EndpointError
+// bucket names and FIPS/accelerate/partition combinations that the rule sets reject (a typed EndpointError
 // before anything is sent; also through a real handler that would deliver any request to the
 // fault server, which then has seen no connection), the S3 options useArnRegion,
 // forcePathStyle and useAccelerateEndpoint from client config, environment and profile,
