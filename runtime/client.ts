@@ -154,6 +154,11 @@ interface ResolvedConfig {
   maxResponseBodyBytes: number;
 }
 
+/** S3 (and S3 on Outposts) send and sign the payload hash as `x-amz-content-sha256`. */
+function signsContentSha256(service: ServiceSchema): boolean {
+  return service.sn === "s3" || service.sn === "s3-outposts";
+}
+
 function isProvider(c: ClientConfig["credentials"]): c is CredentialsProvider {
   return typeof c === "function";
 }
@@ -381,22 +386,41 @@ export class RuntimeClient {
   }
 
   #signWith(credentials: Credentials, request: HttpRequest, endpoint: ClientEndpoint, cfg: ResolvedConfig): HttpRequest | Promise<HttpRequest> {
-    const service = endpoint.signingName ?? this.service.sn;
-    const date = new Date(cfg.clock.now());
-    const escape = !endpoint.disableDoubleEncoding;
-    const contentSha256Header = this.service.sn === "s3" || this.service.sn === "s3-outposts";
-    // Option records are literals of one shape (no spreads: see send).
     if (endpoint.auth === "sigv4a") {
       const v4a = this.service.s4a;
       if (!v4a) throw new ConfigError(`${this.service.id}: the endpoint requires SigV4a signing, which this client does not include`);
-      const o: SigV4aOptions = { credentials, service, regionSet: endpoint.signingRegionSet ?? ["*"], date, uriEscapePath: escape, normalizePath: escape, contentSha256Header };
+      const escape = !endpoint.disableDoubleEncoding;
+      const o: SigV4aOptions = {
+        credentials,
+        service: endpoint.signingName ?? this.service.sn,
+        regionSet: endpoint.signingRegionSet ?? ["*"],
+        date: new Date(cfg.clock.now()),
+        uriEscapePath: escape,
+        normalizePath: escape,
+        contentSha256Header: signsContentSha256(this.service),
+      };
       if (endpoint.unsignedPayload) o.payloadHash = "UNSIGNED-PAYLOAD";
       return v4a(request, o);
     }
-    const o: SigningOptions = { credentials, service, region: endpoint.signingRegion ?? cfg.region, date, uriEscapePath: escape, normalizePath: escape, contentSha256Header };
-    if (endpoint.unsignedPayload) o.payloadHash = "UNSIGNED-PAYLOAD";
-    const pending = signRequestInPlace(request, o);
+    const pending = signRequestInPlace(request, this.#v4Options(credentials, endpoint, cfg));
     return pending ? pending.then(() => request) : request;
+  }
+
+  /** The SigV4 options of one signature, header or query (presign.ts), at the client's corrected time. */
+  #v4Options(credentials: Credentials, endpoint: ClientEndpoint, cfg: ResolvedConfig): SigningOptions & { date: Date } {
+    const escape = !endpoint.disableDoubleEncoding;
+    // A literal of one shape (no spreads: see send).
+    const o: SigningOptions & { date: Date } = {
+      credentials,
+      service: endpoint.signingName ?? this.service.sn,
+      region: endpoint.signingRegion ?? cfg.region,
+      date: new Date(cfg.clock.now()),
+      uriEscapePath: escape,
+      normalizePath: escape,
+      contentSha256Header: signsContentSha256(this.service),
+    };
+    if (endpoint.unsignedPayload) o.payloadHash = "UNSIGNED-PAYLOAD";
+    return o;
   }
 
   static {
@@ -412,17 +436,7 @@ export class RuntimeClient {
     const headers = serialized.headers;
     for (const k in endpoint.headers) headers[k.toLowerCase()] = endpoint.headers[k]!;
     const request = this.#request(serialized, endpoint.url, headers, serialized.body);
-    const credentials = await this.#credentials(cfg);
-    const escape = !endpoint.disableDoubleEncoding;
-    const signing: SigningOptions & { date: Date } = {
-      credentials,
-      service: endpoint.signingName ?? this.service.sn,
-      region: endpoint.signingRegion ?? cfg.region,
-      date: new Date(cfg.clock.now()),
-      uriEscapePath: escape,
-      normalizePath: escape,
-    };
-    return { request, signing };
+    return { request, signing: this.#v4Options(await this.#credentials(cfg), endpoint, cfg) };
   }
 
   async #credentials(cfg: ResolvedConfig): Promise<Credentials> {
