@@ -2,7 +2,10 @@
 // middleware stack: serialize (protocol) -> resolve endpoint (rule set) -> add checksums and
 // SDK headers -> sign (SigV4) -> send (HTTP handler) -> retry loop -> parse (protocol).
 // Configuration is resolved once, lazily, on the first call; every dependency (clock, UUID
-// source, HTTP handler, credentials) is injectable so tests are deterministic.
+// source, HTTP handler, credentials) is injectable so tests are deterministic. The retry
+// machinery (the error classifier, standard mode's strategy) is imported on a client's first
+// failed attempt: a call that succeeds needs none of it, and a bundle carries it as a lazily
+// loaded chunk.
 import type { ErrorClassLike, OperationSchema, ServiceSchema, SigV4aOptions, StructureShape } from "./schema.js";
 import { target } from "./schema.js";
 import type { Protocol, ReceivedResponse, SerializeContext, SerializedRequest } from "./protocols/types.js";
@@ -20,12 +23,11 @@ import { createHttpHandler } from "#http";
 import { randomUUID } from "#crypto-core";
 import { signRequestInPlace, type Credentials, type SigningOptions } from "./signer/sigv4.js";
 import { createEndpointResolver, type ClientEndpoint, type EndpointResolver } from "./endpoint.js";
-import type { RetryStrategy, RetryErrorInfo } from "./retry/index.js";
-import { loadRetryStrategy } from "./retry/standard.js";
-import { createClock, clockSkewCorrected, type Clock } from "./retry/clock-skew.js";
+import type { RetryStrategy, RetryErrorInfo, RetryStrategyOptions, RetryToken } from "./retry/index.js";
+import { createClock, type Clock } from "./retry/clock-skew.js";
 import { readBody, utf8Length } from "./http/body.js";
 import { Session } from "./session.js";
-import { resolveRetryConfig } from "./retry/config.js";
+import { resolveRetryConfig, DEFAULT_MAX_ATTEMPTS } from "./retry/config.js";
 import type { DefaultsMode } from "./defaults-mode.js";
 
 export { ServiceError, errorClass } from "./errors.js";
@@ -143,7 +145,16 @@ interface ResolvedConfig {
   /** The configured credentials when they are an object, not a provider. */
   staticCredentials: Credentials | undefined;
   handler: HttpHandler;
-  retry: RetryStrategy;
+  /**
+   * The retry strategy: the configured one, adaptive or legacy mode's (loaded with the config:
+   * adaptive mode paces every call, legacy mode sets the attempts), or standard mode's, which is
+   * made on the client's first failed attempt (until then it would only have refunded quota it
+   * never spent). `retryOptions` are what it is made from.
+   */
+  retry: RetryStrategy | undefined;
+  retryOptions: RetryStrategyOptions;
+  /** Attempts per call, first try included (the strategy's, or the resolved setting). */
+  maxAttempts: number;
   endpoint: EndpointResolver;
   /** The signing clock: the configured clock corrected by the skew learnt from server Date headers. */
   clock: Clock;
@@ -264,6 +275,9 @@ export class RuntimeClient {
       if (cfg.useAccelerateEndpoint === undefined && d.nested("s3", "use_accelerate_endpoint") === "true") cfg.useAccelerateEndpoint = true;
       cfg.useArnRegion ??= flag(undefined, "AWS_S3_USE_ARN_REGION", "s3_use_arn_region");
     }
+    const retryOptions: RetryStrategyOptions = { mode: retryConfig.mode, maxAttempts: retryConfig.maxAttempts, now: c.clock, service: this.service.ep };
+    const retry =
+      c.retryStrategy ?? (retryConfig.mode === "standard" ? undefined : await (await loadRetryModule()).loadRetryStrategy(retryOptions));
     const uuid = c.uuid ?? randomUUID;
     const maxResponseBodyBytes = c.maxResponseBodyBytes ?? DEFAULT_MAX_RESPONSE_BODY;
     if (!(maxResponseBodyBytes > 0)) throw new ConfigError(`${this.service.id}: maxResponseBodyBytes must be a positive number, not ${maxResponseBodyBytes}`);
@@ -273,9 +287,9 @@ export class RuntimeClient {
       credentials,
       staticCredentials: creds !== undefined && !isProvider(creds) ? creds : undefined,
       handler: c.httpHandler ?? createHttpHandler(handlerOptions),
-      retry:
-        c.retryStrategy ??
-        (await loadRetryStrategy({ mode: retryConfig.mode, maxAttempts: retryConfig.maxAttempts, now: c.clock, service: this.service.ep })),
+      retry,
+      retryOptions,
+      maxAttempts: retry?.maxAttempts ?? retryConfig.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
       endpoint: createEndpointResolver(this.#ruleset, this.#partitions, this.service, endpointConfig, region),
       clock: createClock({ now: c.clock }),
       uuid,
@@ -309,8 +323,8 @@ export class RuntimeClient {
       }
       const base = this.#request(serialized, endpoint.url, headers, body);
       const invocationId = cfg.uuid();
-      const retry = cfg.retry;
-      const token = await retry.acquireToken();
+      let retry = cfg.retry;
+      let token: RetryToken | undefined = retry ? await retry.acquireToken() : undefined;
       let attempts = 0;
       let totalRetryDelay = 0;
       // A body that can only be read once (a stream) cannot be replayed: one attempt only.
@@ -324,7 +338,7 @@ export class RuntimeClient {
         if (base.port !== undefined) request.port = base.port;
         if (base.body !== undefined) request.body = base.body;
         headers["amz-sdk-invocation-id"] = invocationId;
-        headers["amz-sdk-request"] = `attempt=${attempts}; max=${retry.maxAttempts}`;
+        headers["amz-sdk-request"] = `attempt=${attempts}; max=${cfg.maxAttempts}`;
         let info: RetryErrorInfo;
         let failure: unknown;
         try {
@@ -345,18 +359,29 @@ export class RuntimeClient {
           const result = handled instanceof Promise ? await handled : handled;
           if (!(result instanceof Failed)) {
             cfg.clock.observe(response.headers.date);
-            retry.recordSuccess(token);
+            if (token) retry!.recordSuccess(token);
             return result as O;
           }
           failure = result.error;
           info = { error: failure, statusCode: response.statusCode, code: result.error.code, headers: response.headers };
-          info.clockSkewCorrected = clockSkewCorrected(cfg.clock, info);
         } catch (e) {
           if (signal?.aborted) throw new AbortError(`${op.n} was aborted`, { cause: signal.reason });
           if (!(e instanceof TsawsError) || e instanceof CredentialsError || e instanceof ConfigError) throw e;
           failure = e;
           info = { error: e };
         }
+        // The retry machinery, on the client's first failure; if it cannot be loaded (a browser
+        // gone offline), the failure is reported as it is.
+        const retrying = await loadRetryModule().catch(() => {
+          throw failure;
+        });
+        info.clockSkewCorrected = retrying.clockSkewCorrected(cfg.clock, info);
+        if (!retry) {
+          const made = await retrying.loadRetryStrategy(cfg.retryOptions);
+          retry = cfg.retry ??= made; // two calls failing at once keep one strategy (and quota)
+        }
+        // This call's first failure, in standard mode before the strategy existed: its token now.
+        token ??= await retry.acquireToken();
         // Always ask the strategy (adaptive mode measures every response); it counts attempts itself.
         // A one-shot body cannot be resent: the strategy is told, so it grants and charges nothing.
         if (!replayable) info.replayable = false;
@@ -515,6 +540,17 @@ export class RuntimeClient {
     return withMetadata(output, responseMetadata(response, attempts, totalRetryDelay));
   }
 
+}
+
+type RetryModule = typeof import("./retry/standard.js");
+let retryModule: Promise<RetryModule> | undefined;
+
+/** The retry strategies and error classifier, imported once, on the first failed attempt of any client. */
+function loadRetryModule(): Promise<RetryModule> {
+  return (retryModule ??= import("./retry/standard.js").catch((e: unknown) => {
+    retryModule = undefined; // not remembered: the next failure tries again
+    throw e;
+  }));
 }
 
 /**

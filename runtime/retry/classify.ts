@@ -7,7 +7,7 @@
 // - transient: the transient error codes (RequestTimeout, InternalError, ...), HTTP
 //   500/502/503/504, a connection failure or timeout (runtime/errors.ts NetworkError /
 //   TimeoutError, or a Node socket error code), a modeled `retryable` error, or a
-//   clock-skew error after the client corrected its clock (clock-skew.ts);
+//   clock-skew error after the client corrected its clock (`clockSkewCorrected` below);
 // - anything else (4xx client errors, aborts, request-form and config errors) is final.
 //
 // The functions read what they need from RetryErrorInfo and fall back on the error
@@ -15,6 +15,7 @@
 // that only passes `{ error }` still gets the right answer. Pure functions, no state.
 import { AbortError, NetworkError, ResponseParseError, ServiceError, TimeoutError } from "../errors.js";
 import type { RetryErrorInfo } from "./index.js";
+import type { Clock } from "./clock-skew.js";
 
 /** Error codes that mean "slow down" (botocore's standard list plus _retry.json). */
 export const THROTTLING_CODES: ReadonlySet<string> = new Set([
@@ -149,4 +150,28 @@ export function retryAfterMs(info: RetryErrorInfo, now: () => number): number | 
   if (/^\s*\d+\s*$/.test(ra)) return Number(ra) * 1000;
   const date = Date.parse(ra);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now());
+}
+
+/** Error codes services send when the request time is outside the allowed window. */
+export const CLOCK_SKEW_CODES: ReadonlySet<string> = new Set([
+  "AuthFailure",
+  "InvalidSignatureException",
+  "RequestExpired",
+  "RequestInTheFuture",
+  "RequestTimeTooSkewed",
+  "SignatureDoesNotMatch",
+]);
+
+export function isClockSkewError(code: string | undefined): boolean {
+  return code !== undefined && CLOCK_SKEW_CODES.has(code);
+}
+
+/**
+ * For a failed attempt: observes the response's `Date` header (headers have lower-case
+ * names) and returns true when the failure is a clock-skew error and the clock was
+ * corrected just now, i.e. a retry would be signed with a different, better time.
+ */
+export function clockSkewCorrected(clock: Clock, info: RetryErrorInfo): boolean {
+  const changed = clock.observe(info.headers?.["date"]);
+  return changed && isClockSkewError(codeOf(info));
 }

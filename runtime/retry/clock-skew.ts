@@ -8,27 +8,10 @@
 // the offset only when the server's time differs from the corrected clock by at least the
 // threshold (4 minutes by default: large enough that network latency and the header's
 // 1-second resolution never move it, small enough to correct before signatures expire),
-// and says whether it did. `clockSkewCorrected(clock, info)` is what the core calls on a
-// failed attempt: true when the failure is a skew error and this response corrected the
-// clock; the core then sets `RetryErrorInfo.clockSkewCorrected`, which makes the failure
-// retryable. A second skew error does not move the offset again, so it is not retried.
+// and says whether it did. Which failures are skew errors, and `clockSkewCorrected(clock,
+// info)`, which the core calls on a failed attempt, belong to the error classifier
+// (classify.ts): the clock is needed by every call, the classifier only once one fails.
 import { parseTimestamp } from "../protocols/shared.js";
-import type { RetryErrorInfo } from "./index.js";
-import { codeOf } from "./classify.js";
-
-/** Error codes services send when the request time is outside the allowed window. */
-export const CLOCK_SKEW_CODES: ReadonlySet<string> = new Set([
-  "AuthFailure",
-  "InvalidSignatureException",
-  "RequestExpired",
-  "RequestInTheFuture",
-  "RequestTimeTooSkewed",
-  "SignatureDoesNotMatch",
-]);
-
-export function isClockSkewError(code: string | undefined): boolean {
-  return code !== undefined && CLOCK_SKEW_CODES.has(code);
-}
 
 /**
  * The server clock minus the local clock, in milliseconds, from a `Date` header value
@@ -86,14 +69,4 @@ export function createClock(options: ClockOptions = {}): Clock {
       return true;
     },
   };
-}
-
-/**
- * For a failed attempt: observes the response's `Date` header (headers have lower-case
- * names) and returns true when the failure is a clock-skew error and the clock was
- * corrected just now, i.e. a retry would be signed with a different, better time.
- */
-export function clockSkewCorrected(clock: Clock, info: RetryErrorInfo): boolean {
-  const changed = clock.observe(info.headers?.["date"]);
-  return changed && isClockSkewError(codeOf(info));
 }

@@ -9,6 +9,9 @@ import type { RetryMode } from "./index.js";
 
 export const RETRY_MODES: readonly RetryMode[] = ["standard", "adaptive", "legacy"];
 
+/** Standard and adaptive modes' attempts per call, first try included, when nothing sets them. */
+export const DEFAULT_MAX_ATTEMPTS = 3;
+
 export interface RetryConfigSources {
   /** Client config values. */
   config?: { mode?: string | undefined; maxAttempts?: number | string | undefined } | undefined;

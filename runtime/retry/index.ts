@@ -41,14 +41,11 @@ export {
   THROTTLING_CODES,
   TRANSIENT_CODES,
   TRANSIENT_STATUSES,
-} from "./classify.js";
-export {
-  createClock,
   isClockSkewError,
   clockSkewCorrected,
-  serverClockOffset,
   CLOCK_SKEW_CODES,
-} from "./clock-skew.js";
+} from "./classify.js";
+export { createClock, serverClockOffset } from "./clock-skew.js";
 export type { Clock, ClockOptions } from "./clock-skew.js";
 export { resolveRetryConfig, RETRY_MODES } from "./config.js";
 export type { RetryConfigSources, ResolvedRetryConfig } from "./config.js";
@@ -62,7 +59,7 @@ export interface RetryErrorInfo {
   headers?: Record<string, string>;
   /**
    * Set by the core when this failure is a clock-skew error and the client just corrected
-   * its clock from the response (clock-skew.ts `clockSkewCorrected`): the retry is then
+   * its clock from the response (classify.ts `clockSkewCorrected`): the retry is then
    * transient, and signs with the corrected time.
    */
   clockSkewCorrected?: boolean;

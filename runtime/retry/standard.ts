@@ -4,14 +4,20 @@
 // imports them only when configured: this module has no static import of either, so a
 // bundle of the default path does not carry them (they become lazily loaded chunks).
 // index.ts `createRetryStrategy` is the synchronous form, with both imported statically.
+// The client core itself imports this module only when an attempt fails (with the error
+// classifier and `clockSkewCorrected`, re-exported for it here): a call that never fails, the
+// common case, loads no retry code at all, and in a bundle this is a lazily loaded chunk.
 import { AbortError } from "../errors.js";
 import { codeOf, isNetworkFailure, isRetryable, isThrottling, isTimeout, retryAfterMs, statusOf, RETRY_AFTER_MAX_EXTRA_MS } from "./classify.js";
 import type { RetryStrategy, RetryStrategyOptions, RetryToken } from "./index.js";
 import type { RateLimiter, RateLimiterSnapshot, createRateLimiter } from "./rate-limiter.js";
+import { DEFAULT_MAX_ATTEMPTS } from "./config.js";
+
+export { clockSkewCorrected } from "./classify.js";
 
 /** Standard-mode constants (milliseconds and quota tokens). */
 export const STANDARD = {
-  maxAttempts: 3,
+  maxAttempts: DEFAULT_MAX_ATTEMPTS,
   maxBackoff: 20_000,
   throttlingBase: 1000,
   transientBase: 50,

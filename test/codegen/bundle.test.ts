@@ -87,7 +87,7 @@ async function browserChunks(
   return { initial, lazy };
 }
 
-test("browser bundle: signing uses WebCrypto (no JS hashes before the first call); stream uploads and legacy retry load lazily, sharing no chunk", async () => {
+test("browser bundle: signing uses WebCrypto (no JS hashes before the first call); retry code loads on the first failure; stream uploads and legacy retry load lazily, sharing no chunk", async () => {
   const { initial, lazy } = await browserChunks(`
     import { DynamoDBClient, GetItem } from "tsaws/dynamodb";
     const client = new DynamoDBClient({ region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "s" } });
@@ -95,13 +95,22 @@ test("browser bundle: signing uses WebCrypto (no JS hashes before the first call
   `);
   assert.ok(initial.includes("dist/runtime/crypto/web-core.js"), initial.join(" "));
   assert.ok(initial.includes("dist/runtime/http/fetch.js"));
-  for (const file of ["dist/runtime/crypto/hashes.js", "dist/runtime/crypto/web.js", "dist/runtime/http/fetch-stream.js", "dist/runtime/retry/legacy.js"]) {
+  for (const file of [
+    "dist/runtime/crypto/hashes.js",
+    "dist/runtime/crypto/web.js",
+    "dist/runtime/http/fetch-stream.js",
+    "dist/runtime/retry/legacy.js",
+    "dist/runtime/retry/standard.js",
+    "dist/runtime/retry/classify.js",
+  ]) {
     assert.ok(!initial.includes(file), `${file} is loaded before the first call`);
   }
   // The fallback hashes (no WebCrypto), stream request bodies and legacy retry mode are lazy chunks.
   assert.deepEqual(lazy.get("dist/runtime/crypto/hashes.js")?.inputs, ["dist/runtime/crypto/hashes.js"]);
   assert.deepEqual(lazy.get("dist/runtime/http/fetch-stream.js")?.inputs, ["dist/runtime/http/fetch-stream.js"]);
   assert.deepEqual(lazy.get("dist/runtime/retry/legacy.js")?.inputs, ["generated/_root/retry.js", "dist/runtime/retry/legacy.js"]);
+  // Standard retry and the error classifier: the chunk a client loads on its first failed attempt.
+  assert.deepEqual(lazy.get("dist/runtime/retry/standard.js")?.inputs, ["dist/runtime/retry/classify.js", "dist/runtime/retry/standard.js"]);
   // They import nothing: a module shared with the initial load would be split into a chunk of its own.
   for (const name of ["dist/runtime/crypto/hashes.js", "dist/runtime/http/fetch-stream.js", "dist/runtime/retry/legacy.js"]) {
     assert.deepEqual(lazy.get(name)?.imports, [], `${name} imports another chunk`);

@@ -364,6 +364,28 @@ check(
 );
 
 check(
+  "the built-in standard strategy, made on the client's first failure: 60 calls failing at once share one quota",
+  async () => {
+    // No retryStrategy given: the client loads standard mode when its first attempt fails. The
+    // calls fail together, so each one's first failure races to make the strategy; one quota
+    // (500 tokens, 5 a retry) must pay for exactly 100 retries in all, not 2 for each call.
+    const failing = await startFaultServer({ fallback: { status: 500 } });
+    try {
+      const bad = new DynamoDB(config({ endpoint: failing.url }));
+      clients.push(bad);
+      const results = await Promise.all(Array.from({ length: 60 }, () => bad.listTables({}).catch((e: unknown) => e)));
+      assert.ok(results.every((e) => e instanceof ServiceError && e.code === "Http500"));
+      const retries = STANDARD.quota / STANDARD.retryCost;
+      assert.equal(failing.requests.length, 60 + retries);
+      const firsts = failing.requests.filter((r) => r.headers["amz-sdk-request"] === "attempt=1; max=3");
+      assert.equal(firsts.length, 60);
+    } finally {
+      await failing.close();
+    }
+  },
+);
+
+check(
   "clock skew (DynamoDB 'Signature expired'): corrected from the Date header, retried, and the next call signs with the corrected time",
   async () => {
     const HOUR = 3_600_000;
