@@ -174,10 +174,10 @@ function isProvider(c: ClientConfig["credentials"]): c is CredentialsProvider {
   return typeof c === "function";
 }
 
-/** What presign.ts signs: a call's request record, unsent, and its signing options. */
+/** What presign.ts signs: a call's request record, unsent, and its signing options (SigV4, or SigV4a with a region set). */
 interface PresignPreparation {
   request: HttpRequest;
-  signing: SigningOptions & { date: Date };
+  signing: (SigningOptions & { date: Date }) | (SigV4aOptions & { date: Date });
 }
 
 /** @internal The client's side of presign.ts (set by RuntimeClient's static block). */
@@ -411,39 +411,34 @@ export class RuntimeClient {
   }
 
   #signWith(credentials: Credentials, request: HttpRequest, endpoint: ClientEndpoint, cfg: ResolvedConfig): HttpRequest | Promise<HttpRequest> {
-    if (endpoint.auth === "sigv4a") {
+    const options = this.#signingOptions(credentials, endpoint, cfg);
+    if ("regionSet" in options) {
       const v4a = this.service.s4a;
       if (!v4a) throw new ConfigError(`${this.service.id}: the endpoint requires SigV4a signing, which this client does not include`);
-      const escape = !endpoint.disableDoubleEncoding;
-      const o: SigV4aOptions = {
-        credentials,
-        service: endpoint.signingName ?? this.service.sn,
-        regionSet: endpoint.signingRegionSet ?? ["*"],
-        date: new Date(cfg.clock.now()),
-        uriEscapePath: escape,
-        normalizePath: escape,
-        contentSha256Header: signsContentSha256(this.service),
-      };
-      if (endpoint.unsignedPayload) o.payloadHash = "UNSIGNED-PAYLOAD";
-      return v4a(request, o);
+      return v4a(request, options);
     }
-    const pending = signRequestInPlace(request, this.#v4Options(credentials, endpoint, cfg));
+    const pending = signRequestInPlace(request, options);
     return pending ? pending.then(() => request) : request;
   }
 
-  /** The SigV4 options of one signature, header or query (presign.ts), at the client's corrected time. */
-  #v4Options(credentials: Credentials, endpoint: ClientEndpoint, cfg: ResolvedConfig): SigningOptions & { date: Date } {
+  /**
+   * The options of one signature, header or query (presign.ts), at the client's corrected time:
+   * SigV4's (a region), or SigV4a's (a region set) when the endpoint asks for it.
+   */
+  #signingOptions(
+    credentials: Credentials,
+    endpoint: ClientEndpoint,
+    cfg: ResolvedConfig,
+  ): (SigningOptions & { date: Date }) | (SigV4aOptions & { date: Date }) {
     const escape = !endpoint.disableDoubleEncoding;
-    // A literal of one shape (no spreads: see send).
-    const o: SigningOptions & { date: Date } = {
-      credentials,
-      service: endpoint.signingName ?? this.service.sn,
-      region: endpoint.signingRegion ?? cfg.region,
-      date: new Date(cfg.clock.now()),
-      uriEscapePath: escape,
-      normalizePath: escape,
-      contentSha256Header: signsContentSha256(this.service),
-    };
+    const service = endpoint.signingName ?? this.service.sn;
+    const date = new Date(cfg.clock.now());
+    const contentSha256Header = signsContentSha256(this.service);
+    // Literals of one shape each (no spreads: see send).
+    const o: (SigningOptions & { date: Date }) | (SigV4aOptions & { date: Date }) =
+      endpoint.auth === "sigv4a"
+        ? { credentials, service, regionSet: endpoint.signingRegionSet ?? ["*"], date, uriEscapePath: escape, normalizePath: escape, contentSha256Header }
+        : { credentials, service, region: endpoint.signingRegion ?? cfg.region, date, uriEscapePath: escape, normalizePath: escape, contentSha256Header };
     if (endpoint.unsignedPayload) o.payloadHash = "UNSIGNED-PAYLOAD";
     return o;
   }
@@ -457,11 +452,10 @@ export class RuntimeClient {
     const cfg = this.#resolved ?? (await this.#resolve());
     const serialized = this.protocol.serialize(this.service, op, input, cfg.serializeContext);
     const endpoint = cfg.endpoint(op, input);
-    if (endpoint.auth === "sigv4a") throw new ConfigError(`${this.service.id}: the endpoint requires SigV4a, which presign does not support`);
     const headers = serialized.headers;
     for (const k in endpoint.headers) headers[k.toLowerCase()] = endpoint.headers[k]!;
     const request = this.#request(serialized, endpoint.url, headers, serialized.body);
-    return { request, signing: this.#v4Options(await this.#credentials(cfg), endpoint, cfg) };
+    return { request, signing: this.#signingOptions(await this.#credentials(cfg), endpoint, cfg) };
   }
 
   async #credentials(cfg: ResolvedConfig): Promise<Credentials> {

@@ -9,7 +9,9 @@
 // whatever the holder sends later, so S3 signs UNSIGNED-PAYLOAD. A form-encoded body (query
 // protocol, STS GetCallerIdentity for EKS tokens) moves into the query string and the method
 // becomes GET, as botocore does. Headers the serializer set (Content-Type, SSE headers...)
-// are signed and returned: the holder must send them, with the same values.
+// are signed and returned: the holder must send them, with the same values. An endpoint that
+// needs SigV4a (S3 multi-region access points) is presigned with SigV4a query parameters
+// (X-Amz-Algorithm AWS4-ECDSA-P256-SHA256, X-Amz-Region-Set), its signer imported then.
 import { presignPreparation, type Operation, type RuntimeClient } from "./client.js";
 import { presignRequest } from "./signer/sigv4.js";
 
@@ -35,8 +37,7 @@ type ServiceOf<C> = C extends { send(operation: Operation<never, never, infer S>
 /**
  * Presigns one call: `await presign(s3, GetObject, { Bucket, Key }, { expiresIn: 600 })`.
  * Fails like `send` would before sending (RequestFormError for a missing URI label,
- * EndpointError, CredentialsError), with RequestFormError for an `expiresIn` out of range,
- * and with ConfigError for an endpoint that needs SigV4a.
+ * EndpointError, CredentialsError), and with RequestFormError for an `expiresIn` out of range.
  */
 export async function presign<C extends RuntimeClient, I, O>(
   client: C,
@@ -56,7 +57,10 @@ export async function presign<C extends RuntimeClient, I, O>(
   } else {
     delete request.body;
   }
-  const signed = await presignRequest(request, { ...signing, expiresIn });
+  const signed =
+    "regionSet" in signing
+      ? await (await import("./signer/sigv4a.js")).presignRequestV4a(request, { ...signing, expiresIn })
+      : await presignRequest(request, { ...signing, expiresIn });
   const port = signed.port !== undefined ? `:${signed.port}` : "";
   const url = `${signed.protocol}//${signed.hostname}${port}${signed.path}?${signed.query}`;
   const sent: Record<string, string> = {};

@@ -1,13 +1,15 @@
 // Presigned URLs (runtime/presign.ts) used by a plain HTTP client against s3rver behind the
 // verifying proxy (test/support/sigv4-verify.ts: query signatures and expiry; s3rver itself
 // checks neither): GET and PUT work without credentials, a tampered or expired URL is refused; the URL's form (query parameters, session token, no secret), the query
-// protocol form (STS GetCallerIdentity as a GET) and the typed failures before signing.
+// protocol form (STS GetCallerIdentity as a GET), SigV4a for a multi-region access point, and
+// the typed failures before signing.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { S3, GetObject, PutObject } from "tsaws/s3";
 import { STSClient, GetCallerIdentity } from "tsaws/sts";
 import { presign, RequestFormError } from "tsaws";
 import { startS3rver, S3RVER_CREDENTIALS, type LocalServer, assertAllSigned } from "../support/servers.ts";
+import { verifySigV4, type SignedRequestParts } from "../support/sigv4-verify.ts";
 
 let server: LocalServer;
 let s3: S3;
@@ -107,6 +109,31 @@ test("a query-protocol call presigns as a GET with its parameters in the query (
   assert.equal(url.searchParams.get("Action"), "GetCallerIdentity");
   assert.equal(url.searchParams.get("Version"), "2011-06-15");
   assert.match(url.searchParams.get("X-Amz-Credential")!, /^AKIDSTS\/\d{8}\/us-west-2\/sts\/aws4_request$/);
+});
+
+test("an S3 multi-region access point presigns with SigV4a: region-free scope, X-Amz-Region-Set, an ECDSA signature the tests' verifier accepts", async () => {
+  // No server answers for the global MRAP host, so the URL goes to the verifier directly (the
+  // proxy's code path, test/support/sigv4-verify.ts: the P-256 key derived from the secret).
+  const mrap = new S3({ region: "us-east-1", credentials: S3RVER_CREDENTIALS });
+  const p = await presign(mrap, GetObject, { Bucket: "arn:aws:s3::123456789012:accesspoint:mfzwi23gnjvgw.mrap", Key: "q1/report.txt" }, { expiresIn: 300 });
+  mrap.destroy();
+  const url = new URL(p.url);
+  assert.equal(url.host, "mfzwi23gnjvgw.mrap.accesspoint.s3-global.amazonaws.com");
+  assert.equal(url.searchParams.get("X-Amz-Algorithm"), "AWS4-ECDSA-P256-SHA256");
+  assert.equal(url.searchParams.get("X-Amz-Region-Set"), "*");
+  assert.match(url.searchParams.get("X-Amz-Credential")!, /^S3RVER\/\d{8}\/s3\/aws4_request$/);
+  assert.match(url.searchParams.get("X-Amz-Signature")!, /^30[0-9a-f]+$/); // DER
+  const signed: SignedRequestParts = {
+    method: p.method,
+    path: url.pathname,
+    query: p.url.slice(p.url.indexOf("?") + 1),
+    headers: { ...p.headers, host: url.host },
+    body: new Uint8Array(0),
+  };
+  const secrets = { S3RVER: "S3RVER" };
+  assert.deepEqual(verifySigV4(signed, { secrets, now: Date.now() }), { ok: true, accessKeyId: "S3RVER" });
+  assert.equal(verifySigV4({ ...signed, path: "/q1/other.txt" }, { secrets, now: Date.now() }).ok, false);
+  assert.deepEqual(verifySigV4(signed, { secrets, now: Date.now() + 301_000 }), { ok: false, reason: "Request has expired" });
 });
 
 test("failures before signing are typed: a missing URI label, expiresIn out of range", async () => {

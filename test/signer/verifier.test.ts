@@ -4,10 +4,10 @@
 // query or a signed header changed must not. A verifier that accepted anything would make the
 // integration tests' signature checks worthless; this is what shows it does not.
 import assert from "node:assert/strict";
-import { readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { test } from "node:test";
 import { CONFORMANCE, join, listDirs, parseRawRequest, read, toHttpRequest } from "./harness.js";
-import { verifySigV4, type SignedRequestParts, type VerifyOptions } from "../support/sigv4-verify.ts";
+import { sigV4aPublicKey, verifySigV4, type SignedRequestParts, type VerifyOptions } from "../support/sigv4-verify.ts";
 
 const SECRETS = { AKIDEXAMPLE: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
 
@@ -83,6 +83,30 @@ test("aws-signing-test-suite v4: 75 of 76 header- and query-signed requests veri
     }
   }
   assert.equal(n, 76);
+});
+
+test("aws-signing-test-suite v4a: the verifier derives the suite's public key; 75 of 76 header- and query-signed requests verify, the token-after-signing query is refused; each altered one is refused", () => {
+  const dir = join(CONFORMANCE, "aws-signing-test-suite", "v4a");
+  let n = 0;
+  let inputOnly = 0;
+  for (const c of listDirs(dir)) {
+    // Two cases hold only a request and its context (no signature to check): the signer's suite test lists them.
+    if (!existsSync(join(dir, c, "public-key.json"))) {
+      inputOnly++;
+      continue;
+    }
+    const ctx = JSON.parse(read(join(dir, c, "context.json"))) as { timestamp: string; normalize: boolean };
+    const expected = JSON.parse(read(join(dir, c, "public-key.json"))) as { X: string; Y: string };
+    const derived = sigV4aPublicKey("AKIDEXAMPLE", SECRETS.AKIDEXAMPLE);
+    assert.deepEqual({ X: derived.x, Y: derived.y }, { X: expected.X.toLowerCase(), Y: expected.Y.toLowerCase() }, c);
+    const options: VerifyOptions = { secrets: SECRETS, now: Date.parse(ctx.timestamp), normalizePath: ctx.normalize, escapePath: true };
+    for (const kind of ["header", "query"]) {
+      check(`v4a ${c} ${kind}`, parts(read(join(dir, c, `${kind}-signed-request.txt`))), options);
+      n++;
+    }
+  }
+  assert.equal(n, 76);
+  assert.equal(inputOnly, 2);
 });
 
 test("time: a header signature older than 15 minutes and an expired presigned URL are refused", () => {

@@ -1,11 +1,12 @@
 // A SigV4 verifier for the tests, written apart from runtime/signer (it imports nothing of the
 // runtime, only node:crypto), so that what the integration tests accept is checked by a second
-// implementation: the server side of AWS4-HMAC-SHA256, for the Authorization header and for
-// presigned query strings. test/support/verify.test.ts proves it against the vendored SigV4
+// implementation: the server side of AWS4-HMAC-SHA256 and of SigV4a (AWS4-ECDSA-P256-SHA256:
+// the P-256 public key derived from the secret, as AWS derives it, checks an ECDSA signature
+// over a region-free scope), for the Authorization header and for presigned query strings. test/support/verify.test.ts proves it against the vendored SigV4
 // suites. `startVerifyingProxy` puts it in front of s3rver and dynalite: s3rver checks SigV4
 // signatures not at all (only the access key id; its code says "unimplemented") and dynalite
 // does not either, so without the proxy no integration test would notice a wrong signature.
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { createECDH, createHash, createHmac, createPublicKey, timingSafeEqual, verify as verifyEcdsa, type KeyObject } from "node:crypto";
 import { request as httpRequest, createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -78,12 +79,46 @@ function canonicalQuery(query: string, drop: string | undefined): string {
   return pairs.map(([k, v]) => `${k}=${v}`).join("&");
 }
 
+const V4 = "AWS4-HMAC-SHA256";
+const V4A = "AWS4-ECDSA-P256-SHA256";
+/** The order of the P-256 group. */
+const P256_N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+const v4aKeys = new Map<string, { x: string; y: string; key: KeyObject }>();
+
+/**
+ * The SigV4a public key of an access key pair (X and Y in hex, and as a KeyObject): the
+ * private scalar is the first HMAC-SHA256 counter-mode KDF output (key "AWS4A" + secret,
+ * label the algorithm name, context the access key id and a one-byte counter) not above
+ * n - 2, plus one; the public key is its P-256 point.
+ */
+export function sigV4aPublicKey(accessKeyId: string, secret: string): { x: string; y: string; key: KeyObject } {
+  const id = `${accessKeyId}\n${secret}`;
+  const known = v4aKeys.get(id);
+  if (known) return known;
+  const be32 = (n: number): Buffer => Buffer.from([n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255]);
+  let d: bigint | undefined;
+  for (let counter = 1; d === undefined && counter <= 254; counter++) {
+    const fixed = Buffer.concat([be32(1), Buffer.from(V4A), Buffer.from([0]), Buffer.from(accessKeyId), Buffer.from([counter]), be32(256)]);
+    const candidate = BigInt(`0x${createHmac("sha256", `AWS4A${secret}`).update(fixed).digest("hex")}`);
+    if (candidate <= P256_N - 2n) d = candidate + 1n;
+  }
+  if (d === undefined) throw new Error("no SigV4a key for these credentials");
+  const ecdh = createECDH("prime256v1");
+  ecdh.setPrivateKey(Buffer.from(d.toString(16).padStart(64, "0"), "hex"));
+  const point = ecdh.getPublicKey(); // 0x04 || X || Y
+  const [x, y] = [point.subarray(1, 33), point.subarray(33)];
+  const key = createPublicKey({ key: { kty: "EC", crv: "P-256", x: x.toString("base64url"), y: y.toString("base64url") }, format: "jwk" });
+  const out = { x: x.toString("hex"), y: y.toString("hex"), key };
+  v4aKeys.set(id, out);
+  return out;
+}
+
 function parseAmzDate(s: string): number {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(s);
   return m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) : NaN;
 }
 
-/** Checks a request's SigV4 signature (header or presigned query) as a server would. */
+/** Checks a request's SigV4 or SigV4a signature (header or presigned query) as a server would. */
 export function verifySigV4(req: SignedRequestParts, options: VerifyOptions): Verdict {
   const params = new Map<string, string>();
   for (const part of req.query.split("&")) {
@@ -91,9 +126,10 @@ export function verifySigV4(req: SignedRequestParts, options: VerifyOptions): Ve
     if (eq > 0) params.set(decode(part.slice(0, eq)), decode(part.slice(eq + 1)));
   }
   const presigned = params.has("X-Amz-Signature");
-  let credential: string, signedHeaders: string, provided: string, amzDate: string;
+  let algorithm: string, credential: string, signedHeaders: string, provided: string, amzDate: string;
   if (presigned) {
-    if (params.get("X-Amz-Algorithm") !== "AWS4-HMAC-SHA256") return { ok: false, reason: "X-Amz-Algorithm is not AWS4-HMAC-SHA256" };
+    algorithm = params.get("X-Amz-Algorithm") ?? "";
+    if (algorithm !== V4 && algorithm !== V4A) return { ok: false, reason: `X-Amz-Algorithm is not ${V4} or ${V4A}` };
     credential = params.get("X-Amz-Credential") ?? "";
     signedHeaders = params.get("X-Amz-SignedHeaders") ?? "";
     provided = params.get("X-Amz-Signature") ?? "";
@@ -101,14 +137,20 @@ export function verifySigV4(req: SignedRequestParts, options: VerifyOptions): Ve
   } else {
     const auth = req.headers["authorization"];
     if (auth === undefined) return { ok: false, reason: "no Authorization header and no X-Amz-Signature" };
-    const m = /^AWS4-HMAC-SHA256 Credential=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]{64})$/.exec(auth.trim());
-    if (!m) return { ok: false, reason: "the Authorization header is not AWS4-HMAC-SHA256" };
-    [, credential, signedHeaders, provided] = m as unknown as [string, string, string, string];
+    const m = /^(AWS4-HMAC-SHA256|AWS4-ECDSA-P256-SHA256) Credential=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]+)$/.exec(auth.trim());
+    if (!m) return { ok: false, reason: `the Authorization header is not ${V4} or ${V4A}` };
+    [, algorithm, credential, signedHeaders, provided] = m as unknown as [string, string, string, string, string];
     amzDate = req.headers["x-amz-date"] ?? "";
   }
-  const [accessKeyId, day, region, service, terminator, ...extra] = credential.split("/");
-  if (!accessKeyId || !day || !region || !service || terminator !== "aws4_request" || extra.length) {
+  // SigV4a's scope has no region: the signed X-Amz-Region-Set says where the signature is valid.
+  const scopeParts = credential.split("/");
+  if (algorithm === V4A) scopeParts.splice(2, 0, "");
+  const [accessKeyId, day, region, service, terminator, ...extra] = scopeParts;
+  if (!accessKeyId || !day || (!region && algorithm === V4) || !service || terminator !== "aws4_request" || extra.length) {
     return { ok: false, reason: `malformed credential scope ${credential}` };
+  }
+  if (algorithm === V4A && !(presigned ? params.has("X-Amz-Region-Set") : signedHeaders.split(";").includes("x-amz-region-set"))) {
+    return { ok: false, reason: "SigV4a without a signed region set" };
   }
   const secret = options.secrets[accessKeyId];
   if (secret === undefined) return { ok: false, unknownKey: accessKeyId, reason: `unknown access key ${accessKeyId}` };
@@ -147,7 +189,14 @@ export function verifySigV4(req: SignedRequestParts, options: VerifyOptions): Ve
     signedHeaders,
     payload,
   ].join("\n");
-  const stringToSign = ["AWS4-HMAC-SHA256", amzDate, `${day}/${region}/${service}/aws4_request`, sha256(canonicalRequest)].join("\n");
+  if (algorithm === V4A) {
+    const stringToSign = [V4A, amzDate, `${day}/${service}/aws4_request`, sha256(canonicalRequest)].join("\n");
+    const { key } = sigV4aPublicKey(accessKeyId, secret);
+    const valid = /^(?:[0-9a-f]{2})+$/.test(provided) && verifyEcdsa("sha256", Buffer.from(stringToSign), { key, dsaEncoding: "der" }, Buffer.from(provided, "hex"));
+    return valid ? { ok: true, accessKeyId } : { ok: false, reason: `SignatureDoesNotMatch; canonical request was:\n${canonicalRequest}` };
+  }
+  const stringToSign = [V4, amzDate, `${day}/${region}/${service}/aws4_request`, sha256(canonicalRequest)].join("\n");
+  if (!/^[0-9a-f]{64}$/.test(provided)) return { ok: false, reason: "SignatureDoesNotMatch: not a SigV4 signature" };
   const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, day), region), service), "aws4_request");
   const expected = createHmac("sha256", key).update(stringToSign).digest("hex");
   const same = expected.length === provided.length && timingSafeEqual(Buffer.from(expected), Buffer.from(provided));
