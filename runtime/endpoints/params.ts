@@ -197,6 +197,9 @@ function compilePath(src: string): Getter {
 const GETTERS = new Map<string, Getter>();
 const MEMBER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** Whether a context-param path is a plain input member name (read without the path parser). */
+export const isMemberName = (path: string): boolean => MEMBER.test(path);
+
 function getter(path: string): Getter {
   let g = GETTERS.get(path);
   if (!g) {
