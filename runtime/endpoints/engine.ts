@@ -85,17 +85,22 @@ function ev(e: Expr, s: State): unknown {
   if (typeof e === "number") return slot(e, s);
   if (typeof e !== "object") return e;
   if (!Array.isArray(e)) return record(e as ExprRecord, s);
-  // Opcodes: OP in types.ts.
+  // Opcodes: OP in types.ts. Plain loops, not slice/map: this runs on every uncached resolution.
   const a = e as ExprArray;
-  const op = a[0];
-  switch (op) {
+  switch (a[0]) {
     case 1: {
       let out = "";
-      for (let i = 1; i < a.length; i++) out += str(ev(a[i]!, s));
+      for (let i = 1; i < a.length; i++) {
+        const p = a[i]!;
+        out += typeof p === "string" ? p : str(ev(p, s));
+      }
       return out;
     }
-    case 2:
-      return a.slice(1).map((x) => ev(x, s));
+    case 2: {
+      const out: unknown[] = [];
+      for (let i = 1; i < a.length; i++) out.push(ev(a[i]!, s));
+      return out;
+    }
     case 3:
       return getAttr(ev(a[1]!, s), a as readonly unknown[] as readonly (string | number)[], 2);
     case 4:
@@ -122,8 +127,8 @@ function ev(e: Expr, s: State): unknown {
     case 17:
       return split(ev(a[1]!, s), ev(a[2]!, s), a[3] as number);
   }
-  const call = CALLS.get(op);
-  if (!call) throw new EndpointError(`endpoint rule set: unknown opcode ${String(op)}`);
+  const call = CALLS.get(a[0]);
+  if (!call) throw new EndpointError(`endpoint rule set: unknown opcode ${String(a[0])}`);
   return call(ev(a[1]!, s), ev(a[2]!, s));
 }
 
