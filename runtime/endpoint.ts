@@ -126,19 +126,19 @@ export function createEndpointResolver(
       urls.set(url, parsed);
     }
     const scheme = (properties.authSchemes as AuthScheme[] | undefined)?.find((s) => KNOWN_SCHEME.test(s.name ?? ""));
+    const { name, signingName, signingRegion, signingRegionSet, disableDoubleEncoding }: AuthScheme = scheme ?? {};
     const opAuth = op.au;
     const noAuth = opAuth ? opAuth.length > 0 && opAuth.every((a) => a === "none" || a === NO_AUTH) : serviceNoAuth;
-    const name = scheme?.name;
     const out: ClientEndpoint = {
       url: parsed,
       headers: {},
       auth: noAuth ? "none" : name === "sigv4a" || name === "none" ? name : "sigv4",
-      disableDoubleEncoding: scheme?.disableDoubleEncoding === true,
+      disableDoubleEncoding: disableDoubleEncoding === true,
       unsignedPayload: opAuth?.includes("v4-unsigned-body") === true,
     };
-    if (scheme?.signingName) out.signingName = scheme.signingName;
-    if (scheme?.signingRegion) out.signingRegion = scheme.signingRegion;
-    if (scheme?.signingRegionSet) out.signingRegionSet = scheme.signingRegionSet;
+    if (signingName) out.signingName = signingName;
+    if (signingRegion) out.signingRegion = signingRegion;
+    if (signingRegionSet) out.signingRegionSet = signingRegionSet;
     for (const [k, v] of Object.entries(headers)) out.headers[k.toLowerCase()] = v.join(",");
     Object.freeze(out.headers);
     perOp?.set(op, Object.freeze(out));

@@ -168,19 +168,19 @@ function compilePath(src: string): Getter {
     let get = left;
     for (;;) {
       const [t, next, after] = [toks[i], toks[i + 1], toks[i + 2]];
-      if (t === "." && next === "[") {
-        i += 2;
-        get = sub(get, multi());
-      } else if (t === ".") {
-        i++;
-        get = sub(get, field(take()));
-      } else if (t === "[" && next === "*" && after === "]") {
+      if (t === ".") {
+        // `.name` or `.[a, b]`
+        i += next === "[" ? 2 : 1;
+        get = sub(get, next === "[" ? multi() : field(take()));
+      } else if (t !== "[") {
+        return get;
+      } else if (next === "*" && after === "]") {
         i += 3;
         get = project(get, rest(CURRENT, true), false);
-      } else if (t === "[" && next === "]" && !inProjection) {
+      } else if (next === "]" && !inProjection) {
         i += 2;
         get = project(get, rest(CURRENT, true), true);
-      } else if (t === "[" && /^-?\d+$/.test(next ?? "") && after === "]") {
+      } else if (/^-?\d+$/.test(next ?? "") && after === "]") {
         i += 3;
         const n = Number(next);
         get = sub(get, (v) => (Array.isArray(v) ? (v[n < 0 ? v.length + n : n] ?? null) : null));
