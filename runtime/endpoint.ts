@@ -75,6 +75,8 @@ export function createEndpointResolver(
   config: EndpointConfig,
   region: string,
 ): EndpointResolver {
+  // Built-ins: the region; UseFIPS and UseDualStack false unless configured; the global-endpoint
+  // flags from the "legacy" regional-endpoints settings; then the keys of BUILTIN_KEYS.
   const builtins = fromConfig(
     {
       "AWS::Region": region,
