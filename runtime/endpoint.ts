@@ -7,8 +7,9 @@
 import type { OperationSchema, ServiceSchema } from "./schema.js";
 import { EndpointError } from "./errors.js";
 import { createResolver } from "./endpoints/engine.js";
-import { createParamBinder } from "./endpoints/params.js";
-import type { EndpointParams, Partitions, RuleSet } from "./endpoints/types.js";
+import { createParamBinder, isMemberName } from "./endpoints/params.js";
+import { isValidHostLabel } from "./endpoints/stdlib.js";
+import type { EndpointParams, Partitions, ResolvedEndpoint, RuleSet } from "./endpoints/types.js";
 
 export interface ClientEndpoint {
   url: URL;
@@ -34,19 +35,21 @@ export interface EndpointConfig {
   readonly [key: string]: unknown;
 }
 
-const BUILTINS: Record<string, (c: EndpointConfig, region: string) => string | boolean | undefined> = {
-  "AWS::Region": (_c, region) => region,
-  "AWS::UseFIPS": (c) => c.useFipsEndpoint ?? false,
-  "AWS::UseDualStack": (c) => c.useDualstackEndpoint ?? false,
-  "SDK::Endpoint": (c) => c.endpoint,
-  "AWS::S3::ForcePathStyle": (c) => c.forcePathStyle as boolean | undefined,
-  "AWS::S3::Accelerate": (c) => c.useAccelerateEndpoint as boolean | undefined,
-  "AWS::S3::UseArnRegion": (c) => c.useArnRegion as boolean | undefined,
-  "AWS::S3::DisableMultiRegionAccessPoints": (c) => c.disableMultiregionAccessPoints as boolean | undefined,
-  "AWS::S3::UseGlobalEndpoint": (c) => c.s3UsEast1RegionalEndpoint === "legacy",
-  "AWS::S3Control::UseArnRegion": (c) => c.useArnRegion as boolean | undefined,
-  "AWS::STS::UseGlobalEndpoint": (c) => c.stsRegionalEndpoints === "legacy",
+/** The built-ins read from config as they are (when a string or a boolean), by config key. */
+const BUILTIN_KEYS: Readonly<Record<string, string>> = {
+  "AWS::UseFIPS": "useFipsEndpoint",
+  "AWS::UseDualStack": "useDualstackEndpoint",
+  "SDK::Endpoint": "endpoint",
+  "AWS::S3::ForcePathStyle": "forcePathStyle",
+  "AWS::S3::Accelerate": "useAccelerateEndpoint",
+  "AWS::S3::UseArnRegion": "useArnRegion",
+  "AWS::S3::DisableMultiRegionAccessPoints": "disableMultiregionAccessPoints",
+  "AWS::S3Control::UseArnRegion": "useArnRegion",
 };
+
+/** The auth schemes a client applies ("sigv4-s3express" is signed as SigV4). */
+const KNOWN_SCHEME = /^(?:sigv4|sigv4a|sigv4-s3express|none)$/;
+const NO_AUTH = "smithy.api#noAuth";
 
 interface AuthScheme {
   name?: string;
@@ -56,6 +59,15 @@ interface AuthScheme {
   disableDoubleEncoding?: boolean;
 }
 
+/** Sets params[name] to config[key] for each entry whose value is a string or a boolean (anything else counts as unset). */
+function fromConfig(params: EndpointParams, keys: Readonly<Record<string, string>>, config: EndpointConfig): EndpointParams {
+  for (const [name, key] of Object.entries(keys)) {
+    const v = config[key];
+    if (typeof v === "string" || typeof v === "boolean") params[name] = v;
+  }
+  return params;
+}
+
 export function createEndpointResolver(
   ruleset: unknown,
   partitions: unknown,
@@ -63,17 +75,21 @@ export function createEndpointResolver(
   config: EndpointConfig,
   region: string,
 ): EndpointResolver {
-  const builtins: EndpointParams = {};
-  for (const [name, read] of Object.entries(BUILTINS)) {
-    const v = read(config, region);
-    if (v !== undefined) builtins[name] = v;
-  }
-  const clientParams: EndpointParams = {};
-  for (const [param, key] of Object.entries(service.cc ?? {})) {
-    const v = config[key];
-    if (typeof v === "string" || typeof v === "boolean") clientParams[param] = v;
-  }
-  const serviceAuth = service.au?.[0];
+  // Built-ins: the region; UseFIPS and UseDualStack false unless configured; the global-endpoint
+  // flags from the "legacy" regional-endpoints settings; then the keys of BUILTIN_KEYS.
+  const builtins = fromConfig(
+    {
+      "AWS::Region": region,
+      "AWS::UseFIPS": false,
+      "AWS::UseDualStack": false,
+      "AWS::S3::UseGlobalEndpoint": config.s3UsEast1RegionalEndpoint === "legacy",
+      "AWS::STS::UseGlobalEndpoint": config.stsRegionalEndpoints === "legacy",
+    },
+    BUILTIN_KEYS,
+    config,
+  );
+  const clientParams = fromConfig({}, service.cc ?? {}, config);
+  const serviceNoAuth = service.au?.[0] === NO_AUTH;
   const resolve = ruleset ? createResolver(ruleset as RuleSet, partitions as Partitions) : undefined;
   const bind = ruleset ? createParamBinder((ruleset as RuleSet).p, { builtins, clientParams }) : undefined;
   // Parsed URLs by string: the rule set resolves to a handful of URLs per client (read-only use).
@@ -83,28 +99,24 @@ export function createEndpointResolver(
   const built = new WeakMap<object, Map<OperationSchema, ClientEndpoint>>();
   // The region becomes part of host names: one that is not a host label ("us-east-1/../x",
   // "evil.com#", "a@b") would send the signed request to another host. Refused, as botocore does.
-  const validRegion = /^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/.test(region);
+  const validRegion = isValidHostLabel(region, false);
   // Each operation's last endpoint with the input values it was bound from (operations whose
   // context params are plain members): a call whose values are the same (===, primitives only)
   // returns it without binding parameters or walking the rule-set cache.
   const lastByOp = new WeakMap<OperationSchema, LastEndpoint | null>();
   const build = (op: OperationSchema, input: Record<string, unknown>): ClientEndpoint => {
-    let url: string;
-    let properties: Readonly<Record<string, unknown>> = {};
-    let headers: Readonly<Record<string, readonly string[]>> = {};
+    let r: ResolvedEndpoint;
     let perOp: Map<OperationSchema, ClientEndpoint> | undefined;
     if (resolve && bind) {
-      const r = resolve(bind(op, input));
+      r = resolve(bind(op, input));
       perOp = built.get(r);
       if (perOp === undefined) built.set(r, (perOp = new Map()));
       const hit = perOp.get(op);
       if (hit !== undefined) return hit;
-      url = r.url;
-      properties = r.properties;
-      headers = r.headers;
     } else {
-      url = config.endpoint ?? `https://${service.ep}.${region}.amazonaws.com`;
+      r = { url: config.endpoint ?? `https://${service.ep}.${region}.amazonaws.com`, properties: {}, headers: {} };
     }
+    const { url, properties, headers } = r;
     let parsed = urls.get(url);
     if (parsed === undefined) {
       try {
@@ -115,29 +127,21 @@ export function createEndpointResolver(
       if (urls.size >= 64) urls.clear();
       urls.set(url, parsed);
     }
+    const scheme = (properties.authSchemes as AuthScheme[] | undefined)?.find((s) => KNOWN_SCHEME.test(s.name ?? ""));
+    const { name, signingName, signingRegion, signingRegionSet, disableDoubleEncoding }: AuthScheme = scheme ?? {};
+    const opAuth = op.au;
+    const noAuth = opAuth ? opAuth.length > 0 && opAuth.every((a) => a === "none" || a === NO_AUTH) : serviceNoAuth;
     const out: ClientEndpoint = {
       url: parsed,
       headers: {},
-      auth: "sigv4",
-      disableDoubleEncoding: false,
-      unsignedPayload: false,
+      auth: noAuth ? "none" : name === "sigv4a" || name === "none" ? name : "sigv4",
+      disableDoubleEncoding: disableDoubleEncoding === true,
+      unsignedPayload: opAuth?.includes("v4-unsigned-body") === true,
     };
+    if (signingName) out.signingName = signingName;
+    if (signingRegion) out.signingRegion = signingRegion;
+    if (signingRegionSet) out.signingRegionSet = signingRegionSet;
     for (const [k, v] of Object.entries(headers)) out.headers[k.toLowerCase()] = v.join(",");
-    const schemes = properties.authSchemes as AuthScheme[] | undefined;
-    const scheme = schemes?.find((s) => s.name === "sigv4" || s.name === "sigv4a" || s.name === "none" || s.name === "sigv4-s3express");
-    if (scheme) {
-      if (scheme.name === "sigv4a") out.auth = "sigv4a";
-      else if (scheme.name === "none") out.auth = "none";
-      if (scheme.signingName) out.signingName = scheme.signingName;
-      if (scheme.signingRegion) out.signingRegion = scheme.signingRegion;
-      if (scheme.signingRegionSet) out.signingRegionSet = scheme.signingRegionSet;
-      out.disableDoubleEncoding = scheme.disableDoubleEncoding === true;
-    }
-    const opAuth = op.au;
-    if (opAuth) {
-      if (opAuth.includes("v4-unsigned-body")) out.unsignedPayload = true;
-      if (opAuth.length && opAuth.every((a) => a === "none" || a === "smithy.api#noAuth")) out.auth = "none";
-    } else if (serviceAuth === "smithy.api#noAuth") out.auth = "none";
     Object.freeze(out.headers);
     perOp?.set(op, Object.freeze(out));
     return out;
@@ -166,7 +170,8 @@ export function createEndpointResolver(
       if (paths === undefined) lastByOp.set(op, null);
       else {
         const values = paths.map((p) => input[p]);
-        if (values.every(isPrimitive)) lastByOp.set(op, { paths, values, endpoint });
+        // A primitive (or a function, whose binding is always unset) that is === binds the same.
+        if (values.every((v) => typeof v !== "object" || v === null)) lastByOp.set(op, { paths, values, endpoint });
       }
     }
     return endpoint;
@@ -182,9 +187,5 @@ interface LastEndpoint {
 /** The input members an operation binds endpoint params from, when all are plain member names. */
 function plainPaths(op: OperationSchema): readonly string[] | undefined {
   const paths = op.cp ? Object.values(op.cp) : [];
-  return paths.every((p) => /^[A-Za-z_$][\w$]*$/.test(p)) ? paths : undefined;
-}
-
-function isPrimitive(v: unknown): boolean {
-  return v === undefined || v === null || typeof v === "string" || typeof v === "boolean" || typeof v === "number";
+  return paths.every(isMemberName) ? paths : undefined;
 }

@@ -61,7 +61,7 @@ export type { EndpointParams, Partitions, ResolvedEndpoint, RuleSet } from "./ty
 interface State {
   readonly rs: RuleSet;
   readonly parts: Partitions;
-  /** Parameters, then condition values (undefined = not evaluated yet, null = no value). */
+  /** Slots: parameters, then condition values (undefined = not evaluated yet, null = no value). */
   readonly v: unknown[];
   readonly np: number;
 }
@@ -72,13 +72,20 @@ function str(x: unknown): string {
   return String(x);
 }
 
+/** The stdlib functions an opcode calls with its evaluated arguments (an absent one evaluates to undefined). */
+const CALLS = new Map<unknown, (a: unknown, b: unknown) => unknown>([
+  [9, uriEncode],
+  [10, parseURL],
+  [11, isValidHostLabel],
+  [13, parseArn],
+  [14, isVirtualHostableS3Bucket],
+]);
+
 function ev(e: Expr, s: State): unknown {
-  if (typeof e === "number") {
-    if (s.v[e] === undefined && e >= s.np) cond(e - s.np, s);
-    return s.v[e];
-  }
+  if (typeof e === "number") return slot(e, s);
   if (typeof e !== "object") return e;
   if (!Array.isArray(e)) return record(e as ExprRecord, s);
+  // Opcodes: OP in types.ts. Plain loops, not slice/map: this runs on every uncached resolution.
   const a = e as ExprArray;
   switch (a[0]) {
     case 1: {
@@ -96,10 +103,8 @@ function ev(e: Expr, s: State): unknown {
     }
     case 3:
       return getAttr(ev(a[1]!, s), a as readonly unknown[] as readonly (string | number)[], 2);
-    case 4: {
-      const v = ev(a[1]!, s);
-      return v !== null && v !== undefined;
-    }
+    case 4:
+      return ev(a[1]!, s) != null;
     case 5:
       return !ev(a[1]!, s);
     case 6:
@@ -107,33 +112,24 @@ function ev(e: Expr, s: State): unknown {
       return ev(a[1]!, s) === ev(a[2]!, s);
     case 8:
       return substring(ev(a[1]!, s), a[2] as number, a[3] as number, ev(a[4]!, s) === true);
-    case 9:
-      return uriEncode(ev(a[1]!, s));
-    case 10:
-      return parseURL(ev(a[1]!, s));
-    case 11:
-      return isValidHostLabel(ev(a[1]!, s), ev(a[2]!, s));
     case 12:
       return partition(s.parts, ev(a[1]!, s));
-    case 13:
-      return parseArn(ev(a[1]!, s));
-    case 14:
-      return isVirtualHostableS3Bucket(ev(a[1]!, s), ev(a[2]!, s));
     case 15: {
       let v: unknown = null;
       for (let i = 1; i < a.length; i++) {
         v = ev(a[i]!, s);
-        if (v !== null && v !== undefined) return v;
+        if (v != null) return v;
       }
       return v;
     }
     case 16:
-      return ev(a[1]!, s) === true ? ev(a[2]!, s) : ev(a[3]!, s);
+      return ev(a[ev(a[1]!, s) === true ? 2 : 3]!, s);
     case 17:
       return split(ev(a[1]!, s), ev(a[2]!, s), a[3] as number);
-    default:
-      throw new EndpointError(`endpoint rule set: unknown opcode ${String(a[0])}`);
   }
+  const call = CALLS.get(a[0]);
+  if (!call) throw new EndpointError(`endpoint rule set: unknown opcode ${String(a[0])}`);
+  return call(ev(a[1]!, s), ev(a[2]!, s));
 }
 
 function record(r: ExprRecord, s: State): Record<string, unknown> {
@@ -142,15 +138,11 @@ function record(r: ExprRecord, s: State): Record<string, unknown> {
   return out;
 }
 
-/** Evaluates condition i once per resolution; true when it yields a value other than false. */
-function cond(i: number, s: State): boolean {
-  const slot = s.np + i;
-  let v = s.v[slot];
-  if (v === undefined) {
-    v = ev(s.rs.c[i]!, s) ?? null;
-    s.v[slot] = v;
-  }
-  return v !== null && v !== false;
+/** A slot's value: a parameter's, or its condition's, evaluated once per resolution. */
+function slot(n: number, s: State): unknown {
+  let v = s.v[n];
+  if (v === undefined) s.v[n] = v = ev(s.rs.c[n - s.np]!, s) ?? null;
+  return v;
 }
 
 const EMPTY: Readonly<Record<string, never>> = Object.freeze({});
@@ -172,10 +164,13 @@ function result(i: number, s: State): ResolvedEndpoint {
 function walk(rules: readonly Rule[], s: State): ResolvedEndpoint | undefined {
   next: for (const rule of rules) {
     const last = rule.length - 1;
-    for (let k = 0; k < last; k++) if (!cond(rule[k] as number, s)) continue next;
+    // A condition holds when it yields a value other than false.
+    for (let k = 0; k < last; k++) {
+      const v = slot(s.np + (rule[k] as number), s);
+      if (v === null || v === false) continue next;
+    }
     const target = rule[last]!;
-    if (typeof target === "number") return result(target, s);
-    const found = walk(target, s);
+    const found = typeof target === "number" ? result(target, s) : walk(target, s);
     if (found) return found;
   }
   return undefined;

@@ -27,6 +27,8 @@ export interface BindSources {
 
 type Value = string | boolean | readonly string[];
 type OperationBindings = NonNullable<BindSources["op"]>;
+/** Reads a value from an operation input (or from a value inside it). */
+type Getter = (input: unknown) => unknown;
 
 function fits(def: ParamDef, v: unknown): v is Value {
   if (def.t === 1) return typeof v === "boolean";
@@ -39,34 +41,15 @@ function fits(def: ParamDef, v: unknown): v is Value {
  * call should use createParamBinder, which does the client-level work once.
  */
 export function bindEndpointParams(defs: readonly ParamDef[], sources: BindSources): EndpointParams {
-  const out: EndpointParams = {};
-  const { builtins, clientParams, op, input } = sources;
-  const sc = op?.sc;
-  const cp = op?.cp;
-  for (const def of defs) {
-    const name = def.n;
-    // Each source in turn; a value of the wrong type counts as unset.
-    let v: unknown = sc?.[name];
-    if (!fits(def, v) && cp !== undefined) {
-      const path = cp[name];
-      if (path !== undefined && input !== undefined && input !== null) v = getter(path)(input);
-    }
-    if (!fits(def, v) && clientParams) v = clientParams[name];
-    if (!fits(def, v) && builtins && def.b !== undefined) v = builtins[def.b];
-    if (fits(def, v)) out[name] = v;
-  }
-  return out;
+  return createParamBinder(defs, sources)(sources.op, sources.input);
 }
 
 /** Binds the parameters of one call from its operation and input. */
 export type ParamBinder = (op: OperationBindings | undefined, input: unknown) => EndpointParams;
 
-/** One operation's bindings: the static values and the input getters, per parameter. */
-type Plan = readonly { readonly def: ParamDef; readonly value?: unknown; readonly get?: (input: unknown) => unknown }[];
-
 /**
  * A binder for one client: the client-level values (client context params over built-ins)
- * are bound once, each operation's static and context params are planned once (per operation
+ * are bound once, each operation's context and static params are planned once (per operation
  * object), so a call copies the client values and reads only the members its operation binds.
  * `builtins` and `clientParams` are read here, once.
  */
@@ -81,7 +64,9 @@ export function createParamBinder(
     if (!fits(def, v) && builtins && def.b !== undefined) v = builtins[def.b];
     if (fits(def, v)) base[def.n] = v;
   }
-  const plans = new WeakMap<object, Plan>();
+  // Per operation: its context params (getters), then its static ones; a later step that
+  // yields a value of the parameter's type overrides.
+  const plans = new WeakMap<object, (readonly [ParamDef, Getter])[]>();
   return (op, input) => {
     // Object.assign, not a spread: V8 gives a spread copy a map that makes the property
     // additions below ~15x slower (1.7 us instead of 0.1 us per call, measured).
@@ -89,178 +74,138 @@ export function createParamBinder(
     if (!op) return out;
     let plan = plans.get(op);
     if (!plan) {
-      const steps: { def: ParamDef; value?: unknown; get?: (input: unknown) => unknown }[] = [];
-      // Context params, then static ones: a later step that yields a value overrides.
+      plan = [];
       for (const def of defs) {
         const path = op.cp?.[def.n];
-        if (path !== undefined) steps.push({ def, get: getter(path) });
+        if (path !== undefined) plan.push([def, getter(path)]);
       }
       for (const def of defs) {
         const value = op.sc?.[def.n];
-        if (value !== undefined) steps.push({ def, value });
+        if (value !== undefined) plan.push([def, () => value]);
       }
-      plan = steps;
       plans.set(op, plan);
     }
-    for (const step of plan) {
-      const v = step.get ? (input === undefined || input === null ? undefined : step.get(input)) : step.value;
-      if (fits(step.def, v)) out[step.def.n] = v;
+    // A getter reads nothing that fits from an unset (null or undefined) input.
+    for (const [def, get] of plan) {
+      const v = get(input);
+      if (fits(def, v)) out[def.n] = v;
     }
     return out;
   };
 }
 
-// ---- the JMESPath subset ----
+// ---- the JMESPath subset, compiled to getters ----
 
-type Node =
-  | { readonly k: "cur" }
-  | { readonly k: "field"; readonly name: string }
-  | { readonly k: "index"; readonly i: number }
-  | { readonly k: "sub"; readonly l: Node; readonly r: Node }
-  | { readonly k: "proj"; readonly l: Node; readonly r: Node; readonly flat: boolean }
-  | { readonly k: "multi"; readonly items: readonly Node[] }
-  | { readonly k: "keys"; readonly arg: Node };
+const TOKEN = /[A-Za-z_][A-Za-z0-9_]*|"(?:[^"\\]|\\.)*"|-?\d+|[.[\]*,()@]|\S/g;
+const CURRENT: Getter = (v) => v;
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
-const CUR: Node = { k: "cur" };
+/** `l.r`: r applied to what l reads, unless that is null. */
+const sub = (l: Getter, r: Getter): Getter => (v) => {
+  const x = l(v);
+  return x === null || x === undefined ? null : r(x);
+};
 
-class PathParser {
-  private readonly toks: string[];
-  private i = 0;
-
-  constructor(readonly src: string) {
-    this.toks = src.match(/[A-Za-z_][A-Za-z0-9_]*|"(?:[^"\\]|\\.)*"|-?\d+|[.[\]*,()@]|\S/g) ?? [];
+/** `l[*].r` (or `l[].r`, flattening one level first): r over l's items, dropping nulls. */
+const project = (l: Getter, r: Getter, flat: boolean): Getter => (v) => {
+  let items = l(v);
+  if (!Array.isArray(items)) return null;
+  if (flat) items = items.flatMap((x: unknown) => (Array.isArray(x) ? x : [x]));
+  const out: unknown[] = [];
+  for (const x of items as unknown[]) {
+    const y = r(x);
+    if (y !== null && y !== undefined) out.push(y);
   }
+  return out;
+};
 
-  private fail(): never {
-    throw new EndpointError(`unsupported operationContextParams path ${JSON.stringify(this.src)}`);
-  }
-
-  private peek(n = 0): string | undefined {
-    return this.toks[this.i + n];
-  }
-
-  private take(t?: string): string {
-    const got = this.toks[this.i++];
-    if (got === undefined || (t !== undefined && got !== t)) this.fail();
-    return got;
-  }
-
-  parse(): Node {
-    const n = this.expr();
-    if (this.i !== this.toks.length) this.fail();
-    return n;
-  }
-
-  private expr(): Node {
-    return this.rest(this.primary(), false);
-  }
-
-  private ident(t: string): string {
-    if (t.startsWith('"')) return JSON.parse(t) as string;
-    if (!/^[A-Za-z_]/.test(t)) this.fail();
-    return t;
-  }
-
-  private primary(): Node {
-    const t = this.take();
-    if (t === "@") return CUR;
-    if (t === "[") return this.multi();
-    if (t === "keys" && this.peek() === "(") {
-      this.take("(");
-      const arg = this.expr();
-      this.take(")");
-      return { k: "keys", arg };
-    }
-    return { k: "field", name: this.ident(t) };
-  }
-
+/**
+ * Parses a path (recursive descent over its tokens) straight into a getter: fields and quoted
+ * fields, `@`, `.` sub-expressions, `[n]`, `[*]` and `[]` projections, multi-select lists
+ * `[a, b]`, and `keys(x)`. Anything else throws EndpointError.
+ */
+function compilePath(src: string): Getter {
+  const toks = src.match(TOKEN) ?? [];
+  let i = 0;
+  const fail = (): never => {
+    throw new EndpointError(`unsupported operationContextParams path ${JSON.stringify(src)}`);
+  };
+  const take = (want?: string): string => {
+    const t = toks[i++];
+    return t === undefined || (want !== undefined && t !== want) ? fail() : t;
+  };
+  const field = (t: string): Getter => {
+    const name = t.startsWith('"') ? (JSON.parse(t) as string) : /^[A-Za-z_]/.test(t) ? t : fail();
+    return (v) => (isRecord(v) ? (v[name] ?? null) : null);
+  };
   /** After "[" was taken: `a, b, c]`. */
-  private multi(): Node {
-    const items: Node[] = [this.expr()];
-    while (this.peek() === ",") {
-      this.take(",");
-      items.push(this.expr());
+  const multi = (): Getter => {
+    const items = [expr()];
+    while (toks[i] === ",") {
+      i++;
+      items.push(expr());
     }
-    this.take("]");
-    return { k: "multi", items };
-  }
-
-  /** Postfix chain; inside a projection, `[]` ends the right-hand side (it binds looser). */
-  private rest(left: Node, inProjection: boolean): Node {
-    let node = left;
+    take("]");
+    return (v) => (v === null || v === undefined ? null : items.map((get) => get(v)));
+  };
+  const primary = (): Getter => {
+    const t = take();
+    if (t === "@") return CURRENT;
+    if (t === "[") return multi();
+    if (t === "keys" && toks[i] === "(") {
+      i++;
+      const arg = expr();
+      take(")");
+      return (v) => {
+        const o = arg(v);
+        return isRecord(o) ? Object.keys(o) : null;
+      };
+    }
+    return field(t);
+  };
+  /** The postfix chain after `left`; inside a projection, `[]` ends it (it binds looser). */
+  const rest = (left: Getter, inProjection: boolean): Getter => {
+    let get = left;
     for (;;) {
-      const t = this.peek();
+      const [t, next, after] = [toks[i], toks[i + 1], toks[i + 2]];
       if (t === ".") {
-        this.take();
-        if (this.peek() === "[") {
-          this.take();
-          node = { k: "sub", l: node, r: this.multi() };
-        } else {
-          node = { k: "sub", l: node, r: { k: "field", name: this.ident(this.take()) } };
-        }
-      } else if (t === "[" && this.peek(1) === "*" && this.peek(2) === "]") {
-        this.i += 3;
-        node = { k: "proj", l: node, r: this.rest(CUR, true), flat: false };
-      } else if (t === "[" && this.peek(1) === "]") {
-        if (inProjection) return node;
-        this.i += 2;
-        node = { k: "proj", l: node, r: this.rest(CUR, true), flat: true };
-      } else if (t === "[" && /^-?\d+$/.test(this.peek(1) ?? "") && this.peek(2) === "]") {
-        this.take();
-        const i = Number(this.take());
-        this.take("]");
-        node = { k: "sub", l: node, r: { k: "index", i } };
+        // `.name` or `.[a, b]`
+        i += next === "[" ? 2 : 1;
+        get = sub(get, next === "[" ? multi() : field(take()));
+      } else if (t !== "[") {
+        return get;
+      } else if (next === "*" && after === "]") {
+        i += 3;
+        get = project(get, rest(CURRENT, true), false);
+      } else if (next === "]" && !inProjection) {
+        i += 2;
+        get = project(get, rest(CURRENT, true), true);
+      } else if (/^-?\d+$/.test(next ?? "") && after === "]") {
+        i += 3;
+        const n = Number(next);
+        get = sub(get, (v) => (Array.isArray(v) ? (v[n < 0 ? v.length + n : n] ?? null) : null));
       } else {
-        return node;
+        return get;
       }
     }
-  }
+  };
+  const expr = (): Getter => rest(primary(), false);
+  const get = expr();
+  return i === toks.length ? get : fail();
 }
 
-function evaluate(n: Node, v: unknown): unknown {
-  switch (n.k) {
-    case "cur":
-      return v;
-    case "field":
-      return typeof v === "object" && v !== null && !Array.isArray(v) ? ((v as Record<string, unknown>)[n.name] ?? null) : null;
-    case "index":
-      return Array.isArray(v) ? (v[n.i < 0 ? v.length + n.i : n.i] ?? null) : null;
-    case "sub": {
-      const l = evaluate(n.l, v);
-      return l === null || l === undefined ? null : evaluate(n.r, l);
-    }
-    case "proj": {
-      let l = evaluate(n.l, v);
-      if (!Array.isArray(l)) return null;
-      if (n.flat) l = l.flatMap((x: unknown) => (Array.isArray(x) ? x : [x]));
-      const out: unknown[] = [];
-      for (const x of l as unknown[]) {
-        const r = evaluate(n.r, x);
-        if (r !== null && r !== undefined) out.push(r);
-      }
-      return out;
-    }
-    case "multi":
-      return v === null || v === undefined ? null : n.items.map((it) => evaluate(it, v));
-    case "keys": {
-      const o = evaluate(n.arg, v);
-      return typeof o === "object" && o !== null && !Array.isArray(o) ? Object.keys(o) : null;
-    }
-  }
-}
-
-const GETTERS = new Map<string, (input: unknown) => unknown>();
+const GETTERS = new Map<string, Getter>();
 const MEMBER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-function getter(path: string): (input: unknown) => unknown {
+/** Whether a context-param path is a plain input member name (read without the path parser). */
+export const isMemberName = (path: string): boolean => MEMBER.test(path);
+
+function getter(path: string): Getter {
   let g = GETTERS.get(path);
   if (!g) {
-    if (MEMBER.test(path)) {
-      g = (input) => (typeof input === "object" && input !== null ? (input as Record<string, unknown>)[path] : undefined);
-    } else {
-      const node = new PathParser(path).parse();
-      g = (input) => evaluate(node, input);
-    }
+    g = MEMBER.test(path)
+      ? (input) => (typeof input === "object" && input !== null ? (input as Record<string, unknown>)[path] : undefined)
+      : compilePath(path);
     GETTERS.set(path, g);
   }
   return g;

@@ -2,10 +2,11 @@
 // functions over JS values. A function that "returns nothing" returns null, which fails the
 // condition that called it. No URL class: WHATWG URL lowercases hosts, drops default ports
 // and rewrites IP literals, while the rules need the authority exactly as written.
-// Partition lookups are cached per partitions object (a WeakMap), so the data passed in by
-// the generated code is compiled (regexes) once.
+// Partition lookups are cached per partitions object and region (a WeakMap of Maps): a
+// region's outputs are built once, and regionRegexes are only tried for a region no
+// partition lists.
 import { uriEncode as strictUriEncode } from "../signer/canonical.js";
-import type { Partition, PartitionOutputs, Partitions } from "./types.js";
+import type { PartitionOutputs, Partitions } from "./types.js";
 
 /** What `parseURL` returns. */
 export interface UrlParts {
@@ -25,21 +26,14 @@ export interface ArnParts {
   readonly resourceId: readonly string[];
 }
 
-const hasOwn = Object.prototype.hasOwnProperty;
-
-/** getAttr: keys index objects, numbers index arrays; a missing step gives null. The path starts at `from`. */
+/** getAttr: keys index objects (own properties), numbers index arrays; a missing step gives null. The path starts at `from`. */
 export function getAttr(value: unknown, path: readonly (string | number)[], from = 0): unknown {
   let v = value;
   for (let i = from; i < path.length; i++) {
     const step = path[i]!;
-    if (v === null || v === undefined) return null;
-    if (typeof step === "number") {
-      if (!Array.isArray(v) || step >= v.length) return null;
-      v = v[step];
-    } else {
-      if (typeof v !== "object" || Array.isArray(v) || !hasOwn.call(v, step)) return null;
-      v = (v as Record<string, unknown>)[step];
-    }
+    const found = typeof step === "number" ? Array.isArray(v) : typeof v === "object" && v !== null && !Array.isArray(v) && Object.hasOwn(v, step);
+    if (!found) return null;
+    v = (v as Record<string | number, unknown>)[step];
   }
   return v ?? null;
 }
@@ -70,42 +64,24 @@ export function uriEncode(value: unknown): string | null {
   return typeof value === "string" ? strictUriEncode(value) : null;
 }
 
-const URL_RE = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?(?:#.*)?$/;
-const IPV4_RE = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+// An http(s) URL without a query (an empty `?` is allowed); the authority's host[:port] (after
+// any userinfo), where the host may be a bracketed IPv6 literal; an IP host, v4 or bracketed v6.
+const URL_RE = /^(https?):\/\/([^/?#]*)([^?#]*)\??(?:#.*)?$/i;
+const HOST_PORT_RE = /^(\[[^\]]*\]|(?!\[)[^:]*)(?::(\d*))?$/;
+const OCTET = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
+const IP_RE = new RegExp(`^(?:${OCTET}\\.){3}${OCTET}$|^\\[[0-9A-Fa-f:.]+(?:%25[^\\]]+)?\\]$`);
 
 /** parseURL: an http(s) URL without a query string, split as written. */
 export function parseURL(value: unknown): UrlParts | null {
-  if (typeof value !== "string") return null;
-  const m = URL_RE.exec(value);
+  const m = typeof value === "string" ? URL_RE.exec(value) : null;
   if (!m) return null;
-  const scheme = m[1]!.toLowerCase();
   const authority = m[2]!;
   const path = m[3]!;
-  if ((scheme !== "http" && scheme !== "https") || (m[4] !== undefined && m[4] !== "")) return null;
-  // host[:port], where host may be a bracketed IPv6 literal; userinfo is kept in authority.
-  const hostPort = authority.slice(authority.lastIndexOf("@") + 1);
-  let host: string;
-  let port: string | undefined;
-  if (hostPort.startsWith("[")) {
-    const end = hostPort.indexOf("]");
-    if (end < 0) return null;
-    host = hostPort.slice(0, end + 1);
-    const rest = hostPort.slice(end + 1);
-    if (rest !== "") {
-      if (rest[0] !== ":") return null;
-      port = rest.slice(1);
-    }
-  } else {
-    const colon = hostPort.indexOf(":");
-    host = colon < 0 ? hostPort : hostPort.slice(0, colon);
-    if (colon >= 0) port = hostPort.slice(colon + 1);
-  }
-  if (host === "") return null;
-  if (port !== undefined && port !== "" && (!/^\d+$/.test(port) || Number(port) > 65535)) return null;
-  const isIp = IPV4_RE.test(host) || /^\[[0-9A-Fa-f:.]+(?:%25[^\]]+)?\]$/.test(host);
+  const host = HOST_PORT_RE.exec(authority.slice(authority.lastIndexOf("@") + 1));
+  if (!host || host[1] === "" || Number(host[2]) > 65535) return null;
   let normalizedPath = path.startsWith("/") ? path : `/${path}`;
   if (!normalizedPath.endsWith("/")) normalizedPath += "/";
-  return { scheme, authority, path, normalizedPath, isIp };
+  return { scheme: m[1]!.toLowerCase(), authority, path, normalizedPath, isIp: IP_RE.test(host[1]!) };
 }
 
 const HOST_LABEL_RE = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
@@ -143,50 +119,28 @@ export function split(value: unknown, delimiter: unknown, limit: unknown): strin
   return [...all.slice(0, limit - 1), all.slice(limit - 1).join(delimiter)];
 }
 
-interface PartitionIndex {
-  readonly regexes: readonly RegExp[];
-  readonly byRegion: Map<string, PartitionOutputs>;
-}
-
-const INDEXES = new WeakMap<Partitions, PartitionIndex>();
-
-function outputsFor(p: Partition, regionOverrides: Readonly<Record<string, unknown>> | undefined): PartitionOutputs {
-  let out: Record<string, unknown> = { ...p.outputs };
-  if (regionOverrides) {
-    for (const k of Object.keys(regionOverrides)) if (k !== "description") out[k] = regionOverrides[k];
-  }
-  out.name ??= p.id;
-  return Object.freeze(out) as PartitionOutputs;
-}
+// Per partitions object, the outputs by region (bounded: regions come from configuration, but
+// a caller could pass many distinct strings).
+const BY_REGION = new WeakMap<Partitions, Map<string, PartitionOutputs>>();
 
 /**
- * aws.partition: the partition that lists the region, else the first whose regionRegex
- * matches, else the `aws` partition (so an unknown region still resolves).
+ * aws.partition: the partition that lists the region (with that region's overrides), else the
+ * first whose regionRegex matches, else the `aws` partition (so an unknown region still resolves).
  */
 export function partition(partitions: Partitions, region: unknown): PartitionOutputs | null {
   if (typeof region !== "string") return null;
-  let index = INDEXES.get(partitions);
-  if (!index) {
-    index = { regexes: partitions.partitions.map((p) => new RegExp(p.regionRegex)), byRegion: new Map() };
-    INDEXES.set(partitions, index);
-  }
-  const cached = index.byRegion.get(region);
-  if (cached) return cached;
+  let byRegion = BY_REGION.get(partitions);
+  if (!byRegion) BY_REGION.set(partitions, (byRegion = new Map()));
+  let found = byRegion.get(region);
+  if (found) return found;
   const list = partitions.partitions;
-  let found: PartitionOutputs | undefined;
-  for (const p of list) {
-    if (hasOwn.call(p.regions, region)) {
-      found = outputsFor(p, p.regions[region]);
-      break;
-    }
-  }
-  if (!found) {
-    const i = index.regexes.findIndex((re) => re.test(region));
-    const p = i >= 0 ? list[i] : (list.find((x) => x.id === "aws") ?? list[0]);
-    if (!p) return null;
-    found = outputsFor(p, undefined);
-  }
-  // Bounded: regions come from configuration, but a caller could pass many distinct strings.
-  if (index.byRegion.size < 256) index.byRegion.set(region, found);
+  const listed = list.find((p) => Object.hasOwn(p.regions, region));
+  const p = listed ?? list.find((x) => new RegExp(x.regionRegex).test(region)) ?? list.find((x) => x.id === "aws") ?? list[0];
+  if (!p) return null;
+  const { description, ...overrides } = listed?.regions[region] ?? {};
+  const out: Record<string, unknown> = { ...p.outputs, ...overrides };
+  out.name ??= p.id;
+  found = Object.freeze(out) as PartitionOutputs;
+  if (byRegion.size < 256) byRegion.set(region, found);
   return found;
 }
