@@ -17,10 +17,10 @@ import { convertResponse, findErrorClass } from "./json-codec.js";
 import type { ParsedError, Protocol } from "./types.js";
 import {
   findXmlError,
+  loadXmlParser,
   localName,
   memberElementName,
   parseErrorDocument,
-  loadXmlParser,
   parseXml,
   readXmlStructure,
   readXmlValue,
@@ -60,9 +60,9 @@ export const xmlBodyCodec: BodyCodec = {
   writePayload(member: Member, name: string, value: unknown) {
     if (value === undefined) return undefined;
     const shape = target(member);
-    if (kind(shape) !== 8) return writeXmlValue(traits(member).n ?? name, member, value);
-    const struct = shape as StructureShape;
     const t = traits(member);
+    if (kind(shape) !== 8) return writeXmlValue(t.n ?? name, member, value);
+    const struct = shape as StructureShape;
     return writeXmlDocument(t.n ?? rootName(struct, name), struct, value as Record<string, unknown>, t.x ?? struct.x);
   },
   readBody(shape, body, members, statusCode) {
@@ -103,26 +103,19 @@ export const protocol: Protocol = {
     const status = response.statusCode;
     const root = parseErrorDocument(response.body, status);
     const found = root ? findXmlError(root) : undefined;
-    const headerId = response.headers["x-amz-request-id"] ?? response.headers["x-amzn-requestid"];
-    if (!found?.code) {
-      // No error document (S3 HEAD responses have no body; proxies send HTML).
-      const parsed: ParsedError = { code: `Http${status}`, fields: {} };
-      if (found?.message !== undefined) parsed.message = found.message;
-      const requestId = found?.requestId ?? headerId;
-      if (requestId !== undefined) parsed.requestId = requestId;
-      return parsed;
-    }
-    const parsed: ParsedError = { code: found.code, fields: {} };
-    if (found.message !== undefined) parsed.message = found.message;
-    if (found.type !== undefined) parsed.type = found.type;
-    const requestId = found.requestId ?? headerId;
+    // No error code: no error document (S3 HEAD responses have no body; proxies send HTML).
+    const code = found?.code;
+    const parsed: ParsedError = { code: code ?? `Http${status}`, fields: {} };
+    if (found?.message !== undefined) parsed.message = found.message;
+    if (code !== undefined && found!.type !== undefined) parsed.type = found!.type;
+    const requestId = found?.requestId ?? response.headers["x-amz-request-id"] ?? response.headers["x-amzn-requestid"];
     if (requestId !== undefined) parsed.requestId = requestId;
-    const errorClass = findErrorClass(service, op, found.code);
+    const errorClass = code === undefined ? undefined : findErrorClass(service, op, code);
     if (errorClass) {
       const shape = errorClass.$s;
       parsed.errorClass = errorClass;
       parsed.fields = convertResponse(status, () => ({
-        ...readXmlStructure(shape, found.error, bodyMembers(shape)),
+        ...readXmlStructure(shape, found!.error, bodyMembers(shape)),
         ...readHttpBindings(shape, response),
       }));
     }
