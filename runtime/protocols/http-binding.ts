@@ -203,35 +203,50 @@ function planOf(shape: StructureShape): ShapePlan {
 }
 
 // ---------------------------------------------------------------------------------------
-// Scalars to text (labels, query strings, headers)
+// Scalars to text (labels, query strings, headers; and XML bodies, for xml.ts)
 
-type ToText = (value: unknown, member: Member, defaultTimestamp: TimestampFormat) => string;
+/**
+ * Converts one scalar kind to text. `xml` is set for XML bodies and query forms (xml.ts
+ * `scalarText`), which are strict: strings only for strings, bytes only for blobs, no documents.
+ */
+type ToText = (value: unknown, member: Member, defaultTimestamp: TimestampFormat, xml: boolean) => string;
 
-function stringText(value: unknown): string {
+function stringText(value: unknown, lenient = true): string {
   if (typeof value === "string") return value;
-  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
+  if (lenient && (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint")) return String(value);
   throw new RequestFormError(`expected a string, got ${typeof value}`);
 }
 
 const SCALAR_TEXT: Record<ScalarKind, ToText> = {
-  0: (v, m) => (isJsonValue(m) && typeof v !== "string" ? JSON.stringify(v) : stringText(v)),
+  0: (v, m, _, xml) => (!xml && isJsonValue(m) && typeof v !== "string" ? JSON.stringify(v) : stringText(v, !xml)),
   1: (v) => {
     if (typeof v === "boolean") return String(v);
     if (v === "true" || v === "false") return v;
     throw new RequestFormError(`expected a boolean, got ${typeof v}`);
   },
-  2: (v) => numberText(v),
-  3: (v) => numberText(v),
-  4: (v) => toBase64(toBytes(v as Uint8Array | string)),
+  2: numberText,
+  3: numberText,
+  4: (v, _m, _d, xml) => {
+    if (xml && !(typeof v === "string" || v instanceof Uint8Array || ArrayBuffer.isView(v) || v instanceof ArrayBuffer)) {
+      throw new RequestFormError(`expected bytes or a string for a blob, got ${typeof v}`);
+    }
+    return toBase64(toBytes(v as Uint8Array | string));
+  },
   5: (v, m, def) => formatTimestamp(v, timestampFormat(m, def)),
-  6: (v) => JSON.stringify(v),
-  7: (v) => numberText(v),
+  6: (v, _m, _d, xml) => {
+    if (xml) throw new RequestFormError("documents cannot be sent in XML or query protocols");
+    return JSON.stringify(v);
+  },
+  7: numberText,
 };
 
-function scalarText(value: unknown, member: Member, defaultTimestamp: TimestampFormat): string {
+/** The text of a scalar member's value; timestamps in `defaultTimestamp` unless the model says otherwise. */
+export function scalarText(value: unknown, member: Member, defaultTimestamp: TimestampFormat, xml = false): string {
   const k = kind(target(member));
-  if (k > 7) throw new RequestFormError(`a ${k === 8 ? "structure" : "collection"} cannot be bound here`);
-  return SCALAR_TEXT[k as ScalarKind](value, member, defaultTimestamp);
+  if (k > 7) {
+    throw new RequestFormError(xml ? "a structure or collection is not a scalar" : `a ${k === 8 ? "structure" : "collection"} cannot be bound here`);
+  }
+  return SCALAR_TEXT[k as ScalarKind](value, member, defaultTimestamp, xml);
 }
 
 // ---------------------------------------------------------------------------------------

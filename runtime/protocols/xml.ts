@@ -22,11 +22,12 @@
 // `<entry><key/><value/></entry>` (custom key/value names; no `entry` when flattened).
 // Readers dispatch on the shape kind through a `Record<Kind, ...>` table; the writer writes
 // scalars alike, and wrapped and flattened collections through one function.
-import { fromBase64, fromUtf8, toBase64, toBytes } from "../encoding.js";
+import { fromBase64, fromUtf8 } from "../encoding.js";
 import { RequestFormError } from "../errors.js";
-import type { ListShape, MapShape, Member, ScalarShape, Shape, StructureShape, TimestampFormat, XmlNamespace } from "../schema.js";
-import { kind, scalarTraits, target, traits } from "../schema.js";
-import { formatTimestamp, numberText, readBoolean, readFloat, readInteger, readTimestamp } from "./shared.js";
+import type { ListShape, MapShape, Member, Shape, StructureShape, XmlNamespace } from "../schema.js";
+import { kind, target, traits } from "../schema.js";
+import { scalarText as bindingText } from "./http-binding.js";
+import { readBoolean, readFloat, readInteger, readTimestamp } from "./shared.js";
 
 // ---------------------------------------------------------------------------------------
 // Element tree
@@ -243,37 +244,9 @@ function namespaceAttr(ns: XmlNamespace | undefined): string {
   return ` ${ns.prefix ? `xmlns:${ns.prefix}` : "xmlns"}="${escapeXmlAttribute(ns.uri)}"`;
 }
 
-function timestampFormat(member: Member, shape: Shape): TimestampFormat {
-  return traits(member).tf ?? (scalarTraits(shape) as ScalarShape).tf ?? "iso8601";
-}
-
-/** The text of a scalar value for XML bodies and query strings (iso8601 timestamps by default). */
+/** The text of a scalar value for XML bodies and query strings (iso8601 timestamps by default; strict, see http-binding.ts). */
 export function scalarText(value: unknown, member: Member): string {
-  const shape = target(member);
-  switch (kind(shape)) {
-    case 0:
-      if (typeof value === "string") return value;
-      throw new RequestFormError(`expected a string, got ${typeof value}`);
-    case 1:
-      if (typeof value === "boolean") return value ? "true" : "false";
-      if (value === "true" || value === "false") return value;
-      throw new RequestFormError(`expected a boolean, got ${typeof value}`);
-    case 2:
-    case 3:
-    case 7:
-      return numberText(value);
-    case 4:
-      if (typeof value === "string" || value instanceof Uint8Array || ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
-        return toBase64(toBytes(value as Uint8Array | string | ArrayBuffer));
-      }
-      throw new RequestFormError(`expected bytes or a string for a blob, got ${typeof value}`);
-    case 5:
-      return formatTimestamp(value, timestampFormat(member, shape));
-    case 6:
-      throw new RequestFormError("documents cannot be sent in XML or query protocols");
-    default:
-      throw new RequestFormError("a structure or collection is not a scalar");
-  }
+  return bindingText(value, member, "iso8601", true);
 }
 
 function absent(v: unknown): v is undefined | null {
