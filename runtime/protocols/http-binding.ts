@@ -479,23 +479,31 @@ export function serializeRest(
 // ---------------------------------------------------------------------------------------
 // Response
 
-type FromText = (text: string, member: Member) => unknown;
+/** Converts text to one scalar kind. `xml` is set for XML text (xml.ts), see `scalarFromText`. */
+type FromText = (text: string, member: Member, xml: boolean) => unknown;
 
 const SCALAR_FROM_TEXT: Record<ScalarKind, FromText> = {
-  0: (t, m) => (isJsonValue(m) ? fromUtf8(fromBase64(t)) : t),
-  1: (t) => readBoolean(t),
-  2: (t) => readInteger(t),
-  3: (t) => readFloat(t),
-  4: (t) => fromBase64(t),
-  5: (t) => readTimestamp(t),
-  6: (t) => JSON.parse(t) as unknown,
+  0: (t, m, xml) => (!xml && isJsonValue(m) ? fromUtf8(fromBase64(t)) : t),
+  1: readBoolean,
+  2: readInteger,
+  3: (t, _m, xml) => readFloat(xml ? t.trim() : t),
+  4: fromBase64,
+  5: readTimestamp,
+  // Documents do not exist in XML protocols; keep the text rather than guess.
+  6: (t, _m, xml) => (xml ? t : (JSON.parse(t) as unknown)),
   7: (t) => t.trim(),
 };
 
-function scalarFromText(text: string, member: Member): unknown {
+/**
+ * Reads a scalar member's value from header text, or (`xml`) from XML element or attribute
+ * text, where blank text is no value (undefined) for the kinds that cannot be empty.
+ * Text that does not parse throws TypeError.
+ */
+export function scalarFromText(text: string, member: Member, xml = false): unknown {
   const k = kind(target(member));
   if (k > 7) throw new TypeError("a structure or collection cannot be read from a header");
-  return SCALAR_FROM_TEXT[k as ScalarKind](text, member);
+  if (xml && k !== 0 && k !== 4 && k !== 6 && text.trim() === "") return undefined;
+  return SCALAR_FROM_TEXT[k as ScalarKind](text, member, xml);
 }
 
 function readHeader(text: string, member: Member): unknown {

@@ -20,14 +20,13 @@
 // flattened, botocore's older style) the list member's locationName, else the member name.
 // Lists are wrapped (`<member>` or the member's locationName) unless flattened; maps are
 // `<entry><key/><value/></entry>` (custom key/value names; no `entry` when flattened).
-// Readers dispatch on the shape kind through a `Record<Kind, ...>` table; the writer writes
-// scalars alike, and wrapped and flattened collections through one function.
-import { fromBase64, fromUtf8 } from "../encoding.js";
+// Scalars are converted to and from text by http-binding.ts's per-kind tables (strict XML
+// mode); wrapped and flattened collections are read and written by one function each.
+import { fromUtf8 } from "../encoding.js";
 import { RequestFormError } from "../errors.js";
 import type { ListShape, MapShape, Member, Shape, StructureShape, XmlNamespace } from "../schema.js";
 import { kind, target, traits } from "../schema.js";
-import { scalarText as bindingText } from "./http-binding.js";
-import { readBoolean, readFloat, readInteger, readTimestamp } from "./shared.js";
+import { scalarFromText, scalarText as bindingText } from "./http-binding.js";
 
 // ---------------------------------------------------------------------------------------
 // Element tree
@@ -132,33 +131,13 @@ function attribute(el: XmlElement, name: string): string | undefined {
   return undefined;
 }
 
-type Kind = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10;
-/** Reads one element (or attribute text) by shape; `undefined` means "no value". */
-type Reader = (el: XmlElement, shape: Shape) => unknown;
-
-function nonEmpty<T>(text: string, read: (t: string) => T): T | undefined {
-  return text.trim() === "" ? undefined : read(text);
-}
-
-const READERS: Record<Kind, Reader> = {
-  0: (el) => el.text,
-  1: (el) => nonEmpty(el.text, readBoolean),
-  2: (el) => nonEmpty(el.text, readInteger),
-  3: (el) => nonEmpty(el.text, (t) => readFloat(t.trim())),
-  4: (el) => fromBase64(el.text),
-  5: (el) => nonEmpty(el.text, readTimestamp),
-  // Documents do not exist in XML protocols; keep the text rather than guess.
-  6: (el) => el.text,
-  7: (el) => nonEmpty(el.text, (t) => t.trim()),
-  8: (el, shape) => readXmlStructure(shape as StructureShape, el),
-  9: (el, shape) => readListItems(shape as ListShape, el.children),
-  10: (el, shape) => readMapEntries(shape as MapShape, childElements(el, "entry")),
-};
-
-/** Converts one element by the member's shape. */
+/** Converts one element by the member's shape (scalars as http-binding.ts reads XML text); `undefined` means "no value". */
 export function readXmlValue(member: Member, el: XmlElement): unknown {
   const shape = target(member);
-  return READERS[kind(shape) as Kind](el, shape);
+  const k = kind(shape);
+  if (k < 8) return scalarFromText(el.text, member, true);
+  if (k === 8) return readXmlStructure(shape as StructureShape, el);
+  return k === 9 ? readListItems(shape as ListShape, el.children) : readMapEntries(shape as MapShape, childElements(el, "entry"));
 }
 
 /** A list's items (wrapped: the list element's children; flattened: the member's elements). */
