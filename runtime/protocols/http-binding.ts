@@ -25,7 +25,6 @@ import type {
   OperationSchema,
   ScalarKind,
   ScalarShape,
-  Shape,
   StructureShape,
   TimestampFormat,
 } from "../schema.js";
@@ -510,12 +509,10 @@ function readHeader(text: string, member: Member): unknown {
   const shape = target(member);
   if (kind(shape) !== 9) return scalarFromText(text, member);
   const item = (shape as ListShape).m;
-  const itemShape: Shape = target(item);
   if (text.trim() === "") return [];
-  if (kind(itemShape) === 5 && timestampFormat(item, "rfc822") === "rfc822") {
-    return splitHttpDateList(text).map((d) => scalarFromText(d, item));
-  }
-  return splitHeaderList(text).map((v) => scalarFromText(v, item));
+  // HTTP-dates hold commas: a list of them is split into pairs of parts.
+  const httpDates = kind(target(item)) === 5 && timestampFormat(item, "rfc822") === "rfc822";
+  return (httpDates ? splitHttpDateList(text) : splitHeaderList(text)).map((v) => scalarFromText(v, item));
 }
 
 /**

@@ -52,6 +52,12 @@ function readRoot(shape: StructureShape, root: XmlElement, members: readonly str
   return readXmlStructure(shape, root, members);
 }
 
+/** Parses an XML body and reads it; values that do not convert become ResponseParseError. */
+function readDocument(body: Uint8Array, statusCode: number, read: (root: XmlElement) => unknown): unknown {
+  const root = parseXml(body, statusCode);
+  return convertResponse(statusCode, () => read(root));
+}
+
 export const xmlBodyCodec: BodyCodec = {
   contentType: "application/xml",
   writeBody(input, value, members) {
@@ -59,19 +65,15 @@ export const xmlBodyCodec: BodyCodec = {
   },
   writePayload(member: Member, name: string, value: unknown) {
     if (value === undefined) return undefined;
+    // The member's namespace, else a structure's own, is declared on the payload's root.
     const shape = target(member);
-    const t = traits(member);
-    if (kind(shape) !== 8) return writeXmlValue(t.n ?? name, member, value);
-    const struct = shape as StructureShape;
-    return writeXmlDocument(t.n ?? rootName(struct, name), struct, value as Record<string, unknown>, t.x ?? struct.x);
+    return writeXmlValue(traits(member).n ?? (kind(shape) === 8 ? rootName(shape as StructureShape, name) : name), member, value);
   },
   readBody(shape, body, members, statusCode) {
-    const root = parseXml(body, statusCode);
-    return convertResponse(statusCode, () => readRoot(shape, root, members));
+    return readDocument(body, statusCode, (root) => readRoot(shape, root, members)) as Record<string, unknown>;
   },
   readPayload(member, _name, body, statusCode) {
-    const root = parseXml(body, statusCode);
-    return convertResponse(statusCode, () => readXmlValue(member, root));
+    return readDocument(body, statusCode, (root) => readXmlValue(member, root));
   },
 };
 
@@ -84,15 +86,13 @@ export const protocol: Protocol = {
 
   errorIn200(b) {
     // `<Error>` as the root element, after whitespace and an optional XML declaration.
-    let i = 0;
-    while (i < b.length && (b[i] === 0x20 || b[i] === 0x0a || b[i] === 0x0d || b[i] === 0x09)) i++;
-    if (b[i] === 0x3c && b[i + 1] === 0x3f) {
-      // skip the XML declaration
-      while (i < b.length && b[i] !== 0x3e) i++;
-      i++;
-      while (i < b.length && (b[i] === 0x20 || b[i] === 0x0a || b[i] === 0x0d || b[i] === 0x09)) i++;
-    }
-    return b[i] === 0x3c && b[i + 1] === 0x45 && b[i + 2] === 0x72 && b[i + 3] === 0x72 && b[i + 4] === 0x6f && b[i + 5] === 0x72 && b[i + 6] === 0x3e;
+    const skipSpace = (i: number): number => {
+      while (b[i] === 0x20 || b[i] === 0x0a || b[i] === 0x0d || b[i] === 0x09) i++;
+      return i;
+    };
+    let i = skipSpace(0);
+    if (b[i] === 0x3c && b[i + 1] === 0x3f) i = skipSpace(b.indexOf(0x3e, i) + 1);
+    return String.fromCharCode(...b.subarray(i, i + 7)) === "<Error>";
   },
 
   parse(_service, op, response) {

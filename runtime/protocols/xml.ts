@@ -96,7 +96,7 @@ export function childText(el: XmlElement, name: string): string | undefined {
 
 /** Flattened on the member or on the list/map shape. */
 export function isFlattened(member: Member, shape: Shape): boolean {
-  return !!traits(member).f || (typeof shape === "object" && "f" in shape && !!(shape as ListShape | MapShape).f);
+  return !!(traits(member).f || (shape as ListShape | MapShape).f);
 }
 
 /**
@@ -332,10 +332,9 @@ const REQUEST_ID_NAMES = ["RequestId", "RequestID", "requestId"];
 
 function findRequestId(...els: (XmlElement | undefined)[]): string | undefined {
   for (const el of els) {
-    if (!el) continue;
     for (const n of REQUEST_ID_NAMES) {
-      const t = childText(el, n);
-      if (t !== undefined && t.trim() !== "") return t.trim();
+      const id = el && childText(el, n)?.trim();
+      if (id) return id;
     }
   }
   return undefined;
@@ -347,15 +346,8 @@ function findRequestId(...els: (XmlElement | undefined)[]): string | undefined {
  * Returns undefined when the document is none of these.
  */
 export function findXmlError(root: XmlElement): XmlErrorBody | undefined {
-  let error: XmlElement | undefined;
-  if (localName(root.name) === "Error") error = root;
-  else {
-    error = childElement(root, "Error");
-    if (!error) {
-      const errors = childElement(root, "Errors");
-      if (errors) error = childElement(errors, "Error");
-    }
-  }
+  const errors = childElement(root, "Errors");
+  const error = localName(root.name) === "Error" ? root : (childElement(root, "Error") ?? (errors && childElement(errors, "Error")));
   if (!error) return undefined;
   const out: XmlErrorBody = { error };
   const code = childText(error, "Code")?.trim();
