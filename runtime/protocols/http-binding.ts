@@ -75,7 +75,7 @@ export interface BodyCodec {
 }
 
 /** Is the value absent (undefined or null)? */
-function absent(v: unknown): v is undefined | null {
+export function absent(v: unknown): v is undefined | null {
   return v === undefined || v === null;
 }
 
@@ -112,8 +112,8 @@ interface ShapePlan {
   readonly requestBody: readonly string[];
   /** Response body members: no location (or uri / querystring, meaningless there), not the payload. */
   readonly responseBody: readonly string[];
-  /** Member name -> index in `input`. */
-  readonly inputIndex: ReadonlyMap<string, number>;
+  /** Member name -> its index in `input`. */
+  readonly inputIndex: ReadonlyMap<string, readonly number[]>;
   /** Header name -> indexes in `output` of the members read from it. */
   readonly headerIndex: ReadonlyMap<string, readonly number[]>;
   /** Indexes in `output` read whatever headers arrive: status code and prefix headers. */
@@ -128,20 +128,16 @@ interface ShapePlan {
 function present(
   bound: readonly Bound[],
   names: readonly string[],
-  index: ReadonlyMap<string, number | readonly number[]>,
+  index: ReadonlyMap<string, readonly number[]>,
   always: readonly number[],
 ): readonly Bound[] {
   if (names.length >= bound.length) return bound;
-  const picked = always.length === 0 ? [] : always.slice();
-  for (let n = 0; n < names.length; n++) {
-    const i = index.get(names[n]!);
-    if (i === undefined) continue;
-    if (typeof i === "number") insertSorted(picked, i);
-    else for (let k = 0; k < i.length; k++) insertSorted(picked, i[k]!);
+  const picked = always.slice();
+  for (const name of names) {
+    const found = index.get(name);
+    if (found !== undefined) for (const i of found) insertSorted(picked, i);
   }
-  const out = new Array<Bound>(picked.length);
-  for (let k = 0; k < picked.length; k++) out[k] = bound[picked[k]!]!;
-  return out;
+  return picked.map((i) => bound[i]!);
 }
 
 /** Inserts into a short ascending list (a handful of indexes: no sort call, no comparator). */
@@ -155,6 +151,12 @@ function insertSorted(list: number[], v: number): void {
   list[k] = v;
 }
 
+function addIndex(index: Map<string, number[]>, key: string, i: number): void {
+  const list = index.get(key);
+  if (list) list.push(i);
+  else index.set(key, [i]);
+}
+
 const plans = new WeakMap<StructureShape, ShapePlan>();
 
 function planOf(shape: StructureShape): ShapePlan {
@@ -165,6 +167,9 @@ function planOf(shape: StructureShape): ShapePlan {
   const output: Bound[] = [];
   const requestBody: string[] = [];
   const responseBody: string[] = [];
+  const inputIndex = new Map<string, number[]>();
+  const headerIndex = new Map<string, number[]>();
+  const outputAlways: number[] = [];
   let queryMap = false;
   for (const name of Object.keys(shape.m)) {
     const member = shape.m[name]!;
@@ -175,8 +180,9 @@ function planOf(shape: StructureShape): ShapePlan {
       // Query keys keep their case; header names and prefixes are lower-cased.
       const wire = l === "querystring" ? (t.n ?? name) : (t.n ?? (l === "header" ? name : "")).toLowerCase();
       const b: Bound = { name, member, l, wire };
-      if (l !== "statusCode") input.push(b); // query, header, prefix headers
-      if (l !== "querystring") output.push(b); // header, prefix headers, status code
+      if (l !== "statusCode") addIndex(inputIndex, name, input.push(b) - 1); // query, header, prefix headers
+      if (l === "header") addIndex(headerIndex, wire, output.push(b) - 1);
+      else if (l !== "querystring") outputAlways.push(output.push(b) - 1); // prefix headers, status code
       if (l === "querystring" && kind(target(member)) === 10) queryMap = true;
     }
     if (name !== shape.p) {
@@ -184,18 +190,6 @@ function planOf(shape: StructureShape): ShapePlan {
       if (l === undefined || l === "uri" || l === "querystring") responseBody.push(name);
     }
   }
-  const inputIndex = new Map<string, number>();
-  input.forEach((b, i) => inputIndex.set(b.name, i));
-  const headerIndex = new Map<string, number[]>();
-  const outputAlways: number[] = [];
-  output.forEach((b, i) => {
-    if (b.l !== "header") outputAlways.push(i);
-    else {
-      const list = headerIndex.get(b.wire);
-      if (list) list.push(i);
-      else headerIndex.set(b.wire, [i]);
-    }
-  });
   plan = { labels, input, output, queryMap, requestBody, responseBody, inputIndex, headerIndex, outputAlways };
   plans.set(shape, plan);
   return plan;
@@ -522,34 +516,22 @@ function readHeader(text: string, member: Member): unknown {
 export function readHttpBindings(shape: StructureShape, response: ReceivedResponse): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const plan = planOf(shape);
-  for (const b of present(plan.output, Object.keys(response.headers), plan.headerIndex, plan.outputAlways)) {
-    const name = b.name;
-    const member = b.member;
-    switch (b.l) {
-      case "statusCode":
-        out[name] = response.statusCode;
-        break;
-      case "header": {
-        const text = response.headers[b.wire];
-        if (text !== undefined) out[name] = readHeader(text, member);
-        break;
+  const headers = response.headers;
+  for (const b of present(plan.output, Object.keys(headers), plan.headerIndex, plan.outputAlways)) {
+    if (b.l === "statusCode") out[b.name] = response.statusCode;
+    else if (b.l === "header") {
+      const text = headers[b.wire];
+      if (text !== undefined) out[b.name] = readHeader(text, b.member);
+    } else {
+      // Prefix headers: always present, empty when no header has the prefix (as botocore;
+      // Smithy's HttpPrefixHeadersAreNotPresent expects `{}`).
+      const prefix = b.wire;
+      const valueMember = (target(b.member) as MapShape).v;
+      const map: Record<string, unknown> = {};
+      for (const header of Object.keys(headers)) {
+        if (header.startsWith(prefix)) map[header.slice(prefix.length)] = scalarFromText(headers[header]!, valueMember);
       }
-      case "headers": {
-        const prefix = b.wire;
-        const valueMember = (target(member) as MapShape).v;
-        const map: Record<string, unknown> = {};
-        const headers = response.headers;
-        for (const header of Object.keys(headers)) {
-          if (!header.startsWith(prefix)) continue;
-          map[header.slice(prefix.length)] = scalarFromText(headers[header]!, valueMember);
-        }
-        // Always present, empty when no header has the prefix (as botocore; Smithy's
-        // HttpPrefixHeadersAreNotPresent expects `{}`).
-        out[name] = map;
-        break;
-      }
-      default:
-        break;
+      out[b.name] = map;
     }
   }
   return out;

@@ -26,7 +26,7 @@ import { fromUtf8 } from "../encoding.js";
 import { RequestFormError } from "../errors.js";
 import type { ListShape, MapShape, Member, Shape, StructureShape, XmlNamespace } from "../schema.js";
 import { kind, target, traits } from "../schema.js";
-import { scalarFromText, scalarText as bindingText } from "./http-binding.js";
+import { absent, scalarFromText, scalarText as bindingText } from "./http-binding.js";
 
 // ---------------------------------------------------------------------------------------
 // Element tree
@@ -228,8 +228,10 @@ export function scalarText(value: unknown, member: Member): string {
   return bindingText(value, member, "iso8601", true);
 }
 
-function absent(v: unknown): v is undefined | null {
-  return v === undefined || v === null;
+/** The value as a record, else a RequestFormError naming `what`. */
+function expectObject(value: unknown, what: string): Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new RequestFormError(`expected an object for ${what}`);
+  return value as Record<string, unknown>;
 }
 
 function element(name: string, attrs: string, content: string): string {
@@ -264,12 +266,12 @@ function collectionContent(label: string, shape: ListShape | MapShape, value: un
     for (const v of value) if (!absent(v)) out += writeXmlValue(name, item, v, ns);
     return out;
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new RequestFormError("expected an object for a map");
+  const entries = Object.entries(expectObject(value, "a map"));
   const map = shape as MapShape;
   const keyName = traits(map.k).n ?? "key";
   const valueName = traits(map.v).n ?? "value";
   const entryAttrs = namespaceAttr(ns);
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+  for (const [k, v] of entries) {
     if (!absent(v)) out += element(itemName ?? "entry", entryAttrs, writeXmlValue(keyName, map.k, k) + writeXmlValue(valueName, map.v, v));
   }
   return out;
@@ -282,8 +284,7 @@ function writeStructureElement(
   nsAttr: string,
   members?: readonly string[],
 ): string {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new RequestFormError(`expected an object for ${name}`);
-  const record = value as Record<string, unknown>;
+  const record = expectObject(value, name);
   let attrs = nsAttr;
   let content = "";
   for (const m of members ?? Object.keys(shape.m)) {
