@@ -276,25 +276,14 @@ function uriPlan(requestUri: string): UriPlan {
   if (plan !== undefined) return plan;
   const q = requestUri.indexOf("?");
   const template = q < 0 ? requestUri : requestUri.slice(0, q);
-  const path: (string | readonly [string, boolean])[] = [];
-  const re = /\{([^}+]+)(\+)?\}/g;
-  let last = 0;
-  for (let m = re.exec(template); m !== null; m = re.exec(template)) {
-    if (m.index > last) path.push(template.slice(last, m.index));
-    path.push([m[1]!, m[2] !== undefined]);
-    last = m.index + m[0].length;
-  }
-  if (last < template.length) path.push(template.slice(last));
+  // Split on `{...}`: odd indexes are labels (`Key+` is greedy), even ones literal text.
+  const path = template.split(/\{([^}+]+\+?)\}/).map((p, i) => (i % 2 === 0 ? p : ([p.replace(/\+$/, ""), p.endsWith("+")] as const)));
   const query: [string, string][] = [];
-  if (q >= 0) {
-    for (const part of requestUri.slice(q + 1).split("&")) {
-      if (part === "") continue;
-      const eq = part.indexOf("=");
-      // Literal parts are already URI text in the model; normalise them to our encoding.
-      const name = eq < 0 ? part : part.slice(0, eq);
-      const value = eq < 0 ? "" : part.slice(eq + 1);
-      query.push([uriEncode(decodeURIComponent(name)), uriEncode(decodeURIComponent(value))]);
-    }
+  for (const part of q < 0 ? [] : requestUri.slice(q + 1).split("&")) {
+    if (part === "") continue;
+    // Literal parts are already URI text in the model; normalise them to our encoding.
+    const [name = "", ...value] = part.split("=");
+    query.push([uriEncode(decodeURIComponent(name)), uriEncode(decodeURIComponent(value.join("=")))]);
   }
   if (uriPlans.size >= 1024) uriPlans.clear();
   uriPlans.set(requestUri, (plan = { path, query }));
