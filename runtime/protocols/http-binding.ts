@@ -74,6 +74,16 @@ export interface BodyCodec {
   readPayload(member: Member, name: string, body: Uint8Array, statusCode: number): unknown;
 }
 
+/** Throws RequestFormError: the input cannot be sent as given (nothing has been sent). */
+export function formError(message: string): never {
+  throw new RequestFormError(message);
+}
+
+/** Bytes of any binary form (Uint8Array and other views, ArrayBuffer). */
+function isBinary(value: unknown): value is ArrayBufferView | ArrayBuffer {
+  return ArrayBuffer.isView(value) || value instanceof ArrayBuffer;
+}
+
 /** Is the value absent (undefined or null)? */
 export function absent(v: unknown): v is undefined | null {
   return v === undefined || v === null;
@@ -207,7 +217,7 @@ type ToText = (value: unknown, member: Member, defaultTimestamp: TimestampFormat
 function stringText(value: unknown, lenient = true): string {
   if (typeof value === "string") return value;
   if (lenient && (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint")) return String(value);
-  throw new RequestFormError(`expected a string, got ${typeof value}`);
+  formError(`expected a string, got ${typeof value}`);
 }
 
 const SCALAR_TEXT: Record<ScalarKind, ToText> = {
@@ -215,19 +225,17 @@ const SCALAR_TEXT: Record<ScalarKind, ToText> = {
   1: (v) => {
     if (typeof v === "boolean") return String(v);
     if (v === "true" || v === "false") return v;
-    throw new RequestFormError(`expected a boolean, got ${typeof v}`);
+    formError(`expected a boolean, got ${typeof v}`);
   },
   2: numberText,
   3: numberText,
   4: (v, _m, _d, xml) => {
-    if (xml && !(typeof v === "string" || v instanceof Uint8Array || ArrayBuffer.isView(v) || v instanceof ArrayBuffer)) {
-      throw new RequestFormError(`expected bytes or a string for a blob, got ${typeof v}`);
-    }
+    if (xml && typeof v !== "string" && !isBinary(v)) formError(`expected bytes or a string for a blob, got ${typeof v}`);
     return toBase64(toBytes(v as Uint8Array | string));
   },
   5: (v, m, def) => formatTimestamp(v, timestampFormat(m, def)),
   6: (v, _m, _d, xml) => {
-    if (xml) throw new RequestFormError("documents cannot be sent in XML or query protocols");
+    if (xml) formError("documents cannot be sent in XML or query protocols");
     return JSON.stringify(v);
   },
   7: numberText,
@@ -237,7 +245,7 @@ const SCALAR_TEXT: Record<ScalarKind, ToText> = {
 export function scalarText(value: unknown, member: Member, defaultTimestamp: TimestampFormat, xml = false): string {
   const k = kind(target(member));
   if (k > 7) {
-    throw new RequestFormError(xml ? "a structure or collection is not a scalar" : `a ${k === 8 ? "structure" : "collection"} cannot be bound here`);
+    formError(xml ? "a structure or collection is not a scalar" : `a ${k === 8 ? "structure" : "collection"} cannot be bound here`);
   }
   return SCALAR_TEXT[k as ScalarKind](value, member, defaultTimestamp, xml);
 }
@@ -251,11 +259,11 @@ export function expandHostPrefix(op: OperationSchema, input: Record<string, unkn
   if (template === undefined) return undefined;
   return template.replace(/\{([^}]+)\}/g, (_, name: string) => {
     const value = input[name];
-    if (absent(value) || value === "") throw new RequestFormError(`host label ${name} is missing or empty`);
+    if (absent(value) || value === "") formError(`host label ${name} is missing or empty`);
     const text = stringText(value);
     // Each dot-separated part must be a valid DNS label, so input cannot redirect the request.
     if (!text.split(".").every((p) => /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(p))) {
-      throw new RequestFormError(`host label ${name} is not a valid host name part`);
+      formError(`host label ${name} is not a valid host name part`);
     }
     return text;
   });
@@ -299,11 +307,11 @@ function expandPath(plan: UriPlan, labels: ReadonlyMap<string, readonly [string,
       continue;
     }
     const bound = labels?.get(part[0]);
-    if (!bound) throw new RequestFormError(`URI label ${part[0]} has no input member`);
+    if (!bound) formError(`URI label ${part[0]} has no input member`);
     const value = input[bound[0]];
-    if (absent(value)) throw new RequestFormError(`URI label ${bound[0]} is missing`);
+    if (absent(value)) formError(`URI label ${bound[0]} is missing`);
     const text = scalarText(value, bound[1], "iso8601");
-    if (text === "") throw new RequestFormError(`URI label ${bound[0]} is empty`);
+    if (text === "") formError(`URI label ${bound[0]} is empty`);
     out += uriEncode(text, part[1]);
   }
   return out;
@@ -317,7 +325,7 @@ function boundTexts(value: unknown, member: Member, defaultTimestamp: TimestampF
   const shape = target(member);
   if (kind(shape) !== 9) return [scalarText(value, member, defaultTimestamp)];
   if (!Array.isArray(value)) {
-    throw new RequestFormError(queryName === undefined ? "expected a list for a list header" : `expected a list for query parameter ${queryName}`);
+    formError(queryName === undefined ? "expected a list for a list header" : `expected a list for query parameter ${queryName}`);
   }
   const item = (shape as ListShape).m;
   const texts: string[] = [];
@@ -382,9 +390,7 @@ function writePayloadMember(
     // one (S3 PutObject without Body) gets no type, so the service applies its own default.
     if (!absent(value) || !(scalarTraits(shape) as ScalarShape).st) type = "application/octet-stream";
     // Streaming (and plain) blobs pass through untouched: streams, Blobs and iterables included.
-    if (typeof value === "string" || value instanceof Uint8Array) body = value;
-    else if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) body = toBytes(value);
-    else if (!absent(value)) body = value as RequestBody;
+    if (!absent(value)) body = isBinary(value) ? toBytes(value) : (value as RequestBody);
   } else if (k === 0) {
     // A string payload is text (a streaming one may be a stream).
     if (!absent(value)) {
@@ -395,7 +401,7 @@ function writePayloadMember(
     body = codec.writePayload(member, name, absent(value) ? undefined : value);
     if (body !== undefined) type = codec.contentType;
   } else {
-    throw new RequestFormError(`payload member ${name} has a kind that cannot be a payload`);
+    formError(`payload member ${name} has a kind that cannot be a payload`);
   }
   if (type !== undefined) headers["content-type"] ??= type;
   return body;

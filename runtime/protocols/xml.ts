@@ -23,10 +23,9 @@
 // Scalars are converted to and from text by http-binding.ts's per-kind tables (strict XML
 // mode); wrapped and flattened collections are read and written by one function each.
 import { fromUtf8 } from "../encoding.js";
-import { RequestFormError } from "../errors.js";
 import type { ListShape, MapShape, Member, Shape, StructureShape, XmlNamespace } from "../schema.js";
 import { kind, target, traits } from "../schema.js";
-import { absent, scalarFromText, scalarText as bindingText } from "./http-binding.js";
+import { absent, formError, scalarFromText, scalarText as bindingText } from "./http-binding.js";
 
 // ---------------------------------------------------------------------------------------
 // Element tree
@@ -230,7 +229,7 @@ export function scalarText(value: unknown, member: Member): string {
 
 /** The value as a record, else a RequestFormError naming `what`. */
 function expectObject(value: unknown, what: string): Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new RequestFormError(`expected an object for ${what}`);
+  if (typeof value !== "object" || value === null || Array.isArray(value)) formError(`expected an object for ${what}`);
   return value as Record<string, unknown>;
 }
 
@@ -259,7 +258,7 @@ export function writeXmlValue(name: string, member: Member, value: unknown, ns?:
 function collectionContent(label: string, shape: ListShape | MapShape, value: unknown, itemName?: string, ns?: XmlNamespace): string {
   let out = "";
   if (kind(shape) === 9) {
-    if (!Array.isArray(value)) throw new RequestFormError(`expected a list for ${label}`);
+    if (!Array.isArray(value)) formError(`expected a list for ${label}`);
     // Each item declares the given namespace, else the list member's own.
     const item = (shape as ListShape).m;
     const name = itemName ?? traits(item).n ?? "member";
