@@ -214,14 +214,18 @@ function planOf(shape: StructureShape): ShapePlan {
  */
 type ToText = (value: unknown, member: Member, defaultTimestamp: TimestampFormat, xml: boolean) => string;
 
-function stringText(value: unknown, lenient = true): string {
+function stringText(value: unknown): string {
   if (typeof value === "string") return value;
-  if (lenient && (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint")) return String(value);
-  formError(`expected a string, got ${typeof value}`);
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
+  throw new RequestFormError(`expected a string, got ${typeof value}`);
 }
 
 const SCALAR_TEXT: Record<ScalarKind, ToText> = {
-  0: (v, m, _, xml) => (!xml && isJsonValue(m) && typeof v !== "string" ? JSON.stringify(v) : stringText(v, !xml)),
+  0: (v, m, _, xml) => {
+    if (typeof v === "string") return v;
+    if (xml) formError(`expected a string, got ${typeof v}`);
+    return isJsonValue(m) ? JSON.stringify(v) : stringText(v);
+  },
   1: (v) => {
     if (typeof v === "boolean") return String(v);
     if (v === "true" || v === "false") return v;
@@ -259,11 +263,11 @@ export function expandHostPrefix(op: OperationSchema, input: Record<string, unkn
   if (template === undefined) return undefined;
   return template.replace(/\{([^}]+)\}/g, (_, name: string) => {
     const value = input[name];
-    if (absent(value) || value === "") formError(`host label ${name} is missing or empty`);
+    if (absent(value) || value === "") throw new RequestFormError(`host label ${name} is missing or empty`);
     const text = stringText(value);
     // Each dot-separated part must be a valid DNS label, so input cannot redirect the request.
     if (!text.split(".").every((p) => /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(p))) {
-      formError(`host label ${name} is not a valid host name part`);
+      throw new RequestFormError(`host label ${name} is not a valid host name part`);
     }
     return text;
   });
