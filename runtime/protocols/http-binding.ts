@@ -226,11 +226,7 @@ const SCALAR_TEXT: Record<ScalarKind, ToText> = {
     if (xml) formError(`expected a string, got ${typeof v}`);
     return isJsonValue(m) ? JSON.stringify(v) : stringText(v);
   },
-  1: (v) => {
-    if (typeof v === "boolean") return String(v);
-    if (v === "true" || v === "false") return v;
-    formError(`expected a boolean, got ${typeof v}`);
-  },
+  1: (v) => (typeof v === "boolean" || v === "true" || v === "false" ? String(v) : formError(`expected a boolean, got ${typeof v}`)),
   2: numberText,
   3: numberText,
   4: (v, _m, _d, xml) => {

@@ -169,7 +169,7 @@ export function readXmlStructure(shape: StructureShape, el: XmlElement, members?
     let value: unknown;
     if (traits(member).xa) {
       const text = attribute(el, wire);
-      if (text !== undefined) value = readXmlValue(member, { name: "", attrs: {}, children: [], text });
+      if (text !== undefined) value = scalarFromText(text, member, true); // attributes are scalars
     } else {
       const mshape = target(member);
       const k = kind(mshape);
