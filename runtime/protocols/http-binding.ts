@@ -6,14 +6,16 @@
 // BodyCodec (JSON or XML) writes and reads: this module knows nothing about either format.
 //
 // Scalars are converted through per-kind tables (`Record<ScalarKind, ...>`), so a new
-// kind cannot be forgotten. Timestamps default to HTTP-date in headers and ISO-8601 in
+// kind cannot be forgotten; xml.ts converts XML text through the same tables in their strict
+// XML mode (`scalarText`, `scalarFromText` with `xml`). Timestamps default to HTTP-date in headers and ISO-8601 in
 // labels and query strings. Missing URI or host labels throw RequestFormError before
 // anything is sent. Response header values are lenient: list headers are split on
 // commas outside quotes, HTTP-date lists are paired back up.
 //
 // Hot path: what a shape's members are bound to (labels, query, headers, body members;
-// header names lower-cased) and an operation's parsed requestUri are worked out once per
-// shape / URI and kept (WeakMap / Map), so a call only visits its bound members.
+// header names lower-cased; indexes by member and header name) and an operation's parsed
+// requestUri (path parts, literal query pairs) are worked out once per shape / URI and kept
+// (WeakMap / Map), so a call only visits its bound members.
 import { RequestFormError } from "../errors.js";
 import { fromBase64, fromUtf8, toBase64, toBytes, utf8 } from "../encoding.js";
 import type { RequestBody } from "../http/types.js";
