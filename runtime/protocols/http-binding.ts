@@ -6,14 +6,16 @@
 // BodyCodec (JSON or XML) writes and reads: this module knows nothing about either format.
 //
 // Scalars are converted through per-kind tables (`Record<ScalarKind, ...>`), so a new
-// kind cannot be forgotten. Timestamps default to HTTP-date in headers and ISO-8601 in
+// kind cannot be forgotten; xml.ts converts XML text through the same tables in their strict
+// XML mode (`scalarText`, `scalarFromText` with `xml`). Timestamps default to HTTP-date in headers and ISO-8601 in
 // labels and query strings. Missing URI or host labels throw RequestFormError before
 // anything is sent. Response header values are lenient: list headers are split on
 // commas outside quotes, HTTP-date lists are paired back up.
 //
 // Hot path: what a shape's members are bound to (labels, query, headers, body members;
-// header names lower-cased) and an operation's parsed requestUri are worked out once per
-// shape / URI and kept (WeakMap / Map), so a call only visits its bound members.
+// header names lower-cased; indexes by member and header name) and an operation's parsed
+// requestUri (path parts, literal query pairs) are worked out once per shape / URI and kept
+// (WeakMap / Map), so a call only visits its bound members.
 import { RequestFormError } from "../errors.js";
 import { fromBase64, fromUtf8, toBase64, toBytes, utf8 } from "../encoding.js";
 import type { RequestBody } from "../http/types.js";
@@ -25,7 +27,6 @@ import type {
   OperationSchema,
   ScalarKind,
   ScalarShape,
-  Shape,
   StructureShape,
   TimestampFormat,
 } from "../schema.js";
@@ -36,7 +37,6 @@ import {
   formatTimestamp,
   joinHeaderList,
   numberText,
-  quoteHeaderValue,
   readBoolean,
   readFloat,
   readInteger,
@@ -76,8 +76,18 @@ export interface BodyCodec {
   readPayload(member: Member, name: string, body: Uint8Array, statusCode: number): unknown;
 }
 
+/** Throws RequestFormError: the input cannot be sent as given (nothing has been sent). */
+export function formError(message: string): never {
+  throw new RequestFormError(message);
+}
+
+/** Bytes of any binary form (Uint8Array and other views, ArrayBuffer). */
+function isBinary(value: unknown): value is ArrayBufferView | ArrayBuffer {
+  return ArrayBuffer.isView(value) || value instanceof ArrayBuffer;
+}
+
 /** Is the value absent (undefined or null)? */
-function absent(v: unknown): v is undefined | null {
+export function absent(v: unknown): v is undefined | null {
   return v === undefined || v === null;
 }
 
@@ -114,8 +124,8 @@ interface ShapePlan {
   readonly requestBody: readonly string[];
   /** Response body members: no location (or uri / querystring, meaningless there), not the payload. */
   readonly responseBody: readonly string[];
-  /** Member name -> index in `input`. */
-  readonly inputIndex: ReadonlyMap<string, number>;
+  /** Member name -> its index in `input`. */
+  readonly inputIndex: ReadonlyMap<string, readonly number[]>;
   /** Header name -> indexes in `output` of the members read from it. */
   readonly headerIndex: ReadonlyMap<string, readonly number[]>;
   /** Indexes in `output` read whatever headers arrive: status code and prefix headers. */
@@ -130,20 +140,16 @@ interface ShapePlan {
 function present(
   bound: readonly Bound[],
   names: readonly string[],
-  index: ReadonlyMap<string, number | readonly number[]>,
+  index: ReadonlyMap<string, readonly number[]>,
   always: readonly number[],
 ): readonly Bound[] {
   if (names.length >= bound.length) return bound;
-  const picked = always.length === 0 ? [] : always.slice();
-  for (let n = 0; n < names.length; n++) {
-    const i = index.get(names[n]!);
-    if (i === undefined) continue;
-    if (typeof i === "number") insertSorted(picked, i);
-    else for (let k = 0; k < i.length; k++) insertSorted(picked, i[k]!);
+  const picked = always.slice();
+  for (const name of names) {
+    const found = index.get(name);
+    if (found !== undefined) for (const i of found) insertSorted(picked, i);
   }
-  const out = new Array<Bound>(picked.length);
-  for (let k = 0; k < picked.length; k++) out[k] = bound[picked[k]!]!;
-  return out;
+  return picked.map((i) => bound[i]!);
 }
 
 /** Inserts into a short ascending list (a handful of indexes: no sort call, no comparator). */
@@ -157,6 +163,12 @@ function insertSorted(list: number[], v: number): void {
   list[k] = v;
 }
 
+function addIndex(index: Map<string, number[]>, key: string, i: number): void {
+  const list = index.get(key);
+  if (list) list.push(i);
+  else index.set(key, [i]);
+}
+
 const plans = new WeakMap<StructureShape, ShapePlan>();
 
 function planOf(shape: StructureShape): ShapePlan {
@@ -167,48 +179,42 @@ function planOf(shape: StructureShape): ShapePlan {
   const output: Bound[] = [];
   const requestBody: string[] = [];
   const responseBody: string[] = [];
+  const inputIndex = new Map<string, number[]>();
+  const headerIndex = new Map<string, number[]>();
+  const outputAlways: number[] = [];
   let queryMap = false;
   for (const name of Object.keys(shape.m)) {
     const member = shape.m[name]!;
     const t = traits(member);
     const l = t.l;
     if (l === "uri") labels.set(t.n ?? name, [name, member]);
-    else if (l === "querystring") {
-      input.push({ name, member, l, wire: t.n ?? name });
-      if (kind(target(member)) === 10) queryMap = true;
-    } else if (l === "header") {
-      const b: Bound = { name, member, l, wire: (t.n ?? name).toLowerCase() };
-      input.push(b);
-      output.push(b);
-    } else if (l === "headers") {
-      const b: Bound = { name, member, l, wire: (t.n ?? "").toLowerCase() };
-      input.push(b);
-      output.push(b);
-    } else if (l === "statusCode") output.push({ name, member, l, wire: "" });
-    if (l === undefined && name !== shape.p) requestBody.push(name);
-    if ((l === undefined || l === "uri" || l === "querystring") && name !== shape.p) responseBody.push(name);
-  }
-  const inputIndex = new Map<string, number>();
-  input.forEach((b, i) => inputIndex.set(b.name, i));
-  const headerIndex = new Map<string, number[]>();
-  const outputAlways: number[] = [];
-  output.forEach((b, i) => {
-    if (b.l !== "header") outputAlways.push(i);
-    else {
-      const list = headerIndex.get(b.wire);
-      if (list) list.push(i);
-      else headerIndex.set(b.wire, [i]);
+    else if (l !== undefined) {
+      // Query keys keep their case; header names and prefixes are lower-cased.
+      const wire = l === "querystring" ? (t.n ?? name) : (t.n ?? (l === "header" ? name : "")).toLowerCase();
+      const b: Bound = { name, member, l, wire };
+      if (l !== "statusCode") addIndex(inputIndex, name, input.push(b) - 1); // query, header, prefix headers
+      if (l === "header") addIndex(headerIndex, wire, output.push(b) - 1);
+      else if (l !== "querystring") outputAlways.push(output.push(b) - 1); // prefix headers, status code
+      if (l === "querystring" && kind(target(member)) === 10) queryMap = true;
     }
-  });
+    if (name !== shape.p) {
+      if (l === undefined) requestBody.push(name);
+      if (l === undefined || l === "uri" || l === "querystring") responseBody.push(name);
+    }
+  }
   plan = { labels, input, output, queryMap, requestBody, responseBody, inputIndex, headerIndex, outputAlways };
   plans.set(shape, plan);
   return plan;
 }
 
 // ---------------------------------------------------------------------------------------
-// Scalars to text (labels, query strings, headers)
+// Scalars to text (labels, query strings, headers; and XML bodies, for xml.ts)
 
-type ToText = (value: unknown, member: Member, defaultTimestamp: TimestampFormat) => string;
+/**
+ * Converts one scalar kind to text. `xml` is set for XML bodies and query forms (xml.ts
+ * `scalarText`), which are strict: strings only for strings, bytes only for blobs, no documents.
+ */
+type ToText = (value: unknown, member: Member, defaultTimestamp: TimestampFormat, xml: boolean) => string;
 
 function stringText(value: unknown): string {
   if (typeof value === "string") return value;
@@ -217,24 +223,33 @@ function stringText(value: unknown): string {
 }
 
 const SCALAR_TEXT: Record<ScalarKind, ToText> = {
-  0: (v, m) => (isJsonValue(m) && typeof v !== "string" ? JSON.stringify(v) : stringText(v)),
-  1: (v) => {
-    if (typeof v === "boolean") return String(v);
-    if (v === "true" || v === "false") return v;
-    throw new RequestFormError(`expected a boolean, got ${typeof v}`);
+  0: (v, m, _, xml) => {
+    if (typeof v === "string") return v;
+    if (xml) formError(`expected a string, got ${typeof v}`);
+    return isJsonValue(m) ? JSON.stringify(v) : stringText(v);
   },
-  2: (v) => numberText(v),
-  3: (v) => numberText(v),
-  4: (v) => toBase64(toBytes(v as Uint8Array | string)),
+  1: (v) => (typeof v === "boolean" || v === "true" || v === "false" ? String(v) : formError(`expected a boolean, got ${typeof v}`)),
+  2: numberText,
+  3: numberText,
+  4: (v, _m, _d, xml) => {
+    if (xml && typeof v !== "string" && !isBinary(v)) formError(`expected bytes or a string for a blob, got ${typeof v}`);
+    return toBase64(toBytes(v as Uint8Array | string));
+  },
   5: (v, m, def) => formatTimestamp(v, timestampFormat(m, def)),
-  6: (v) => JSON.stringify(v),
-  7: (v) => numberText(v),
+  6: (v, _m, _d, xml) => {
+    if (xml) formError("documents cannot be sent in XML or query protocols");
+    return JSON.stringify(v);
+  },
+  7: numberText,
 };
 
-function scalarText(value: unknown, member: Member, defaultTimestamp: TimestampFormat): string {
+/** The text of a scalar member's value; timestamps in `defaultTimestamp` unless the model says otherwise. */
+export function scalarText(value: unknown, member: Member, defaultTimestamp: TimestampFormat, xml = false): string {
   const k = kind(target(member));
-  if (k > 7) throw new RequestFormError(`a ${k === 8 ? "structure" : "collection"} cannot be bound here`);
-  return SCALAR_TEXT[k as ScalarKind](value, member, defaultTimestamp);
+  if (k > 7) {
+    formError(xml ? "a structure or collection is not a scalar" : `a ${k === 8 ? "structure" : "collection"} cannot be bound here`);
+  }
+  return SCALAR_TEXT[k as ScalarKind](value, member, defaultTimestamp, xml);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -256,142 +271,108 @@ export function expandHostPrefix(op: OperationSchema, input: Record<string, unkn
   });
 }
 
-const NO_LABELS: ReadonlyMap<string, readonly [string, Member]> = new Map();
+/**
+ * An operation's requestUri, parsed once: the path as literal text and `{Label}` / `{Label+}`
+ * parts, and the literal query pairs (`/{Key+}?x-id=GetObject&tagging`), already encoded.
+ */
+interface UriPlan {
+  readonly path: readonly (string | readonly [label: string, greedy: boolean])[];
+  readonly query: readonly (readonly [string, string])[];
+}
+const uriPlans = new Map<string, UriPlan>();
 
-/** Expands `{Label}` / `{Label+}` in a request URI path from the input's `uri` members. */
-export function expandUriPath(
-  template: string,
-  shape: StructureShape | undefined,
-  input: Record<string, unknown>,
-): string {
-  if (template.indexOf("{") < 0) return template;
-  const labels = shape ? planOf(shape).labels : NO_LABELS;
+function uriPlan(requestUri: string): UriPlan {
+  let plan = uriPlans.get(requestUri);
+  if (plan !== undefined) return plan;
+  const q = requestUri.indexOf("?");
+  const template = q < 0 ? requestUri : requestUri.slice(0, q);
+  // Split on `{...}`: odd indexes are labels (`Key+` is greedy), even ones literal text.
+  const path = template.split(/\{([^}+]+\+?)\}/).map((p, i) => (i % 2 === 0 ? p : ([p.replace(/\+$/, ""), p.endsWith("+")] as const)));
+  const query: [string, string][] = [];
+  for (const part of q < 0 ? [] : requestUri.slice(q + 1).split("&")) {
+    if (part === "") continue;
+    // Literal parts are already URI text in the model; normalise them to our encoding.
+    const [name = "", ...value] = part.split("=");
+    query.push([uriEncode(decodeURIComponent(name)), uriEncode(decodeURIComponent(value.join("=")))]);
+  }
+  if (uriPlans.size >= 1024) uriPlans.clear();
+  uriPlans.set(requestUri, (plan = { path, query }));
+  return plan;
+}
+
+/** Expands the path's `{Label}` / `{Label+}` parts from the input's `uri` members; a missing or empty one throws. */
+function expandPath(plan: UriPlan, labels: ReadonlyMap<string, readonly [string, Member]> | undefined, input: Record<string, unknown>): string {
   let out = "";
-  for (const part of templateParts(template)) {
+  for (const part of plan.path) {
     if (typeof part === "string") {
       out += part;
       continue;
     }
-    const label = part[0];
-    const bound = labels.get(label);
-    if (!bound) throw new RequestFormError(`URI label ${label} has no input member`);
+    const bound = labels?.get(part[0]);
+    if (!bound) formError(`URI label ${part[0]} has no input member`);
     const value = input[bound[0]];
-    if (absent(value)) throw new RequestFormError(`URI label ${bound[0]} is missing`);
+    if (absent(value)) formError(`URI label ${bound[0]} is missing`);
     const text = scalarText(value, bound[1], "iso8601");
-    if (text === "") throw new RequestFormError(`URI label ${bound[0]} is empty`);
+    if (text === "") formError(`URI label ${bound[0]} is empty`);
     out += uriEncode(text, part[1]);
   }
   return out;
 }
 
-/** A path template split into literal text and [label, greedy] parts, once per template. */
-type TemplatePart = string | readonly [label: string, greedy: boolean];
-const templates = new Map<string, readonly TemplatePart[]>();
-
-function templateParts(template: string): readonly TemplatePart[] {
-  let parts = templates.get(template);
-  if (parts !== undefined) return parts;
-  const list: TemplatePart[] = [];
-  const re = /\{([^}+]+)(\+)?\}/g;
-  let last = 0;
-  for (let m = re.exec(template); m !== null; m = re.exec(template)) {
-    if (m.index > last) list.push(template.slice(last, m.index));
-    list.push([m[1]!, m[2] !== undefined]);
-    last = m.index + m[0].length;
-  }
-  if (last < template.length) list.push(template.slice(last));
-  if (templates.size >= 1024) templates.clear();
-  templates.set(template, list);
-  return list;
-}
-
-/** The text values of a header member (one for a scalar, several joined for a list). */
-function headerValue(value: unknown, member: Member): string | undefined {
+/**
+ * The texts of a query or header value: one for a scalar, one per present item for a list.
+ * `queryName` names a query parameter in errors (else it is a header).
+ */
+function boundTexts(value: unknown, member: Member, defaultTimestamp: TimestampFormat, queryName?: string): string[] {
   const shape = target(member);
-  if (kind(shape) === 9) {
-    if (!Array.isArray(value)) throw new RequestFormError("expected a list for a list header");
-    const item = (shape as ListShape).m;
-    const itemKind = kind(target(item));
-    const texts = value.filter((v) => !absent(v)).map((v) => scalarText(v, item, "rfc822"));
-    // Strings are quoted when they hold commas or quotes; timestamps never are (HTTP-dates hold commas).
-    return itemKind === 0 ? joinHeaderList(texts) : joinHeaderList(texts, false);
+  if (kind(shape) !== 9) return [scalarText(value, member, defaultTimestamp)];
+  if (!Array.isArray(value)) {
+    formError(queryName === undefined ? "expected a list for a list header" : `expected a list for query parameter ${queryName}`);
   }
-  if (isJsonValue(member)) return toBase64(utf8(scalarText(value, member, "rfc822")));
-  return scalarText(value, member, "rfc822");
+  const item = (shape as ListShape).m;
+  const texts: string[] = [];
+  for (const v of value) if (!absent(v)) texts.push(scalarText(v, item, defaultTimestamp));
+  return texts;
 }
 
-function addQuery(query: [string, string][], name: string, value: string): void {
-  query.push([uriEncode(name), uriEncode(value)]);
-}
-
-/** Adds a query-bound member: scalars, lists (repeated keys), maps of string or list (keys from the map). */
-function queryMember(
-  query: [string, string][],
-  named: ReadonlySet<string>,
-  name: string,
-  value: unknown,
-  member: Member,
-): void {
+/** The text of a header member (a list's items joined). */
+function headerValue(value: unknown, member: Member): string {
   const shape = target(member);
-  const k = kind(shape);
-  if (k === 9) {
-    if (!Array.isArray(value)) throw new RequestFormError(`expected a list for query parameter ${name}`);
-    const item = (shape as ListShape).m;
-    for (const v of value) if (!absent(v)) addQuery(query, name, scalarText(v, item, "iso8601"));
-    return;
-  }
-  if (k === 10) {
-    // A map bound to the query string without a name: its keys are parameter names, and
-    // explicitly named query members take precedence over the same key in the map.
-    const valueMember = (shape as MapShape).v;
-    const listValues = kind(target(valueMember)) === 9;
-    for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-      if (absent(v) || named.has(key)) continue;
-      if (listValues) {
-        const item = (target(valueMember) as ListShape).m;
-        for (const x of v as unknown[]) if (!absent(x)) addQuery(query, key, scalarText(x, item, "iso8601"));
-      } else {
-        addQuery(query, key, scalarText(v, valueMember, "iso8601"));
-      }
-    }
-    return;
-  }
-  addQuery(query, name, scalarText(value, member, "iso8601"));
+  // List items are quoted when they are strings holding commas or quotes; timestamps never are (HTTP-dates hold commas).
+  if (kind(shape) === 9) return joinHeaderList(boundTexts(value, member, "rfc822"), kind(target((shape as ListShape).m)) === 0);
+  const text = scalarText(value, member, "rfc822");
+  return isJsonValue(member) ? toBase64(utf8(text)) : text;
 }
 
-/** Splits an operation's requestUri into its path template and literal query pairs (`/p?x-id=Op&flag`). */
-export function splitRequestUri(requestUri: string): { path: string; query: [string, string][] } {
-  const q = requestUri.indexOf("?");
-  if (q < 0) return { path: requestUri, query: [] };
-  const query: [string, string][] = [];
-  for (const part of requestUri.slice(q + 1).split("&")) {
-    if (part === "") continue;
-    const eq = part.indexOf("=");
-    // Literal parts are already URI text in the model; normalise them to our encoding.
-    const name = eq < 0 ? part : part.slice(0, eq);
-    const value = eq < 0 ? "" : part.slice(eq + 1);
-    query.push([uriEncode(decodeURIComponent(name)), uriEncode(decodeURIComponent(value))]);
+/**
+ * Adds a query-bound member: scalars, lists (repeated keys), maps of string or list (keys
+ * from the map: explicitly named query members, `named`, take precedence over the same key).
+ */
+function queryMember(query: [string, string][], named: ReadonlySet<string>, name: string, value: unknown, member: Member): void {
+  const shape = target(member);
+  if (kind(shape) !== 10) return addQuery(query, name, boundTexts(value, member, "iso8601", name));
+  const valueMember = (shape as MapShape).v;
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    if (!absent(v) && !named.has(key)) addQuery(query, key, boundTexts(v, valueMember, "iso8601", key));
   }
-  return { path: requestUri.slice(0, q), query };
 }
 
-// Split requestUris by text: an operation's URI is parsed once. The pairs are shared, read only.
-const splitUris = new Map<string, { path: string; query: [string, string][] }>();
-
-function splitRequestUriCached(requestUri: string): { path: string; query: [string, string][] } {
-  let split = splitUris.get(requestUri);
-  if (split === undefined) {
-    split = splitRequestUri(requestUri);
-    if (splitUris.size >= 1024) splitUris.clear();
-    splitUris.set(requestUri, split);
-  }
-  return split;
+function addQuery(query: [string, string][], name: string, texts: readonly string[]): void {
+  const key = uriEncode(name);
+  for (const text of texts) query.push([key, uriEncode(text)]);
 }
 
 /** Sets content-length for bodies whose size is known now (bytes and text). */
 export function setContentLength(headers: Record<string, string>, body: RequestBody | undefined): void {
   if (typeof body === "string") headers["content-length"] = String(utf8Length(body));
   else if (body instanceof Uint8Array) headers["content-length"] = String(body.length);
+}
+
+/** The payload member of a structure (its `p`). */
+function payloadMember(shape: StructureShape, name: string): Member {
+  const member = shape.m[name];
+  if (member === undefined) throw new Error(`payload member ${name} is not a member`);
+  return member;
 }
 
 /** Writes the payload member: blobs and strings raw, structures/unions/documents through the codec. */
@@ -404,35 +385,28 @@ function writePayloadMember(
 ): RequestBody | undefined {
   const shape = target(member);
   const k = kind(shape);
-  const setType = (type: string) => {
-    if (headers["content-type"] === undefined) headers["content-type"] = type;
-  };
+  let type: string | undefined;
+  let body: RequestBody | undefined;
   if (k === 4) {
-    const streaming = !!(scalarTraits(shape) as ScalarShape).st;
     // botocore labels an unset non-streaming blob payload as octet-stream too; a streaming
     // one (S3 PutObject without Body) gets no type, so the service applies its own default.
-    if (absent(value)) {
-      if (!streaming) setType("application/octet-stream");
-      return undefined;
-    }
-    setType("application/octet-stream");
+    if (!absent(value) || !(scalarTraits(shape) as ScalarShape).st) type = "application/octet-stream";
     // Streaming (and plain) blobs pass through untouched: streams, Blobs and iterables included.
-    if (typeof value === "string" || value instanceof Uint8Array) return value;
-    if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return toBytes(value);
-    return value as RequestBody;
+    if (!absent(value)) body = isBinary(value) ? toBytes(value) : (value as RequestBody);
+  } else if (k === 0) {
+    // A string payload is text (a streaming one may be a stream).
+    if (!absent(value)) {
+      type = "text/plain";
+      body = value as RequestBody;
+    }
+  } else if (k === 8 || k === 6) {
+    body = codec.writePayload(member, name, absent(value) ? undefined : value);
+    if (body !== undefined) type = codec.contentType;
+  } else {
+    formError(`payload member ${name} has a kind that cannot be a payload`);
   }
-  if (k === 0) {
-    if (absent(value)) return undefined;
-    setType("text/plain");
-    if (typeof value === "string") return value;
-    return value as RequestBody; // a streaming string payload may be a stream
-  }
-  if (k === 8 || k === 6) {
-    const body = codec.writePayload(member, name, absent(value) ? undefined : value);
-    if (body !== undefined) setType(codec.contentType);
-    return body;
-  }
-  throw new RequestFormError(`payload member ${name} has a kind that cannot be a payload`);
+  if (type !== undefined) headers["content-type"] ??= type;
+  return body;
 }
 
 const NO_NAMES: ReadonlySet<string> = new Set();
@@ -447,21 +421,15 @@ export function serializeRest(
 ): SerializedRequest {
   const shape = op.i;
   const input = fillIdempotencyTokens(shape, rawInput ?? {}, () => ctx.uuid());
-  const split = splitRequestUriCached(op.h[1]);
-  const pathTemplate = split.path;
-  const query = split.query.slice();
+  const uri = uriPlan(op.h[1]);
+  const plan = shape && planOf(shape);
+  const query = uri.query.slice() as [string, string][];
   const headers: Record<string, string> = {};
-  const request: SerializedRequest = {
-    method: op.h[0],
-    path: expandUriPath(pathTemplate, shape, input),
-    query,
-    headers,
-  };
+  const request: SerializedRequest = { method: op.h[0], path: expandPath(uri, plan?.labels, input), query, headers };
   const hostPrefix = expandHostPrefix(op, input);
   if (hostPrefix !== undefined) request.hostPrefix = hostPrefix;
-  if (!shape) return request;
+  if (!shape || !plan) return request;
 
-  const plan = planOf(shape);
   let namedQuery: ReadonlySet<string> = NO_NAMES;
   if (plan.queryMap) {
     const named = new Set<string>();
@@ -474,26 +442,22 @@ export function serializeRest(
     const value = input[b.name];
     if (absent(value)) continue;
     if (b.l === "querystring") queryMember(query, namedQuery, b.wire, value, b.member);
-    else if (b.l === "header") {
-      const text = headerValue(value, b.member);
-      if (text !== undefined) headers[b.wire] = text;
-    } else {
+    else if (b.l === "header") headers[b.wire] = headerValue(value, b.member);
+    else {
+      // Prefix headers: a map whose keys complete the header names.
       const valueMember = (target(b.member) as MapShape).v;
       for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
         if (!absent(v)) headers[b.wire + key.toLowerCase()] = scalarText(v, valueMember, "rfc822");
       }
     }
   }
-  const bodyMembers = plan.requestBody;
 
   let body: RequestBody | undefined;
   if (shape.p !== undefined) {
-    const member = shape.m[shape.p];
-    if (member === undefined) throw new Error(`payload member ${shape.p} is not a member`);
-    body = writePayloadMember(codec, shape.p, member, input[shape.p], headers);
-  } else if (bodyMembers.length > 0) {
-    body = codec.writeBody(shape, input, bodyMembers);
-    if (body !== undefined && headers["content-type"] === undefined) headers["content-type"] = codec.contentType;
+    body = writePayloadMember(codec, shape.p, payloadMember(shape, shape.p), input[shape.p], headers);
+  } else if (plan.requestBody.length > 0) {
+    body = codec.writeBody(shape, input, plan.requestBody);
+    if (body !== undefined) headers["content-type"] ??= codec.contentType;
   }
   if (body !== undefined) {
     request.body = body;
@@ -505,35 +469,41 @@ export function serializeRest(
 // ---------------------------------------------------------------------------------------
 // Response
 
-type FromText = (text: string, member: Member) => unknown;
+/** Converts text to one scalar kind. `xml` is set for XML text (xml.ts), see `scalarFromText`. */
+type FromText = (text: string, member: Member, xml: boolean) => unknown;
 
 const SCALAR_FROM_TEXT: Record<ScalarKind, FromText> = {
-  0: (t, m) => (isJsonValue(m) ? fromUtf8(fromBase64(t)) : t),
-  1: (t) => readBoolean(t),
-  2: (t) => readInteger(t),
-  3: (t) => readFloat(t),
-  4: (t) => fromBase64(t),
-  5: (t) => readTimestamp(t),
-  6: (t) => JSON.parse(t) as unknown,
+  0: (t, m, xml) => (!xml && isJsonValue(m) ? fromUtf8(fromBase64(t)) : t),
+  1: readBoolean,
+  2: readInteger,
+  3: (t, _m, xml) => readFloat(xml ? t.trim() : t),
+  4: fromBase64,
+  5: readTimestamp,
+  // Documents do not exist in XML protocols; keep the text rather than guess.
+  6: (t, _m, xml) => (xml ? t : (JSON.parse(t) as unknown)),
   7: (t) => t.trim(),
 };
 
-function scalarFromText(text: string, member: Member): unknown {
+/**
+ * Reads a scalar member's value from header text, or (`xml`) from XML element or attribute
+ * text, where blank text is no value (undefined) for the kinds that cannot be empty.
+ * Text that does not parse throws TypeError.
+ */
+export function scalarFromText(text: string, member: Member, xml = false): unknown {
   const k = kind(target(member));
   if (k > 7) throw new TypeError("a structure or collection cannot be read from a header");
-  return SCALAR_FROM_TEXT[k as ScalarKind](text, member);
+  if (xml && k !== 0 && k !== 4 && k !== 6 && text.trim() === "") return undefined;
+  return SCALAR_FROM_TEXT[k as ScalarKind](text, member, xml);
 }
 
 function readHeader(text: string, member: Member): unknown {
   const shape = target(member);
   if (kind(shape) !== 9) return scalarFromText(text, member);
   const item = (shape as ListShape).m;
-  const itemShape: Shape = target(item);
   if (text.trim() === "") return [];
-  if (kind(itemShape) === 5 && timestampFormat(item, "rfc822") === "rfc822") {
-    return splitHttpDateList(text).map((d) => scalarFromText(d, item));
-  }
-  return splitHeaderList(text).map((v) => scalarFromText(v, item));
+  // HTTP-dates hold commas: a list of them is split into pairs of parts.
+  const httpDates = kind(target(item)) === 5 && timestampFormat(item, "rfc822") === "rfc822";
+  return (httpDates ? splitHttpDateList(text) : splitHeaderList(text)).map((v) => scalarFromText(v, item));
 }
 
 /**
@@ -543,34 +513,22 @@ function readHeader(text: string, member: Member): unknown {
 export function readHttpBindings(shape: StructureShape, response: ReceivedResponse): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const plan = planOf(shape);
-  for (const b of present(plan.output, Object.keys(response.headers), plan.headerIndex, plan.outputAlways)) {
-    const name = b.name;
-    const member = b.member;
-    switch (b.l) {
-      case "statusCode":
-        out[name] = response.statusCode;
-        break;
-      case "header": {
-        const text = response.headers[b.wire];
-        if (text !== undefined) out[name] = readHeader(text, member);
-        break;
+  const headers = response.headers;
+  for (const b of present(plan.output, Object.keys(headers), plan.headerIndex, plan.outputAlways)) {
+    if (b.l === "statusCode") out[b.name] = response.statusCode;
+    else if (b.l === "header") {
+      const text = headers[b.wire];
+      if (text !== undefined) out[b.name] = readHeader(text, b.member);
+    } else {
+      // Prefix headers: always present, empty when no header has the prefix (as botocore;
+      // Smithy's HttpPrefixHeadersAreNotPresent expects `{}`).
+      const prefix = b.wire;
+      const valueMember = (target(b.member) as MapShape).v;
+      const map: Record<string, unknown> = {};
+      for (const header of Object.keys(headers)) {
+        if (header.startsWith(prefix)) map[header.slice(prefix.length)] = scalarFromText(headers[header]!, valueMember);
       }
-      case "headers": {
-        const prefix = b.wire;
-        const valueMember = (target(member) as MapShape).v;
-        const map: Record<string, unknown> = {};
-        const headers = response.headers;
-        for (const header of Object.keys(headers)) {
-          if (!header.startsWith(prefix)) continue;
-          map[header.slice(prefix.length)] = scalarFromText(headers[header]!, valueMember);
-        }
-        // Always present, empty when no header has the prefix (as botocore; Smithy's
-        // HttpPrefixHeadersAreNotPresent expects `{}`).
-        out[name] = map;
-        break;
-      }
-      default:
-        break;
+      out[b.name] = map;
     }
   }
   return out;
@@ -593,34 +551,22 @@ export function bodyMembers(shape: StructureShape): readonly string[] {
 export function parseRest(codec: BodyCodec, op: OperationSchema, response: ReceivedResponse): Record<string, unknown> {
   const shape = op.o;
   if (!shape) return {};
-  return parseRestShape(codec, shape, response);
-}
-
-/** parseRest for any structure (an output, or a modeled error with HTTP-bound members). */
-export function parseRestShape(
-  codec: BodyCodec,
-  shape: StructureShape,
-  response: ReceivedResponse,
-): Record<string, unknown> {
   const out = readHttpBindings(shape, response);
   const body = response.body;
-  if (shape.p !== undefined) {
-    const member = shape.m[shape.p];
-    if (member === undefined) throw new Error(`payload member ${shape.p} is not a member`);
+  const p = shape.p;
+  if (p !== undefined) {
+    const member = payloadMember(shape, p);
     const pshape = target(member);
     const k = kind(pshape);
     if ((scalarTraits(pshape) as ScalarShape).st) {
       // A streaming payload is handed over unread (the core provides `stream`).
-      out[shape.p] = response.stream ?? body;
+      out[p] = response.stream ?? body;
     } else if (body.length > 0) {
-      if (k === 4) out[shape.p] = body;
-      else if (k === 0) out[shape.p] = fromUtf8(body);
-      else out[shape.p] = codec.readPayload(member, shape.p, body, response.statusCode);
+      out[p] = k === 4 ? body : k === 0 ? fromUtf8(body) : codec.readPayload(member, p, body, response.statusCode);
     }
-    return out;
+  } else {
+    const members = bodyMembers(shape);
+    if (members.length > 0 && body.length > 0) Object.assign(out, codec.readBody(shape, body, members, response.statusCode));
   }
-  const members = bodyMembers(shape);
-  if (members.length > 0 && body.length > 0)
-    Object.assign(out, codec.readBody(shape, body, members, response.statusCode));
   return out;
 }

@@ -17,10 +17,10 @@ import { convertResponse, findErrorClass } from "./json-codec.js";
 import type { ParsedError, Protocol } from "./types.js";
 import {
   findXmlError,
+  loadXmlParser,
   localName,
   memberElementName,
   parseErrorDocument,
-  loadXmlParser,
   parseXml,
   readXmlStructure,
   readXmlValue,
@@ -52,6 +52,12 @@ function readRoot(shape: StructureShape, root: XmlElement, members: readonly str
   return readXmlStructure(shape, root, members);
 }
 
+/** Parses an XML body and reads it; values that do not convert become ResponseParseError. */
+function readDocument(body: Uint8Array, statusCode: number, read: (root: XmlElement) => unknown): unknown {
+  const root = parseXml(body, statusCode);
+  return convertResponse(statusCode, () => read(root));
+}
+
 export const xmlBodyCodec: BodyCodec = {
   contentType: "application/xml",
   writeBody(input, value, members) {
@@ -59,19 +65,15 @@ export const xmlBodyCodec: BodyCodec = {
   },
   writePayload(member: Member, name: string, value: unknown) {
     if (value === undefined) return undefined;
+    // The member's namespace, else a structure's own, is declared on the payload's root.
     const shape = target(member);
-    if (kind(shape) !== 8) return writeXmlValue(traits(member).n ?? name, member, value);
-    const struct = shape as StructureShape;
-    const t = traits(member);
-    return writeXmlDocument(t.n ?? rootName(struct, name), struct, value as Record<string, unknown>, t.x ?? struct.x);
+    return writeXmlValue(traits(member).n ?? (kind(shape) === 8 ? rootName(shape as StructureShape, name) : name), member, value);
   },
   readBody(shape, body, members, statusCode) {
-    const root = parseXml(body, statusCode);
-    return convertResponse(statusCode, () => readRoot(shape, root, members));
+    return readDocument(body, statusCode, (root) => readRoot(shape, root, members)) as Record<string, unknown>;
   },
   readPayload(member, _name, body, statusCode) {
-    const root = parseXml(body, statusCode);
-    return convertResponse(statusCode, () => readXmlValue(member, root));
+    return readDocument(body, statusCode, (root) => readXmlValue(member, root));
   },
 };
 
@@ -84,15 +86,13 @@ export const protocol: Protocol = {
 
   errorIn200(b) {
     // `<Error>` as the root element, after whitespace and an optional XML declaration.
-    let i = 0;
-    while (i < b.length && (b[i] === 0x20 || b[i] === 0x0a || b[i] === 0x0d || b[i] === 0x09)) i++;
-    if (b[i] === 0x3c && b[i + 1] === 0x3f) {
-      // skip the XML declaration
-      while (i < b.length && b[i] !== 0x3e) i++;
-      i++;
-      while (i < b.length && (b[i] === 0x20 || b[i] === 0x0a || b[i] === 0x0d || b[i] === 0x09)) i++;
-    }
-    return b[i] === 0x3c && b[i + 1] === 0x45 && b[i + 2] === 0x72 && b[i + 3] === 0x72 && b[i + 4] === 0x6f && b[i + 5] === 0x72 && b[i + 6] === 0x3e;
+    const skipSpace = (i: number): number => {
+      while (b[i] === 0x20 || b[i] === 0x0a || b[i] === 0x0d || b[i] === 0x09) i++;
+      return i;
+    };
+    let i = skipSpace(0);
+    if (b[i] === 0x3c && b[i + 1] === 0x3f) i = skipSpace(b.indexOf(0x3e, i) + 1);
+    return String.fromCharCode(...b.subarray(i, i + 7)) === "<Error>";
   },
 
   parse(_service, op, response) {
@@ -103,26 +103,19 @@ export const protocol: Protocol = {
     const status = response.statusCode;
     const root = parseErrorDocument(response.body, status);
     const found = root ? findXmlError(root) : undefined;
-    const headerId = response.headers["x-amz-request-id"] ?? response.headers["x-amzn-requestid"];
-    if (!found?.code) {
-      // No error document (S3 HEAD responses have no body; proxies send HTML).
-      const parsed: ParsedError = { code: `Http${status}`, fields: {} };
-      if (found?.message !== undefined) parsed.message = found.message;
-      const requestId = found?.requestId ?? headerId;
-      if (requestId !== undefined) parsed.requestId = requestId;
-      return parsed;
-    }
-    const parsed: ParsedError = { code: found.code, fields: {} };
-    if (found.message !== undefined) parsed.message = found.message;
-    if (found.type !== undefined) parsed.type = found.type;
-    const requestId = found.requestId ?? headerId;
+    // No error code: no error document (S3 HEAD responses have no body; proxies send HTML).
+    const code = found?.code;
+    const parsed: ParsedError = { code: code ?? `Http${status}`, fields: {} };
+    if (found?.message !== undefined) parsed.message = found.message;
+    if (code !== undefined && found!.type !== undefined) parsed.type = found!.type;
+    const requestId = found?.requestId ?? response.headers["x-amz-request-id"] ?? response.headers["x-amzn-requestid"];
     if (requestId !== undefined) parsed.requestId = requestId;
-    const errorClass = findErrorClass(service, op, found.code);
+    const errorClass = code === undefined ? undefined : findErrorClass(service, op, code);
     if (errorClass) {
       const shape = errorClass.$s;
       parsed.errorClass = errorClass;
       parsed.fields = convertResponse(status, () => ({
-        ...readXmlStructure(shape, found.error, bodyMembers(shape)),
+        ...readXmlStructure(shape, found!.error, bodyMembers(shape)),
         ...readHttpBindings(shape, response),
       }));
     }

@@ -18,19 +18,18 @@ import { fromUtf8 } from "../encoding.js";
 import { ResponseParseError } from "../errors.js";
 import type { XmlElement } from "./xml.js";
 
-const PREDEFINED = new Set(["lt", "gt", "amp", "quot", "apos"]);
 const RESERVED = new Set(["__proto__", "constructor", "prototype"]);
 const MAX_DEPTH = 100;
 // CDATA and comments are skipped as they are; a DOCTYPE (with its internal subset) is cut;
-// a named reference that is not predefined is escaped so that it reads back literally.
-const LEXICAL = /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|<!DOCTYPE(?:[^[>]|\[[\s\S]*?\])*>|&([A-Za-z_][\w.-]*);/g;
+// a named reference that is not one of the five predefined ones is escaped so that it reads
+// back literally.
+const LEXICAL =
+  /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|<!DOCTYPE(?:[^[>]|\[[\s\S]*?\])*>|&(?!(?:lt|gt|amp|quot|apos);)([A-Za-z_][\w.-]*);/g;
 
 function neutralise(text: string): string {
-  return text.replace(LEXICAL, (whole, name: string | undefined) => {
-    if (whole.startsWith("<!D")) return "";
-    if (name === undefined || PREDEFINED.has(name)) return whole;
-    return `&amp;${name};`;
-  });
+  return text.replace(LEXICAL, (whole, name: string | undefined) =>
+    name !== undefined ? `&amp;${name};` : whole.startsWith("<!D") ? "" : whole,
+  );
 }
 
 /**
@@ -45,6 +44,10 @@ function parseWithDom(body: Uint8Array | string, statusCode: number): XmlElement
   const fail = (why: string): never => {
     throw new ResponseParseError(`response body is not valid XML (HTTP ${statusCode}): ${why}`, statusCode);
   };
+  // Element and attribute names that are JavaScript prototype keys are refused.
+  const checkName = (what: string, name: string): void => {
+    if (RESERVED.has(name)) fail(`invalid ${what} name ${name}`);
+  };
   const doc = new DOMParser().parseFromString(neutralise(text), "application/xml");
   const root = doc.documentElement;
   // Chromium and WebKit put a <parsererror> into the document; Firefox makes it the root.
@@ -53,10 +56,10 @@ function parseWithDom(body: Uint8Array | string, statusCode: number): XmlElement
 
   const toElement = (el: Element, depth: number): XmlElement => {
     if (depth > MAX_DEPTH) fail(`more than ${MAX_DEPTH} levels of nested elements`);
-    if (RESERVED.has(el.tagName)) fail(`invalid element name ${el.tagName}`);
+    checkName("element", el.tagName);
     const attrs: Record<string, string> = {};
     for (const a of Array.from(el.attributes)) {
-      if (RESERVED.has(a.name)) fail(`invalid attribute name ${a.name}`);
+      checkName("attribute", a.name);
       attrs[a.name] = a.value;
     }
     const children: XmlElement[] = [];

@@ -20,21 +20,12 @@
 // flattened, botocore's older style) the list member's locationName, else the member name.
 // Lists are wrapped (`<member>` or the member's locationName) unless flattened; maps are
 // `<entry><key/><value/></entry>` (custom key/value names; no `entry` when flattened).
-// Readers and writers dispatch on the shape kind through `Record<Kind, ...>` tables.
-import { fromBase64, fromUtf8, toBase64, toBytes } from "../encoding.js";
-import { RequestFormError, ResponseParseError } from "../errors.js";
-import type {
-  ListShape,
-  MapShape,
-  Member,
-  ScalarShape,
-  Shape,
-  StructureShape,
-  TimestampFormat,
-  XmlNamespace,
-} from "../schema.js";
-import { kind, scalarTraits, target, traits } from "../schema.js";
-import { formatTimestamp, numberText, readBoolean, readFloat, readInteger, readTimestamp } from "./shared.js";
+// Scalars are converted to and from text by http-binding.ts's per-kind tables (strict XML
+// mode); wrapped and flattened collections are read and written by one function each.
+import { fromUtf8 } from "../encoding.js";
+import type { ListShape, MapShape, Member, Shape, StructureShape, XmlNamespace } from "../schema.js";
+import { kind, target, traits } from "../schema.js";
+import { absent, formError, scalarFromText, scalarText as bindingText } from "./http-binding.js";
 
 // ---------------------------------------------------------------------------------------
 // Element tree
@@ -94,19 +85,6 @@ export function childElement(el: XmlElement, name: string): XmlElement | undefin
   return el.children.find((c) => localName(c.name) === local);
 }
 
-function childElements(el: XmlElement, name: string): XmlElement[] {
-  const local = localName(name);
-  return el.children.filter((c) => localName(c.name) === local);
-}
-
-function attribute(el: XmlElement, name: string): string | undefined {
-  const exact = el.attrs[name];
-  if (exact !== undefined) return exact;
-  const local = localName(name);
-  for (const [k, v] of Object.entries(el.attrs)) if (!k.startsWith("xmlns") && localName(k) === local) return v;
-  return undefined;
-}
-
 /** Text of a child element, if present. */
 export function childText(el: XmlElement, name: string): string | undefined {
   return childElement(el, name)?.text;
@@ -117,7 +95,7 @@ export function childText(el: XmlElement, name: string): string | undefined {
 
 /** Flattened on the member or on the list/map shape. */
 export function isFlattened(member: Member, shape: Shape): boolean {
-  return !!traits(member).f || (typeof shape === "object" && "f" in shape && !!(shape as ListShape | MapShape).f);
+  return !!(traits(member).f || (shape as ListShape | MapShape).f);
 }
 
 /**
@@ -139,35 +117,34 @@ export function memberElementName(name: string, member: Member): string {
 // ---------------------------------------------------------------------------------------
 // Reading
 
-type Kind = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10;
-/** Reads one element (or attribute text) by shape; `undefined` means "no value". */
-type Reader = (el: XmlElement, shape: Shape, member: Member) => unknown;
-
-function nonEmpty<T>(text: string, read: (t: string) => T): T | undefined {
-  return text.trim() === "" ? undefined : read(text);
+function childElements(el: XmlElement, name: string): XmlElement[] {
+  const local = localName(name);
+  return el.children.filter((c) => localName(c.name) === local);
 }
 
-const READERS: Record<Kind, Reader> = {
-  0: (el) => el.text,
-  1: (el) => nonEmpty(el.text, readBoolean),
-  2: (el) => nonEmpty(el.text, readInteger),
-  3: (el) => nonEmpty(el.text, (t) => readFloat(t.trim())),
-  4: (el) => fromBase64(el.text),
-  5: (el) => nonEmpty(el.text, readTimestamp),
-  // Documents do not exist in XML protocols; keep the text rather than guess.
-  6: (el) => el.text,
-  7: (el) => nonEmpty(el.text, (t) => t.trim()),
-  8: (el, shape) => readXmlStructure(shape as StructureShape, el),
-  9: (el, shape) => el.children.map((c) => readXmlValue((shape as ListShape).m, c)).filter((v) => v !== undefined),
-  10: (el, shape) => readMapEntries(shape as MapShape, childElements(el, "entry")),
-};
+function attribute(el: XmlElement, name: string): string | undefined {
+  const exact = el.attrs[name];
+  if (exact !== undefined) return exact;
+  const local = localName(name);
+  for (const [k, v] of Object.entries(el.attrs)) if (!k.startsWith("xmlns") && localName(k) === local) return v;
+  return undefined;
+}
 
-/** Converts one element by the member's shape. */
+/** Converts one element by the member's shape (scalars as http-binding.ts reads XML text); `undefined` means "no value". */
 export function readXmlValue(member: Member, el: XmlElement): unknown {
   const shape = target(member);
-  return READERS[kind(shape) as Kind](el, shape, member);
+  const k = kind(shape);
+  if (k < 8) return scalarFromText(el.text, member, true);
+  if (k === 8) return readXmlStructure(shape as StructureShape, el);
+  return k === 9 ? readListItems(shape as ListShape, el.children) : readMapEntries(shape as MapShape, childElements(el, "entry"));
 }
 
+/** A list's items (wrapped: the list element's children; flattened: the member's elements). */
+function readListItems(shape: ListShape, items: readonly XmlElement[]): unknown[] {
+  return items.map((c) => readXmlValue(shape.m, c)).filter((v) => v !== undefined);
+}
+
+/** A map's entries (wrapped: the map element's `<entry>`s; flattened: the member's elements). */
 function readMapEntries(shape: MapShape, entries: readonly XmlElement[]): Record<string, unknown> {
   const keyName = traits(shape.k).n ?? "key";
   const valueName = traits(shape.v).n ?? "value";
@@ -182,32 +159,24 @@ function readMapEntries(shape: MapShape, entries: readonly XmlElement[]): Record
   return out;
 }
 
-function readAttributeValue(member: Member, text: string): unknown {
-  return readXmlValue(member, { name: "", attrs: {}, children: [], text });
-}
-
 /** Reads a structure's members (or `members`, a subset) from its element. Absent members are left out. */
 export function readXmlStructure(shape: StructureShape, el: XmlElement, members?: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const name of members ?? Object.keys(shape.m)) {
     const member = shape.m[name];
     if (member === undefined) continue;
-    const t = traits(member);
     const wire = memberElementName(name, member);
     let value: unknown;
-    if (t.xa) {
+    if (traits(member).xa) {
       const text = attribute(el, wire);
-      if (text !== undefined) value = readAttributeValue(member, text);
+      if (text !== undefined) value = scalarFromText(text, member, true); // attributes are scalars
     } else {
       const mshape = target(member);
       const k = kind(mshape);
-      if ((k === 9 || k === 10) && isFlattened(member, mshape)) {
+      if (k > 8 && isFlattened(member, mshape)) {
         const found = childElements(el, wire);
         if (found.length === 0) continue;
-        value =
-          k === 9
-            ? found.map((c) => readXmlValue((mshape as ListShape).m, c)).filter((v) => v !== undefined)
-            : readMapEntries(mshape as MapShape, found);
+        value = k === 9 ? readListItems(mshape as ListShape, found) : readMapEntries(mshape as MapShape, found);
       } else {
         const child = childElement(el, wire);
         if (child !== undefined) value = readXmlValue(member, child);
@@ -227,12 +196,7 @@ export function readXmlStructure(shape: StructureShape, el: XmlElement, members?
 // ---------------------------------------------------------------------------------------
 // Writing
 
-/** Escapes character data. `\r` is written as a reference so parsers do not fold it into `\n`. */
-export function escapeXmlText(text: string): string {
-  return text.replace(/[&<>\r]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : "&#xD;"));
-}
-
-const ATTR_ESCAPES: Record<string, string> = {
+const XML_ESCAPES: Record<string, string> = {
   "&": "&amp;",
   "<": "&lt;",
   ">": "&gt;",
@@ -241,9 +205,16 @@ const ATTR_ESCAPES: Record<string, string> = {
   "\n": "&#xA;",
   "\t": "&#x9;",
 };
+const escapeChar = (c: string): string => XML_ESCAPES[c]!;
 
+/** Escapes character data. `\r` is written as a reference so parsers do not fold it into `\n`. */
+export function escapeXmlText(text: string): string {
+  return text.replace(/[&<>\r]/g, escapeChar);
+}
+
+/** Escapes an attribute value (quotes and the whitespace that attribute normalisation would fold, too). */
 export function escapeXmlAttribute(text: string): string {
-  return text.replace(/[&<>"\r\n\t]/g, (c) => ATTR_ESCAPES[c]!);
+  return text.replace(/[&<>"\r\n\t]/g, escapeChar);
 }
 
 function namespaceAttr(ns: XmlNamespace | undefined): string {
@@ -251,83 +222,19 @@ function namespaceAttr(ns: XmlNamespace | undefined): string {
   return ` ${ns.prefix ? `xmlns:${ns.prefix}` : "xmlns"}="${escapeXmlAttribute(ns.uri)}"`;
 }
 
-function timestampFormat(member: Member, shape: Shape): TimestampFormat {
-  return traits(member).tf ?? (scalarTraits(shape) as ScalarShape).tf ?? "iso8601";
-}
-
-/** The text of a scalar value for XML bodies and query strings (iso8601 timestamps by default). */
+/** The text of a scalar value for XML bodies and query strings (iso8601 timestamps by default; strict, see http-binding.ts). */
 export function scalarText(value: unknown, member: Member): string {
-  const shape = target(member);
-  switch (kind(shape)) {
-    case 0:
-      if (typeof value === "string") return value;
-      throw new RequestFormError(`expected a string, got ${typeof value}`);
-    case 1:
-      if (typeof value === "boolean") return value ? "true" : "false";
-      if (value === "true" || value === "false") return value;
-      throw new RequestFormError(`expected a boolean, got ${typeof value}`);
-    case 2:
-    case 3:
-    case 7:
-      return numberText(value);
-    case 4:
-      if (typeof value === "string" || value instanceof Uint8Array || ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
-        return toBase64(toBytes(value as Uint8Array | string | ArrayBuffer));
-      }
-      throw new RequestFormError(`expected bytes or a string for a blob, got ${typeof value}`);
-    case 5:
-      return formatTimestamp(value, timestampFormat(member, shape));
-    case 6:
-      throw new RequestFormError("documents cannot be sent in XML or query protocols");
-    default:
-      throw new RequestFormError("a structure or collection is not a scalar");
-  }
+  return bindingText(value, member, "iso8601", true);
 }
 
-function absent(v: unknown): v is undefined | null {
-  return v === undefined || v === null;
+/** The value as a record, else a RequestFormError naming `what`. */
+function expectObject(value: unknown, what: string): Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) formError(`expected an object for ${what}`);
+  return value as Record<string, unknown>;
 }
-
-type Writer = (name: string, value: unknown, member: Member, shape: Shape, nsAttr: string) => string;
 
 function element(name: string, attrs: string, content: string): string {
   return `<${name}${attrs}>${content}</${name}>`;
-}
-
-function scalarWriter(name: string, value: unknown, member: Member, _shape: Shape, nsAttr: string): string {
-  return element(name, nsAttr, escapeXmlText(scalarText(value, member)));
-}
-
-const WRITERS: Record<Kind, Writer> = {
-  0: scalarWriter,
-  1: scalarWriter,
-  2: scalarWriter,
-  3: scalarWriter,
-  4: scalarWriter,
-  5: scalarWriter,
-  6: scalarWriter,
-  7: scalarWriter,
-  8: (name, value, _member, shape, nsAttr) => writeStructureElement(name, shape as StructureShape, value, nsAttr),
-  9: (name, value, _member, shape, nsAttr) => {
-    const list = shape as ListShape;
-    if (!Array.isArray(value)) throw new RequestFormError(`expected a list for ${name}`);
-    const itemName = traits(list.m).n ?? "member";
-    return element(name, nsAttr, value.map((v) => (absent(v) ? "" : writeXmlValue(itemName, list.m, v))).join(""));
-  },
-  10: (name, value, _member, shape, nsAttr) =>
-    element(name, nsAttr, mapEntries(shape as MapShape, value).map((e) => element("entry", "", e)).join("")),
-};
-
-function mapEntries(map: MapShape, value: unknown): string[] {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new RequestFormError("expected an object for a map");
-  const keyName = traits(map.k).n ?? "key";
-  const valueName = traits(map.v).n ?? "value";
-  const out: string[] = [];
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    if (absent(v)) continue;
-    out.push(writeXmlValue(keyName, map.k, k) + writeXmlValue(valueName, map.v, v));
-  }
-  return out;
 }
 
 /**
@@ -336,8 +243,37 @@ function mapEntries(map: MapShape, value: unknown): string[] {
  */
 export function writeXmlValue(name: string, member: Member, value: unknown, ns?: XmlNamespace): string {
   const shape = target(member);
-  const declared = ns ?? traits(member).x ?? (kind(shape) === 8 ? (shape as StructureShape).x : undefined);
-  return WRITERS[kind(shape) as Kind](name, value, member, shape, namespaceAttr(declared));
+  const k = kind(shape);
+  const attrs = namespaceAttr(ns ?? traits(member).x ?? (k === 8 ? (shape as StructureShape).x : undefined));
+  if (k < 8) return element(name, attrs, escapeXmlText(scalarText(value, member)));
+  if (k === 8) return writeStructureElement(name, shape as StructureShape, value, attrs);
+  return element(name, attrs, collectionContent(name, shape as ListShape | MapShape, value));
+}
+
+/**
+ * The content of a list or map: one element per item or entry, named `itemName` when the
+ * collection is flattened into its parent (declaring `ns`), else the list member's
+ * locationName or `member` / `entry`. `label` names the collection in errors.
+ */
+function collectionContent(label: string, shape: ListShape | MapShape, value: unknown, itemName?: string, ns?: XmlNamespace): string {
+  let out = "";
+  if (kind(shape) === 9) {
+    if (!Array.isArray(value)) formError(`expected a list for ${label}`);
+    // Each item declares the given namespace, else the list member's own.
+    const item = (shape as ListShape).m;
+    const name = itemName ?? traits(item).n ?? "member";
+    for (const v of value) if (!absent(v)) out += writeXmlValue(name, item, v, ns);
+    return out;
+  }
+  const entries = Object.entries(expectObject(value, "a map"));
+  const map = shape as MapShape;
+  const keyName = traits(map.k).n ?? "key";
+  const valueName = traits(map.v).n ?? "value";
+  const entryAttrs = namespaceAttr(ns);
+  for (const [k, v] of entries) {
+    if (!absent(v)) out += element(itemName ?? "entry", entryAttrs, writeXmlValue(keyName, map.k, k) + writeXmlValue(valueName, map.v, v));
+  }
+  return out;
 }
 
 function writeStructureElement(
@@ -347,8 +283,7 @@ function writeStructureElement(
   nsAttr: string,
   members?: readonly string[],
 ): string {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new RequestFormError(`expected an object for ${name}`);
-  const record = value as Record<string, unknown>;
+  const record = expectObject(value, name);
   let attrs = nsAttr;
   let content = "";
   for (const m of members ?? Object.keys(shape.m)) {
@@ -357,24 +292,11 @@ function writeStructureElement(
     if (member === undefined || absent(v)) continue;
     const t = traits(member);
     const wire = memberElementName(m, member);
-    if (t.xa) {
-      attrs += ` ${wire}="${escapeXmlAttribute(scalarText(v, member))}"`;
-      continue;
-    }
     const mshape = target(member);
-    const k = kind(mshape);
-    if (k === 9 && isFlattened(member, mshape)) {
-      if (!Array.isArray(v)) throw new RequestFormError(`expected a list for ${m}`);
-      // Each item is an element named like the member; the member's namespace, else the item's.
-      const item = (mshape as ListShape).m;
-      const ns = t.x ?? traits(item).x;
-      for (const x of v) if (!absent(x)) content += writeXmlValue(wire, item, x, ns);
-    } else if (k === 10 && isFlattened(member, mshape)) {
-      const nsAttr2 = namespaceAttr(t.x);
-      for (const e of mapEntries(mshape as MapShape, v)) content += element(wire, nsAttr2, e);
-    } else {
-      content += writeXmlValue(wire, member, v);
-    }
+    if (t.xa) attrs += ` ${wire}="${escapeXmlAttribute(scalarText(v, member))}"`;
+    // A flattened list or map: its items or entries sit in the parent, named like the member.
+    else if (kind(mshape) > 8 && isFlattened(member, mshape)) content += collectionContent(m, mshape as ListShape | MapShape, v, wire, t.x);
+    else content += writeXmlValue(wire, member, v);
   }
   return element(name, attrs, content);
 }
@@ -410,10 +332,9 @@ const REQUEST_ID_NAMES = ["RequestId", "RequestID", "requestId"];
 
 function findRequestId(...els: (XmlElement | undefined)[]): string | undefined {
   for (const el of els) {
-    if (!el) continue;
     for (const n of REQUEST_ID_NAMES) {
-      const t = childText(el, n);
-      if (t !== undefined && t.trim() !== "") return t.trim();
+      const id = el && childText(el, n)?.trim();
+      if (id) return id;
     }
   }
   return undefined;
@@ -425,15 +346,8 @@ function findRequestId(...els: (XmlElement | undefined)[]): string | undefined {
  * Returns undefined when the document is none of these.
  */
 export function findXmlError(root: XmlElement): XmlErrorBody | undefined {
-  let error: XmlElement | undefined;
-  if (localName(root.name) === "Error") error = root;
-  else {
-    error = childElement(root, "Error");
-    if (!error) {
-      const errors = childElement(root, "Errors");
-      if (errors) error = childElement(errors, "Error");
-    }
-  }
+  const errors = childElement(root, "Errors");
+  const error = localName(root.name) === "Error" ? root : (childElement(root, "Error") ?? (errors && childElement(errors, "Error")));
   if (!error) return undefined;
   const out: XmlErrorBody = { error };
   const code = childText(error, "Code")?.trim();
