@@ -90,7 +90,14 @@ function planOf(shape: StructureShape): StructurePlan {
 // ---------------------------------------------------------------------------------------
 // Writing
 
-type Writer = (value: unknown, member: Member, shape: Shape) => string;
+/** Converts one value of a shape kind, given its member and target shape. */
+type Handler<T> = (value: unknown, member: Member, shape: Shape) => T;
+
+/** Runs the handler for the member's shape kind (WRITERS: to JSON text; READERS: from parsed JSON). */
+function byShape<T>(handlers: Record<Kind, Handler<T>>, member: Member, value: unknown): T {
+  const shape = target(member);
+  return handlers[kind(shape) as Kind](value, member, shape);
+}
 
 /** The error for an input value of the wrong type (its type only: values may be sensitive). */
 function formError(expected: string, value: unknown): RequestFormError {
@@ -127,12 +134,13 @@ function writeCollection(value: unknown, shape: ListShape | MapShape): string {
     const item = items[key];
     if (absent(item) && !shape.sp) continue;
     out += (out === "" ? "" : ",") + (keys ? `${JSON.stringify(key)}:` : "");
-    out += absent(item) ? "null" : writeJsonValue(member, item);
+    out += absent(item) ? "null" : byShape(WRITERS, member, item);
   }
   return list ? `[${out}]` : `{${out}}`;
 }
 
-const WRITERS: Record<Kind, Writer> = {
+/** JSON text of a value, by shape kind. */
+const WRITERS: Record<Kind, Handler<string>> = {
   0: (v, m, s) => {
     if (typeof v === "string") return JSON.stringify(v);
     if (traits(m).j || (scalarTraits(s) as ScalarShape).j) return JSON.stringify(JSON.stringify(v));
@@ -156,7 +164,7 @@ const WRITERS: Record<Kind, Writer> = {
   },
   6: (v) => JSON.stringify(v) ?? "null",
   7: (v) => {
-    const text = typeof v === "bigint" ? v.toString() : typeof v === "number" ? String(v) : String(v).trim();
+    const text = String(v).trim(); // a bigint, a number or a string
     if (!NUMBER_RE.test(text)) throw new RequestFormError("expected a decimal number string");
     return text;
   },
@@ -164,12 +172,6 @@ const WRITERS: Record<Kind, Writer> = {
   9: (v, _m, s) => writeCollection(v, s as ListShape),
   10: (v, _m, s) => writeCollection(v, s as MapShape),
 };
-
-/** JSON text of one value of the member's shape. */
-function writeJsonValue(member: Member, value: unknown): string {
-  const shape = target(member);
-  return WRITERS[kind(shape) as Kind](value, member, shape);
-}
 
 /**
  * JSON text of a structure (or union); with `members`, only those members are written
@@ -202,8 +204,6 @@ export function writeStructure(
 // ---------------------------------------------------------------------------------------
 // Reading
 
-type Reader = (value: unknown, member: Member, shape: Shape) => unknown;
-
 function typeError(expected: string, value: unknown): TypeError {
   return new TypeError(`expected ${expected} in JSON, got ${value === null ? "null" : typeof value}`);
 }
@@ -228,14 +228,15 @@ function readCollection(value: unknown, shape: ListShape | MapShape): unknown {
     const key = keys ? keys[i]! : i;
     const item = items[key];
     if (item === null && !shape.sp) continue;
-    const v = item === null ? null : readJsonValue(member, item);
+    const v = item === null ? null : byShape(READERS, member, item);
     if (keys) (out as Record<string, unknown>)[key] = v;
     else (out as unknown[]).push(v);
   }
   return out;
 }
 
-const READERS: Record<Kind, Reader> = {
+/** A parsed JSON value converted by shape kind. */
+const READERS: Record<Kind, Handler<unknown>> = {
   0: (v) => readAs("string", v),
   1: (v) => readAs("boolean", v),
   2: (v) => readAs("number", v),
@@ -254,12 +255,6 @@ const READERS: Record<Kind, Reader> = {
   9: (v, _m, s) => readCollection(v, s as ListShape),
   10: (v, _m, s) => readCollection(v, s as MapShape),
 };
-
-/** Converts a parsed JSON value by the member's shape. */
-function readJsonValue(member: Member, value: unknown): unknown {
-  const shape = target(member);
-  return READERS[kind(shape) as Kind](value, member, shape);
-}
 
 /** Converts a parsed JSON object into a structure's members; unknown keys and nulls are skipped. */
 export function readStructure(
@@ -338,13 +333,13 @@ export const jsonBodyCodec: BodyCodec = {
       // An unset structure payload is an empty object; an unset union or document is no body.
       return kind(shape) === 8 && !(shape as StructureShape).u ? "{}" : undefined;
     }
-    return writeJsonValue(member, value);
+    return byShape(WRITERS, member, value);
   },
   readBody(shape, body, members, statusCode) {
     return readJsonBody(body, statusCode, {}, (json) => readStructure(shape, json, members));
   },
   readPayload(member, _name, body, statusCode) {
-    return readJsonBody<unknown>(body, statusCode, undefined, (json) => readJsonValue(member, json));
+    return readJsonBody<unknown>(body, statusCode, undefined, (json) => byShape(READERS, member, json));
   },
 };
 
@@ -401,27 +396,28 @@ export function parseJsonError(
   readFields: (shape: StructureShape, body: Record<string, unknown>) => Record<string, unknown>,
 ): ParsedError {
   const status = response.statusCode;
-  const text = fromUtf8(response.body).trim();
-  const json = text.startsWith("{") || text.startsWith("[") ? parseJsonText(text, status) : undefined;
-  const body =
-    typeof json === "object" && json !== null && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
+  const raw = fromUtf8(response.body);
+  const text = raw.trim();
+  // Text that starts like JSON must parse; only an object (text starting with `{`) is a body.
+  const json = /^[{[]/.test(text) ? parseJsonText(raw, status) : undefined;
+  const body = text.startsWith("{") ? (json as Record<string, unknown>) : undefined;
   let code: string | undefined;
   let type: string | undefined;
   const query = service.qc ? response.headers["x-amzn-query-error"] : undefined;
   if (query) {
-    const semi = query.indexOf(";");
-    code = (semi < 0 ? query : query.slice(0, semi)).trim() || undefined;
-    if (semi >= 0) type = query.slice(semi + 1).trim() || undefined;
+    const [, queryCode, queryType] = /^([^;]*);?(.*)$/s.exec(query)!;
+    code = queryCode!.trim() || undefined;
+    type = queryType!.trim() || undefined;
   }
-  const raw = code ?? (response.headers["x-amzn-errortype"] || undefined) ?? stringField(body, "code", "__type", "Code");
-  code = (raw === undefined ? "" : sanitizeErrorCode(raw)) || `Http${status}`;
+  const named = code ?? (response.headers["x-amzn-errortype"] || undefined) ?? stringField(body, "code", "__type", "Code");
+  code = (named === undefined ? "" : sanitizeErrorCode(named)) || `Http${status}`;
 
   const errorClass = findErrorClass(service, op, code);
   const parsed: ParsedError = { code, fields: {} };
   const message = stringField(body, "message", "Message", "errorMessage");
   if (message !== undefined) parsed.message = message;
   if (type !== undefined) parsed.type = type;
-  if (body === undefined && text !== "" && raw === undefined) {
+  if (body === undefined && text !== "" && named === undefined) {
     parsed.message = `HTTP ${status} response with a body that is not JSON`;
   }
   if (errorClass) {
