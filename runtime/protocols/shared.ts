@@ -16,14 +16,20 @@ import { traits } from "../schema.js";
  * Throws RequestFormError for anything that is not a valid instant.
  */
 export function toDate(value: unknown): Date {
-  let d: Date | undefined;
-  if (value instanceof Date) d = value;
-  else if (typeof value === "number") d = new Date(value * 1000);
-  else if (typeof value === "string") d = parseTimestamp(value);
-  if (d === undefined || Number.isNaN(d.getTime())) {
-    throw new RequestFormError(`invalid timestamp value (${typeof value})`);
-  }
+  // Epoch seconds keep whole milliseconds (truncated, as the Date constructor does).
+  const d = value instanceof Date ? value : dateFrom(value, Math.trunc);
+  if (!isValid(d)) throw new RequestFormError(`invalid timestamp value (${typeof value})`);
   return d;
+}
+
+/** A Date from epoch seconds (milliseconds made whole by `wholeMs`) or timestamp text. */
+function dateFrom(value: unknown, wholeMs: (ms: number) => number): Date | undefined {
+  if (typeof value === "number") return new Date(wholeMs(value * 1000));
+  return typeof value === "string" ? parseTimestamp(value) : undefined;
+}
+
+function isValid(date: Date | undefined): date is Date {
+  return date !== undefined && !Number.isNaN(date.getTime());
 }
 
 /**
@@ -54,9 +60,11 @@ export function formatTimestamp(value: unknown, format: TimestampFormat): string
   return String(date.getTime() / 1000);
 }
 
-const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?(?:([Zz])|([+-])(\d{2}):?(\d{2}))?$/;
+// ISO-8601: date, time, fraction, then Z or a `+hh:mm` offset (groups 8-10), or no zone (UTC).
+const ISO_RE = /^(\d{4})-(\d\d)-(\d\d)[Tt ](\d\d):(\d\d):(\d\d)(?:[.,](\d+))?(?:[Zz]|([+-])(\d\d):?(\d\d))?$/;
 // IMF-fixdate `Sun, 06 Nov 1994 08:49:37 GMT`, RFC 850 `Sunday, 06-Nov-94 08:49:37 GMT`,
-// asctime `Sun Nov  6 08:49:37 1994` (the three forms RFC 7231 requires recipients to accept).
+// asctime `Sun Nov  6 08:49:37 1994` (the three forms RFC 7231 requires recipients to accept);
+// asctime is read by rewriting it in IMF order (`6 Nov 1994 08:49:37`).
 const IMF_RE =
   /^(?:[A-Za-z]{3,9},\s*)?(\d{1,2})[\s-]([A-Za-z]{3})[\s-](\d{2,4})\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?\s*(?:GMT|UTC|Z|\+0000)?$/;
 const ASCTIME_RE = /^[A-Za-z]{3}\s+([A-Za-z]{3})\s+(\d{1,2})\s+(\d{1,2}):(\d{2}):(\d{2})\s+(\d{4})$/;
@@ -102,13 +110,13 @@ function parseTimestampText(text: string): Date | undefined {
   let m = ISO_RE.exec(s);
   if (m) {
     const date = utc(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, fractionToMs(m[7]));
-    if (m[9]) {
-      const offset = (+m[10]! * 60 + +m[11]!) * (m[9] === "-" ? -1 : 1);
+    if (m[8]) {
+      const offset = (+m[9]! * 60 + +m[10]!) * (m[8] === "-" ? -1 : 1);
       date.setTime(date.getTime() - offset * 60000);
     }
     return date;
   }
-  m = IMF_RE.exec(s);
+  m = IMF_RE.exec(s.replace(ASCTIME_RE, "$2 $1 $6 $3:$4:$5"));
   if (m) {
     const month = monthIndex(m[2]!);
     if (month < 0) return undefined;
@@ -116,24 +124,13 @@ function parseTimestampText(text: string): Date | undefined {
     if (m[3]!.length === 2) year += year < 50 ? 2000 : 1900;
     return utc(year, month, +m[1]!, +m[4]!, +m[5]!, +(m[6] ?? 0), fractionToMs(m[7]));
   }
-  m = ASCTIME_RE.exec(s);
-  if (m) {
-    const month = monthIndex(m[1]!);
-    if (month < 0) return undefined;
-    return utc(+m[6]!, month, +m[2]!, +m[3]!, +m[4]!, +m[5]!, 0);
-  }
   return undefined;
 }
 
 /** Parses a wire timestamp (string or epoch-seconds number); throws on garbage. */
 export function readTimestamp(value: unknown): Date {
-  const d =
-    typeof value === "number"
-      ? new Date(Math.round(value * 1000))
-      : typeof value === "string"
-        ? parseTimestamp(value)
-        : undefined;
-  if (d === undefined || Number.isNaN(d.getTime())) throw new TypeError(`invalid timestamp ${JSON.stringify(value)}`);
+  const d = dateFrom(value, Math.round);
+  if (!isValid(d)) throw new TypeError(`invalid timestamp ${JSON.stringify(value)}`);
   return d;
 }
 
