@@ -72,17 +72,19 @@ const structurePlans = new WeakMap<StructureShape, StructurePlan>();
 function planOf(shape: StructureShape): StructurePlan {
   let plan = structurePlans.get(shape);
   if (plan === undefined) {
-    plan = { fields: [], byName: new Map(), byWire: new Map() };
+    const fields: Field[] = [];
+    const byName = new Map<string, Field>();
+    const byWire = new Map<string, Field>();
     for (const name of Object.keys(shape.m)) {
       const member = shape.m[name]!;
       const wire = traits(member).n ?? name;
       const t = target(member);
       const field: Field = { name, member, wire, key: `${JSON.stringify(wire)}:`, shape: t, kind: kind(t) as Kind };
-      (plan.fields as Field[]).push(field);
-      (plan.byName as Map<string, Field>).set(name, field);
-      if (!plan.byWire.has(wire)) (plan.byWire as Map<string, Field>).set(wire, field);
+      fields.push(field);
+      byName.set(name, field);
+      if (!byWire.has(wire)) byWire.set(wire, field);
     }
-    structurePlans.set(shape, plan);
+    structurePlans.set(shape, (plan = { fields, byName, byWire }));
   }
   return plan;
 }
@@ -195,7 +197,7 @@ export function writeStructure(
     if (f === undefined) continue;
     const v = value[f.name];
     if (absent(v)) continue;
-    out += (count++ === 0 ? f.key : `,${f.key}`) + WRITERS[f.kind](v, f.member, f.shape);
+    out += (count++ === 0 ? "" : ",") + f.key + WRITERS[f.kind](v, f.member, f.shape);
   }
   if (shape.u && count > 1) throw new RequestFormError("a union must have exactly one member set");
   return `{${out}}`;
