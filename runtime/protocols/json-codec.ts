@@ -303,7 +303,7 @@ function parseJsonText(text: string, statusCode: number): unknown {
  * Reads a JSON response body with `read`; an empty (or all-whitespace) body is `empty`.
  * Text that is not JSON, or JSON that does not fit the model, throws ResponseParseError.
  */
-function readJsonBody<T>(body: Uint8Array, statusCode: number, empty: T, read: (json: unknown) => T): T {
+export function readJsonBody<T>(body: Uint8Array, statusCode: number, empty: T, read: (json: unknown) => T): T {
   const text = fromUtf8(body);
   if (text.trim() === "") return empty;
   const json = parseJsonText(text, statusCode);
@@ -344,14 +344,6 @@ export const jsonBodyCodec: BodyCodec = {
     return readJsonBody<unknown>(body, statusCode, undefined, (json) => byShape(READERS, member, json));
   },
 };
-
-/** Reads a JSON body that must be an object (or empty) into a structure's members. */
-export function readJsonObjectBody(
-  shape: StructureShape | undefined,
-  response: ReceivedResponse,
-): Record<string, unknown> {
-  return readJsonBody(response.body, response.statusCode, {}, (json) => (shape ? readStructure(shape, json) : {}));
-}
 
 // ---------------------------------------------------------------------------------------
 // Errors (awsJson and rest-json)
