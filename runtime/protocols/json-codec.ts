@@ -2,7 +2,8 @@
 // JSONSerializer/BaseJSONParser). Writing produces compact JSON text directly (so
 // bigInteger/bigDecimal strings become exact number literals); reading takes the value
 // from JSON.parse and converts it by shape. One table per direction maps every shape
-// kind to its handler (`Record<kind, ...>`).
+// kind to its handler (`Record<kind, ...>`); lists and maps share one handler per
+// direction (a list is a map whose keys are its indices, written without them).
 //
 // Wire rules: member keys are the member's wire name (`n`, botocore's locationName /
 // Smithy's jsonName); timestamps are epoch seconds unless the model says otherwise
@@ -11,10 +12,11 @@
 // one set member. Dense lists and maps drop nulls, sparse ones keep them. Unknown
 // members and `__type` are ignored when reading, except that a union with no known member
 // set reads its first unknown one as `{ $unknown: [wireName, rawJsonValue] }` (forward
-// compatible, as AWS SDK v3). bigInteger/bigDecimal are written exactly from their strings, but read
-// through JSON.parse, so digits beyond double precision are lost (no model uses them yet). The error helpers at the bottom resolve
-// the error code (X-Amzn-Errortype, `code`, `__type`, or the awsQueryCompatible
-// `x-amzn-query-error` header) and match it to a modeled error class.
+// compatible, as AWS SDK v3). bigInteger/bigDecimal are written exactly from their strings,
+// but read through JSON.parse, so digits beyond double precision are lost (no model uses
+// them yet). The error helpers at the bottom resolve the error code (X-Amzn-Errortype,
+// `code`, `__type`, or the awsQueryCompatible `x-amzn-query-error` header) and match it to
+// a modeled error class.
 //
 // Hot path: each structure's members are listed once (wire name, quoted JSON key, target
 // shape and kind) in a plan kept per shape object, so a call does no trait lookups, and a
@@ -31,29 +33,16 @@ import type {
   ServiceSchema,
   Shape,
   StructureShape,
-  TimestampFormat,
 } from "../schema.js";
 import { kind, scalarTraits, target, traits } from "../schema.js";
 import type { BodyCodec } from "./http-binding.js";
-import {
-  formatHttpDate,
-  formatIso8601,
-  jsonFloat,
-  readFloat,
-  readTimestamp,
-  toDate,
-  toEpochSeconds,
-} from "./shared.js";
+import { formatTimestamp, readFloat, readTimestamp } from "./shared.js";
 import type { ParsedError, ReceivedResponse } from "./types.js";
 
 type Kind = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10;
 
 function absent(v: unknown): v is undefined | null {
   return v === undefined || v === null;
-}
-
-function timestampFormat(member: Member): TimestampFormat {
-  return traits(member).tf ?? (scalarTraits(target(member)) as ScalarShape).tf ?? "unixTimestamp";
 }
 
 // ---------------------------------------------------------------------------------------
@@ -74,6 +63,7 @@ interface StructurePlan {
   /** Members in model order. */
   readonly fields: readonly Field[];
   readonly byName: ReadonlyMap<string, Field>;
+  /** The first member of each wire name. */
   readonly byWire: ReadonlyMap<string, Field>;
 }
 
@@ -81,116 +71,109 @@ const structurePlans = new WeakMap<StructureShape, StructurePlan>();
 
 function planOf(shape: StructureShape): StructurePlan {
   let plan = structurePlans.get(shape);
-  if (plan !== undefined) return plan;
-  const fields: Field[] = [];
-  const byName = new Map<string, Field>();
-  const byWire = new Map<string, Field>();
-  for (const name of Object.keys(shape.m)) {
-    const member = shape.m[name]!;
-    const wire = traits(member).n ?? name;
-    const t = target(member);
-    const field: Field = { name, member, wire, key: `${JSON.stringify(wire)}:`, shape: t, kind: kind(t) as Kind };
-    fields.push(field);
-    byName.set(name, field);
-    if (!byWire.has(wire)) byWire.set(wire, field);
+  if (plan === undefined) {
+    const fields: Field[] = [];
+    const byName = new Map<string, Field>();
+    const byWire = new Map<string, Field>();
+    for (const name of Object.keys(shape.m)) {
+      const member = shape.m[name]!;
+      const wire = traits(member).n ?? name;
+      const t = target(member);
+      const field: Field = { name, member, wire, key: `${JSON.stringify(wire)}:`, shape: t, kind: kind(t) as Kind };
+      fields.push(field);
+      byName.set(name, field);
+      if (!byWire.has(wire)) byWire.set(wire, field);
+    }
+    structurePlans.set(shape, (plan = { fields, byName, byWire }));
   }
-  plan = { fields, byName, byWire };
-  structurePlans.set(shape, plan);
   return plan;
 }
 
 // ---------------------------------------------------------------------------------------
 // Writing
 
-type Writer = (value: unknown, member: Member, shape: Shape) => string;
+/** Converts one value of a shape kind, given its member and target shape. */
+type Handler<T> = (value: unknown, member: Member, shape: Shape) => T;
+
+/** Runs the handler for the member's shape kind (WRITERS: to JSON text; READERS: from parsed JSON). */
+function byShape<T>(handlers: Record<Kind, Handler<T>>, member: Member, value: unknown): T {
+  const shape = target(member);
+  return handlers[kind(shape) as Kind](value, member, shape);
+}
+
+/** The error for an input value of the wrong type (its type only: values may be sensitive). */
+function formError(expected: string, value: unknown): RequestFormError {
+  return new RequestFormError(`expected ${expected}, got ${typeof value}`);
+}
 
 const NUMBER_RE = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
-function writeNumber(value: unknown): string {
+/**
+ * A number, or a string holding one. Floats may also be NaN or infinite (a number, the
+ * "NaN" string, or text such as "Infinity" or "1e999"), written as their JSON strings.
+ */
+function writeNumber(value: unknown, float: boolean): string {
   const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
-  if (typeof n !== "number" || !Number.isFinite(n))
-    throw new RequestFormError(`expected a number, got ${typeof value}`);
-  return String(n);
+  if (typeof n === "number") {
+    if (Number.isFinite(n)) return String(n);
+    if (float && (!Number.isNaN(n) || typeof value === "number" || value === "NaN")) return `"${n}"`;
+  }
+  throw formError("a number", value);
 }
 
-const WRITERS: Record<Kind, Writer> = {
-  0: (v, m) => {
+/** A list (`[items]`) or a map (`{"key":value}`); nulls are dropped unless the shape is sparse. */
+function writeCollection(value: unknown, shape: ListShape | MapShape): string {
+  const list = shape.t === 9;
+  if (list ? !Array.isArray(value) : typeof value !== "object" || value === null)
+    throw formError(list ? "a list" : "a map", value);
+  const items = value as Record<string, unknown>;
+  const keys = list ? undefined : Object.keys(items);
+  const member = list ? shape.m : shape.v;
+  const n = keys ? keys.length : (value as unknown[]).length;
+  let out = "";
+  for (let i = 0; i < n; i++) {
+    const key = keys ? keys[i]! : i;
+    const item = items[key];
+    if (absent(item) && !shape.sp) continue;
+    out += (out === "" ? "" : ",") + (keys ? `${JSON.stringify(key)}:` : "");
+    out += absent(item) ? "null" : byShape(WRITERS, member, item);
+  }
+  return list ? `[${out}]` : `{${out}}`;
+}
+
+/** JSON text of a value, by shape kind. */
+const WRITERS: Record<Kind, Handler<string>> = {
+  0: (v, m, s) => {
     if (typeof v === "string") return JSON.stringify(v);
-    if (traits(m).j || (scalarTraits(target(m)) as ScalarShape).j) return JSON.stringify(JSON.stringify(v));
-    if (typeof v === "number" || typeof v === "boolean") return JSON.stringify(String(v));
-    throw new RequestFormError(`expected a string, got ${typeof v}`);
+    if (traits(m).j || (scalarTraits(s) as ScalarShape).j) return JSON.stringify(JSON.stringify(v));
+    if (typeof v === "number" || typeof v === "boolean") return `"${v}"`;
+    throw formError("a string", v);
   },
   1: (v) => {
-    if (typeof v === "boolean") return String(v);
-    if (v === "true" || v === "false") return v;
-    throw new RequestFormError(`expected a boolean, got ${typeof v}`);
+    if (typeof v === "boolean" || v === "true" || v === "false") return String(v);
+    throw formError("a boolean", v);
   },
-  2: (v) => writeNumber(v),
-  3: (v) => {
-    const n = typeof v === "string" ? readFloatInput(v) : v;
-    if (typeof n !== "number") throw new RequestFormError(`expected a number, got ${typeof v}`);
-    return JSON.stringify(jsonFloat(n));
+  2: (v) => writeNumber(v, false),
+  3: (v) => writeNumber(v, true),
+  4: (v) => {
+    if (typeof v === "string" || v instanceof ArrayBuffer || ArrayBuffer.isView(v)) return `"${toBase64(toBytes(v))}"`;
+    throw formError("bytes", v);
   },
-  4: (v) => JSON.stringify(toBase64(toBlob(v))),
-  5: (v, m) => {
-    const date = toDate(v);
-    const format = timestampFormat(m);
-    if (format === "iso8601") return JSON.stringify(formatIso8601(date));
-    if (format === "rfc822") return JSON.stringify(formatHttpDate(date));
-    return String(toEpochSeconds(date));
+  5: (v, m, s) => {
+    const format = traits(m).tf ?? (scalarTraits(s) as ScalarShape).tf ?? "unixTimestamp";
+    const text = formatTimestamp(v, format);
+    return format === "unixTimestamp" ? text : `"${text}"`;
   },
   6: (v) => JSON.stringify(v) ?? "null",
   7: (v) => {
-    const text = typeof v === "bigint" ? v.toString() : typeof v === "number" ? String(v) : String(v).trim();
+    const text = String(v).trim(); // a bigint, a number or a string
     if (!NUMBER_RE.test(text)) throw new RequestFormError("expected a decimal number string");
     return text;
   },
   8: (v, _m, s) => writeStructure(s as StructureShape, v as Record<string, unknown>),
-  9: (v, _m, s) => {
-    if (!Array.isArray(v)) throw new RequestFormError(`expected a list, got ${typeof v}`);
-    const list = s as ListShape;
-    const parts: string[] = [];
-    for (const item of v) {
-      if (absent(item)) {
-        if (list.sp) parts.push("null");
-      } else parts.push(writeJsonValue(list.m, item));
-    }
-    return `[${parts.join(",")}]`;
-  },
-  10: (v, _m, s) => {
-    if (typeof v !== "object" || v === null) throw new RequestFormError(`expected a map, got ${typeof v}`);
-    const map = s as MapShape;
-    const record = v as Record<string, unknown>;
-    let out = "";
-    for (const key of Object.keys(record)) {
-      const item = record[key];
-      if (absent(item)) {
-        if (map.sp) out += `${out === "" ? "" : ","}${JSON.stringify(key)}:null`;
-      } else out += `${out === "" ? "" : ","}${JSON.stringify(key)}:${writeJsonValue(map.v, item)}`;
-    }
-    return `{${out}}`;
-  },
+  9: (v, _m, s) => writeCollection(v, s as ListShape),
+  10: (v, _m, s) => writeCollection(v, s as MapShape),
 };
-
-function readFloatInput(v: string): number {
-  try {
-    return readFloat(v);
-  } catch {
-    throw new RequestFormError("expected a number");
-  }
-}
-
-function toBlob(v: unknown): Uint8Array {
-  if (typeof v === "string" || v instanceof Uint8Array || v instanceof ArrayBuffer || ArrayBuffer.isView(v))
-    return toBytes(v);
-  throw new RequestFormError(`expected bytes, got ${typeof v}`);
-}
-
-/** JSON text of one value of the member's shape. */
-export function writeJsonValue(member: Member, value: unknown): string {
-  const shape = target(member);
-  return WRITERS[kind(shape) as Kind](value, member, shape);
-}
 
 /**
  * JSON text of a structure (or union); with `members`, only those members are written
@@ -201,33 +184,20 @@ export function writeStructure(
   value: Record<string, unknown>,
   members?: readonly string[],
 ): string {
-  if (typeof value !== "object" || value === null)
-    throw new RequestFormError(`expected a structure, got ${typeof value}`);
+  if (typeof value !== "object" || value === null) throw formError("a structure", value);
   const plan = planOf(shape);
-  // The fields to visit: a union's present keys (only those can be its member; unknown keys
-  // are ignored), else the given members or every member, in model order.
+  // The fields to visit: the given members, else a union's present keys (only those can be
+  // its member; unknown keys are ignored), else every member in model order.
+  const names = members ?? (shape.u ? Object.keys(value) : undefined);
+  const n = names ? names.length : plan.fields.length;
   let out = "";
   let count = 0;
-  if (members === undefined && shape.u) {
-    for (const name in value) {
-      const f = plan.byName.get(name);
-      if (f === undefined) continue;
-      const v = value[name];
-      if (absent(v)) continue;
-      out += (count === 0 ? f.key : `,${f.key}`) + WRITERS[f.kind](v, f.member, f.shape);
-      count++;
-    }
-    if (count > 1) throw new RequestFormError("a union must have exactly one member set");
-    return `{${out}}`;
-  }
-  const n = members !== undefined ? members.length : plan.fields.length;
   for (let i = 0; i < n; i++) {
-    const f = members !== undefined ? plan.byName.get(members[i]!) : plan.fields[i];
+    const f = names ? plan.byName.get(names[i]!) : plan.fields[i];
     if (f === undefined) continue;
     const v = value[f.name];
     if (absent(v)) continue;
-    out += (count === 0 ? f.key : `,${f.key}`) + WRITERS[f.kind](v, f.member, f.shape);
-    count++;
+    out += (count++ === 0 ? "" : ",") + f.key + WRITERS[f.kind](v, f.member, f.shape);
   }
   if (shape.u && count > 1) throw new RequestFormError("a union must have exactly one member set");
   return `{${out}}`;
@@ -236,25 +206,42 @@ export function writeStructure(
 // ---------------------------------------------------------------------------------------
 // Reading
 
-type Reader = (value: unknown, member: Member, shape: Shape) => unknown;
-
 function typeError(expected: string, value: unknown): TypeError {
   return new TypeError(`expected ${expected} in JSON, got ${value === null ? "null" : typeof value}`);
 }
 
-const READERS: Record<Kind, Reader> = {
-  0: (v) => {
-    if (typeof v === "string") return v;
-    throw typeError("a string", v);
-  },
-  1: (v) => {
-    if (typeof v === "boolean") return v;
-    throw typeError("a boolean", v);
-  },
-  2: (v) => {
-    if (typeof v === "number") return v;
-    throw typeError("a number", v);
-  },
+/** A JSON value of the given type, as it is. */
+function readAs(type: "string" | "boolean" | "number", v: unknown): unknown {
+  if (typeof v === type) return v;
+  throw typeError(`a ${type}`, v);
+}
+
+/** A list or map from JSON; nulls are dropped unless the shape is sparse. */
+function readCollection(value: unknown, shape: ListShape | MapShape): unknown {
+  const list = shape.t === 9;
+  if (typeof value !== "object" || value === null || Array.isArray(value) !== list)
+    throw typeError(list ? "an array" : "an object", value);
+  const items = value as Record<string, unknown>;
+  const keys = list ? undefined : Object.keys(items);
+  const member = list ? shape.m : shape.v;
+  const n = keys ? keys.length : (value as unknown[]).length;
+  const out: unknown[] | Record<string, unknown> = list ? [] : {};
+  for (let i = 0; i < n; i++) {
+    const key = keys ? keys[i]! : i;
+    const item = items[key];
+    if (item === null && !shape.sp) continue;
+    const v = item === null ? null : byShape(READERS, member, item);
+    if (keys) (out as Record<string, unknown>)[key] = v;
+    else (out as unknown[]).push(v);
+  }
+  return out;
+}
+
+/** A parsed JSON value converted by shape kind. */
+const READERS: Record<Kind, Handler<unknown>> = {
+  0: (v) => readAs("string", v),
+  1: (v) => readAs("boolean", v),
+  2: (v) => readAs("number", v),
   3: (v) => readFloat(v),
   4: (v) => {
     if (typeof v === "string") return fromBase64(v);
@@ -267,37 +254,9 @@ const READERS: Record<Kind, Reader> = {
     throw typeError("a number", v);
   },
   8: (v, _m, s) => readStructure(s as StructureShape, v),
-  9: (v, _m, s) => {
-    if (!Array.isArray(v)) throw typeError("an array", v);
-    const list = s as ListShape;
-    const out: unknown[] = [];
-    for (const item of v) {
-      if (item === null) {
-        if (list.sp) out.push(null);
-      } else out.push(readJsonValue(list.m, item));
-    }
-    return out;
-  },
-  10: (v, _m, s) => {
-    if (typeof v !== "object" || v === null || Array.isArray(v)) throw typeError("an object", v);
-    const map = s as MapShape;
-    const record = v as Record<string, unknown>;
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(record)) {
-      const item = record[key];
-      if (item === null) {
-        if (map.sp) out[key] = null;
-      } else out[key] = readJsonValue(map.v, item);
-    }
-    return out;
-  },
+  9: (v, _m, s) => readCollection(v, s as ListShape),
+  10: (v, _m, s) => readCollection(v, s as MapShape),
 };
-
-/** Converts a parsed JSON value by the member's shape. */
-export function readJsonValue(member: Member, value: unknown): unknown {
-  const shape = target(member);
-  return READERS[kind(shape) as Kind](value, member, shape);
-}
 
 /** Converts a parsed JSON object into a structure's members; unknown keys and nulls are skipped. */
 export function readStructure(
@@ -309,46 +268,46 @@ export function readStructure(
   const obj = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   const plan = planOf(shape);
-  if (members !== undefined) {
-    for (const name of members) {
-      const f = plan.byName.get(name);
-      if (f !== undefined) readField(f, out, obj[f.wire]);
-    }
-  } else if (shape.u) {
-    // A union: visit the keys present (one, normally), not every member.
-    for (const key in obj) {
-      const f = plan.byWire.get(key);
-      if (f !== undefined) readField(f, out, obj[key]);
-    }
-  } else {
-    for (const f of plan.fields) readField(f, out, obj[f.wire]);
+  // The fields to visit: the given members (by name), else a union's present keys (by wire
+  // name: one, normally, instead of every member), else every member.
+  const union = shape.u && !members;
+  const names = members ?? (union ? Object.keys(obj) : undefined);
+  const n = names ? names.length : plan.fields.length;
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const f = names ? (union ? plan.byWire : plan.byName).get(names[i]!) : plan.fields[i];
+    if (f === undefined) continue;
+    const v = obj[f.wire];
+    if (absent(v)) continue;
+    out[f.name] = READERS[f.kind](v, f.member, f.shape);
+    count++;
   }
-  if (shape.u && !members && Object.keys(out).length === 0) {
-    const known = new Set(Object.entries(shape.m).map(([name, m]) => traits(m).n ?? name));
-    for (const [key, v] of Object.entries(obj)) {
-      if (key !== "__type" && v !== null && !known.has(key)) return { $unknown: [key, v] };
+  if (union && count === 0) {
+    for (const key of names!) {
+      if (key !== "__type" && obj[key] !== null && !plan.byWire.has(key)) return { $unknown: [key, obj[key]] };
     }
   }
   return out;
 }
 
-function readField(f: Field, out: Record<string, unknown>, v: unknown): void {
-  if (v === undefined || v === null) return;
-  out[f.name] = READERS[f.kind](v, f.member, f.shape);
-}
-
-/**
- * Parses a JSON response body. An empty (or all-whitespace) body is `undefined`; text that
- * is not JSON throws ResponseParseError carrying the status code.
- */
-export function parseJsonBody(body: Uint8Array, statusCode: number): unknown {
-  const text = fromUtf8(body);
-  if (text.trim() === "") return undefined;
+/** Parses JSON text; text that is not JSON throws ResponseParseError carrying the status code. */
+function parseJsonText(text: string, statusCode: number): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (cause) {
     throw new ResponseParseError(`response body is not valid JSON (HTTP ${statusCode})`, statusCode, { cause });
   }
+}
+
+/**
+ * Reads a JSON response body with `read`; an empty (or all-whitespace) body is `empty`.
+ * Text that is not JSON, or JSON that does not fit the model, throws ResponseParseError.
+ */
+export function readJsonBody<T>(body: Uint8Array, statusCode: number, empty: T, read: (json: unknown) => T): T {
+  const text = fromUtf8(body);
+  if (text.trim() === "") return empty;
+  const json = parseJsonText(text, statusCode);
+  return convertResponse(statusCode, () => read(json));
 }
 
 /** Runs a shape conversion, turning type mismatches into ResponseParseError. */
@@ -376,17 +335,13 @@ export const jsonBodyCodec: BodyCodec = {
       // An unset structure payload is an empty object; an unset union or document is no body.
       return kind(shape) === 8 && !(shape as StructureShape).u ? "{}" : undefined;
     }
-    return writeJsonValue(member, value);
+    return byShape(WRITERS, member, value);
   },
   readBody(shape, body, members, statusCode) {
-    const json = parseJsonBody(body, statusCode);
-    if (json === undefined) return {};
-    return convertResponse(statusCode, () => readStructure(shape, json, members));
+    return readJsonBody(body, statusCode, {}, (json) => readStructure(shape, json, members));
   },
   readPayload(member, _name, body, statusCode) {
-    const json = parseJsonBody(body, statusCode);
-    if (json === undefined) return undefined;
-    return convertResponse(statusCode, () => readJsonValue(member, json));
+    return readJsonBody<unknown>(body, statusCode, undefined, (json) => byShape(READERS, member, json));
   },
 };
 
@@ -395,16 +350,8 @@ export const jsonBodyCodec: BodyCodec = {
 
 /** `aws.protocoltests#FooError:http://internal...` -> `FooError`. */
 export function sanitizeErrorCode(raw: string): string {
-  let code = raw;
-  const colon = code.indexOf(":");
-  if (colon >= 0) code = code.slice(0, colon);
-  const hash = code.indexOf("#");
-  if (hash >= 0) code = code.slice(hash + 1);
-  return code.trim();
-}
-
-function errorClasses(op: OperationSchema): ErrorClassLike[] {
-  return (op.e ?? []).map((e) => ("$s" in e ? e : (e as () => ErrorClassLike)()));
+  const code = raw.split(":")[0]!;
+  return code.slice(code.indexOf("#") + 1).trim();
 }
 
 /**
@@ -412,14 +359,14 @@ function errorClasses(op: OperationSchema): ErrorClassLike[] {
  * first, else any error of the service (`ex`), as botocore and AWS SDK v3 match them.
  */
 export function findErrorClass(service: ServiceSchema, op: OperationSchema, code: string): ErrorClassLike | undefined {
-  const classes = errorClasses(op);
+  const classes = (op.e ?? []).map((e) => ("$s" in e ? e : (e as () => ErrorClassLike)()));
   return classes.find((c) => c.$s.er?.[0] === code) ?? classes.find((c) => c.$s.n === code) ?? service.ex?.[code];
 }
 
+/** The first of `keys` whose value in the body is a string. */
 function stringField(body: Record<string, unknown> | undefined, ...keys: string[]): string | undefined {
-  if (!body) return undefined;
   for (const key of keys) {
-    const v = body[key];
+    const v = body?.[key];
     if (typeof v === "string") return v;
   }
   return undefined;
@@ -443,33 +390,28 @@ export function parseJsonError(
   readFields: (shape: StructureShape, body: Record<string, unknown>) => Record<string, unknown>,
 ): ParsedError {
   const status = response.statusCode;
-  const text = fromUtf8(response.body).trim();
-  let body: Record<string, unknown> | undefined;
-  if (text.startsWith("{") || text.startsWith("[")) {
-    const json = parseJsonBody(response.body, status);
-    if (typeof json === "object" && json !== null && !Array.isArray(json)) body = json as Record<string, unknown>;
-  }
+  const raw = fromUtf8(response.body);
+  const text = raw.trim();
+  // Text that starts like JSON must parse; only an object (text starting with `{`) is a body.
+  const json = /^[{[]/.test(text) ? parseJsonText(raw, status) : undefined;
+  const body = text.startsWith("{") ? (json as Record<string, unknown>) : undefined;
   let code: string | undefined;
   let type: string | undefined;
-  if (service.qc) {
-    const q = response.headers["x-amzn-query-error"];
-    if (q) {
-      const semi = q.indexOf(";");
-      code = (semi < 0 ? q : q.slice(0, semi)).trim() || undefined;
-      if (semi >= 0) type = q.slice(semi + 1).trim() || undefined;
-    }
+  const query = service.qc ? response.headers["x-amzn-query-error"] : undefined;
+  if (query) {
+    const [, queryCode, queryType] = /^([^;]*);?(.*)$/s.exec(query)!;
+    code = queryCode!.trim() || undefined;
+    type = queryType!.trim() || undefined;
   }
-  const header = response.headers["x-amzn-errortype"];
-  const raw = code ?? (header || undefined) ?? stringField(body, "code", "__type", "Code");
-  code = raw !== undefined ? sanitizeErrorCode(raw) : "";
-  if (code === "") code = `Http${status}`;
+  const named = code ?? (response.headers["x-amzn-errortype"] || undefined) ?? stringField(body, "code", "__type", "Code");
+  code = (named === undefined ? "" : sanitizeErrorCode(named)) || `Http${status}`;
 
   const errorClass = findErrorClass(service, op, code);
   const parsed: ParsedError = { code, fields: {} };
   const message = stringField(body, "message", "Message", "errorMessage");
   if (message !== undefined) parsed.message = message;
   if (type !== undefined) parsed.type = type;
-  if (body === undefined && text !== "" && raw === undefined) {
+  if (body === undefined && text !== "" && named === undefined) {
     parsed.message = `HTTP ${status} response with a body that is not JSON`;
   }
   if (errorClass) {
@@ -477,14 +419,4 @@ export function parseJsonError(
     parsed.fields = convertResponse(status, () => readFields(errorClass.$s, body ?? {}));
   }
   return parsed;
-}
-
-/** Reads a JSON body that must be an object (or empty) into a structure's members. */
-export function readJsonObjectBody(
-  shape: StructureShape | undefined,
-  response: ReceivedResponse,
-): Record<string, unknown> {
-  const json = parseJsonBody(response.body, response.statusCode);
-  if (!shape || json === undefined) return {};
-  return convertResponse(response.statusCode, () => readStructure(shape, json));
 }

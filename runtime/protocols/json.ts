@@ -6,7 +6,7 @@
 // resolution are shared with rest-json (json-codec.ts).
 import { utf8Length } from "../http/body.js";
 import { expandHostPrefix } from "./http-binding.js";
-import { parseJsonError, readJsonObjectBody, readStructure, writeStructure } from "./json-codec.js";
+import { parseJsonError, readJsonBody, readStructure, writeStructure } from "./json-codec.js";
 import { fillIdempotencyTokens } from "./shared.js";
 import type { Protocol, SerializedRequest } from "./types.js";
 
@@ -28,10 +28,12 @@ export const protocol: Protocol = {
   },
 
   parse(_service, op, response) {
-    return readJsonObjectBody(op.o, response);
+    // The body must be an object (or empty); without an output shape it is only checked to be JSON.
+    const output = op.o;
+    return readJsonBody(response.body, response.statusCode, {}, (json) => (output ? readStructure(output, json) : {}));
   },
 
   parseError(service, op, response) {
-    return parseJsonError(service, op, response, (shape, body) => readStructure(shape, body));
+    return parseJsonError(service, op, response, readStructure);
   },
 };

@@ -16,72 +16,64 @@ import { traits } from "../schema.js";
  * Throws RequestFormError for anything that is not a valid instant.
  */
 export function toDate(value: unknown): Date {
-  let d: Date | undefined;
-  if (value instanceof Date) d = value;
-  else if (typeof value === "number") d = new Date(value * 1000);
-  else if (typeof value === "string") d = parseTimestamp(value);
-  if (d === undefined || Number.isNaN(d.getTime())) {
-    throw new RequestFormError(`invalid timestamp value (${typeof value})`);
-  }
+  // Epoch seconds keep whole milliseconds (truncated, as the Date constructor does).
+  const d = value instanceof Date ? value : dateFrom(value, Math.trunc);
+  if (!isValid(d)) throw new RequestFormError(`invalid timestamp value (${typeof value})`);
   return d;
 }
 
-function pad(n: number, width = 2): string {
-  return String(n).padStart(width, "0");
+/** A Date from epoch seconds (milliseconds made whole by `wholeMs`) or timestamp text. */
+function dateFrom(value: unknown, wholeMs: (ms: number) => number): Date | undefined {
+  if (typeof value === "number") return new Date(wholeMs(value * 1000));
+  return typeof value === "string" ? parseTimestamp(value) : undefined;
 }
 
-/** ISO-8601 / RFC 3339 in UTC: `2019-12-16T23:48:18Z`, with `.123` only when there are milliseconds. */
+function isValid(date: Date | undefined): date is Date {
+  return date !== undefined && !Number.isNaN(date.getTime());
+}
+
+/**
+ * ISO-8601 / RFC 3339 in UTC: `2019-12-16T23:48:18Z`, with `.123` only when there are
+ * milliseconds (the engine's `toISOString`, so years beyond 9999 get its `+010000` form).
+ */
 export function formatIso8601(date: Date): string {
-  const ms = date.getUTCMilliseconds();
-  const year = date.getUTCFullYear();
-  return (
-    `${pad(year, 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}` +
-    `T${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}` +
-    (ms ? `.${pad(ms, 3)}` : "") +
-    "Z"
-  );
+  return date.toISOString().replace(".000Z", "Z");
 }
 
-const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
-/** IMF-fixdate (RFC 7231 HTTP-date, the model's "rfc822"): `Mon, 16 Dec 2019 23:48:18 GMT`. */
+/**
+ * IMF-fixdate (RFC 7231 HTTP-date, the model's "rfc822"): `Mon, 16 Dec 2019 23:48:18 GMT`,
+ * which is exactly what `toUTCString` returns (ECMAScript 2018 fixed its format).
+ */
 export function formatHttpDate(date: Date): string {
-  return (
-    `${DAYS[date.getUTCDay()]}, ${pad(date.getUTCDate())} ${MONTHS[date.getUTCMonth()]} ${pad(date.getUTCFullYear(), 4)} ` +
-    `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} GMT`
-  );
-}
-
-/** Epoch seconds as a number; fractional when the date has milliseconds. */
-export function toEpochSeconds(date: Date): number {
-  return date.getTime() / 1000;
+  return date.toUTCString();
 }
 
 /**
  * Formats a timestamp for text locations (headers, query strings, URI labels, XML, query
- * protocol): iso8601 and rfc822 as above, unixTimestamp as decimal seconds.
+ * protocol, JSON strings): iso8601 and rfc822 as above, unixTimestamp as decimal epoch
+ * seconds (fractional when the date has milliseconds).
  */
 export function formatTimestamp(value: unknown, format: TimestampFormat): string {
   const date = toDate(value);
-  switch (format) {
-    case "iso8601":
-      return formatIso8601(date);
-    case "rfc822":
-      return formatHttpDate(date);
-    case "unixTimestamp":
-      return String(toEpochSeconds(date));
-  }
+  if (format === "iso8601") return formatIso8601(date);
+  if (format === "rfc822") return formatHttpDate(date);
+  return String(date.getTime() / 1000);
 }
 
-const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?(?:([Zz])|([+-])(\d{2}):?(\d{2}))?$/;
-const MONTH_INDEX: Record<string, number> = {};
-MONTHS.forEach((m, i) => (MONTH_INDEX[m.toLowerCase()] = i));
+// ISO-8601: date, time, fraction, then Z or a `+hh:mm` offset (groups 8-10), or no zone (UTC).
+const ISO_RE = /^(\d{4})-(\d\d)-(\d\d)[Tt ](\d\d):(\d\d):(\d\d)(?:[.,](\d+))?(?:[Zz]|([+-])(\d\d):?(\d\d))?$/;
 // IMF-fixdate `Sun, 06 Nov 1994 08:49:37 GMT`, RFC 850 `Sunday, 06-Nov-94 08:49:37 GMT`,
-// asctime `Sun Nov  6 08:49:37 1994` (the three forms RFC 7231 requires recipients to accept).
+// asctime `Sun Nov  6 08:49:37 1994` (the three forms RFC 7231 requires recipients to accept);
+// asctime is read by rewriting it in IMF order (`6 Nov 1994 08:49:37`).
 const IMF_RE =
   /^(?:[A-Za-z]{3,9},\s*)?(\d{1,2})[\s-]([A-Za-z]{3})[\s-](\d{2,4})\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?\s*(?:GMT|UTC|Z|\+0000)?$/;
 const ASCTIME_RE = /^[A-Za-z]{3}\s+([A-Za-z]{3})\s+(\d{1,2})\s+(\d{1,2}):(\d{2}):(\d{2})\s+(\d{4})$/;
+
+/** 0-11 for a three-letter month name in any case ("Jan", "dec"), else -1. */
+function monthIndex(name: string): number {
+  const at = "janfebmaraprmayjunjulaugsepoctnovdec".indexOf(name.toLowerCase());
+  return at % 3 === 0 ? at / 3 : -1;
+}
 
 function fractionToMs(frac: string | undefined): number {
   if (!frac) return 0;
@@ -118,56 +110,38 @@ function parseTimestampText(text: string): Date | undefined {
   let m = ISO_RE.exec(s);
   if (m) {
     const date = utc(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, fractionToMs(m[7]));
-    if (m[9]) {
-      const offset = (+m[10]! * 60 + +m[11]!) * (m[9] === "-" ? -1 : 1);
+    if (m[8]) {
+      const offset = (+m[9]! * 60 + +m[10]!) * (m[8] === "-" ? -1 : 1);
       date.setTime(date.getTime() - offset * 60000);
     }
     return date;
   }
-  m = IMF_RE.exec(s);
+  m = IMF_RE.exec(s.replace(ASCTIME_RE, "$2 $1 $6 $3:$4:$5"));
   if (m) {
-    const month = MONTH_INDEX[m[2]!.toLowerCase()];
-    if (month === undefined) return undefined;
+    const month = monthIndex(m[2]!);
+    if (month < 0) return undefined;
     let year = +m[3]!;
     if (m[3]!.length === 2) year += year < 50 ? 2000 : 1900;
     return utc(year, month, +m[1]!, +m[4]!, +m[5]!, +(m[6] ?? 0), fractionToMs(m[7]));
-  }
-  m = ASCTIME_RE.exec(s);
-  if (m) {
-    const month = MONTH_INDEX[m[1]!.toLowerCase()];
-    if (month === undefined) return undefined;
-    return utc(+m[6]!, month, +m[2]!, +m[3]!, +m[4]!, +m[5]!, 0);
   }
   return undefined;
 }
 
 /** Parses a wire timestamp (string or epoch-seconds number); throws on garbage. */
 export function readTimestamp(value: unknown): Date {
-  const d =
-    typeof value === "number"
-      ? new Date(Math.round(value * 1000))
-      : typeof value === "string"
-        ? parseTimestamp(value)
-        : undefined;
-  if (d === undefined || Number.isNaN(d.getTime())) throw new TypeError(`invalid timestamp ${JSON.stringify(value)}`);
+  const d = dateFrom(value, Math.round);
+  if (!isValid(d)) throw new TypeError(`invalid timestamp ${JSON.stringify(value)}`);
   return d;
 }
 
 // ---------------------------------------------------------------------------------------
 // Numbers
 
-/** A float for JSON-like bodies: finite numbers stay numbers, the rest become "NaN"/"Infinity"/"-Infinity". */
-export function jsonFloat(value: number): number | string {
-  return Number.isFinite(value) ? value : String(value);
-}
-
 /** Reads a float from a text or JSON value, accepting the special-float strings. */
 export function readFloat(value: unknown): number {
   if (typeof value === "number") return value;
   if (typeof value === "string") {
-    if (value === "NaN") return NaN;
-    if (value === "Infinity") return Infinity;
-    if (value === "-Infinity") return -Infinity;
+    if (value === "NaN") return NaN; // the only special float Number() does not read ("Infinity" it does)
     const n = Number(value.trim());
     if (value.trim() !== "" && !Number.isNaN(n)) return n;
   }
