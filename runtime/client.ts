@@ -517,14 +517,14 @@ export class RuntimeClient {
     }
     // S3 reports some failures of CopyObject, UploadPartCopy and CompleteMultipartUpload in a 200 body (rest-xml's errorIn200).
     if (status >= 300 || (status === 200 && bytes.length > 0 && this.protocol.errorIn200?.(bytes) === true)) {
-      const parsed = this.protocol.parseError(this.service, op, received);
+      const parsed = modelled(op, status, () => this.protocol.parseError(this.service, op, received));
       const metadata = responseMetadata(response, attempts, totalRetryDelay);
       const withId = parsed.requestId && !metadata.requestId ? { ...metadata, requestId: parsed.requestId } : metadata;
       const cls = parsed.errorClass as (ErrorClassLike & (new (m: string | undefined, f: Record<string, unknown>, md: ResponseMetadata) => ServiceError)) | undefined;
       const error = cls ? new cls(parsed.message, parsed.fields, withId) : new ServiceError(parsed.code, parsed.message, withId);
       return new Failed(error);
     }
-    const output = this.protocol.parse(this.service, op, received);
+    const output = modelled(op, status, () => this.protocol.parse(this.service, op, received));
     // An event stream: the member becomes an AsyncIterable of events (RPC protocols first read the initial-response).
     // (The reader is attached to event-stream operations only: `op.ev`, runtime/eventstream.ts.)
     if (received.stream && op.ev) {
@@ -560,6 +560,21 @@ function readWhole(op: OperationSchema, response: HttpResponse, max: number): Pr
     return response.body.cancel().then(() => Promise.reject(tooLarge(declared)));
   }
   return readBody(response.body, max, () => tooLarge(`more than ${max}`));
+}
+
+/**
+ * A protocol's reading of a response, with anything it throws that is not already a typed
+ * error (a header value that does not convert, say) made a ResponseParseError: a bad response
+ * never surfaces as a bare TypeError.
+ */
+function modelled<T>(op: OperationSchema, status: number, read: () => T): T {
+  try {
+    return read();
+  } catch (cause) {
+    if (cause instanceof TsawsError) throw cause;
+    const why = cause instanceof Error ? cause.message : String(cause);
+    throw new ResponseParseError(`${op.n}: the response does not match the model: ${why} (HTTP ${status})`, status, { cause });
+  }
 }
 
 /** A failed attempt's service error, as #handleResponse returns it (a successful output is returned bare). */

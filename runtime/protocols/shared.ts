@@ -127,10 +127,19 @@ function parseTimestampText(text: string): Date | undefined {
   return undefined;
 }
 
+/**
+ * The error for a wire value that does not read as `what`. It names the value's type and size,
+ * never the value: it may be a `sensitive` member's (and a hostile one may be huge).
+ */
+function unreadable(what: string, value: unknown): TypeError {
+  const got = typeof value === "string" ? `a string of ${value.length} characters` : value === null ? "null" : `a ${typeof value}`;
+  return new TypeError(`invalid ${what}: ${got}`);
+}
+
 /** Parses a wire timestamp (string or epoch-seconds number); throws on garbage. */
 export function readTimestamp(value: unknown): Date {
   const d = dateFrom(value, Math.round);
-  if (!isValid(d)) throw new TypeError(`invalid timestamp ${JSON.stringify(value)}`);
+  if (!isValid(d)) throw unreadable("timestamp", value);
   return d;
 }
 
@@ -145,14 +154,14 @@ export function readFloat(value: unknown): number {
     const n = Number(value.trim());
     if (value.trim() !== "" && !Number.isNaN(n)) return n;
   }
-  throw new TypeError(`invalid number ${JSON.stringify(value)}`);
+  throw unreadable("number", value);
 }
 
 /** Reads an integer from text (headers, XML); accepts JSON numbers as they are. */
 export function readInteger(value: unknown): number {
   if (typeof value === "number") return value;
   if (typeof value === "string" && /^\s*[+-]?\d+\s*$/.test(value)) return Number(value);
-  throw new TypeError(`invalid integer ${JSON.stringify(value)}`);
+  throw unreadable("integer", value);
 }
 
 /** Text form of a number for headers, query strings and labels (`NaN`, `Infinity` spelled out). */

@@ -491,6 +491,34 @@ check("an error the service models but the operation does not list still gets it
   assert.equal(nsb.$metadata.httpStatusCode, 404);
 });
 
+check("a wire value of the wrong form is a ResponseParseError that does not quote the value (it may be a sensitive member's)", async () => {
+  // A DynamoDB timestamp in a JSON body, an S3 timestamp and an integer in headers, an STS
+  // timestamp in an XML body: each carries the secret, and no error may show it.
+  const ddb = track(new DynamoDB(config()));
+  server.reset([{ status: 200, headers: JSON10, body: JSON.stringify({ Table: { TableName: "t", CreationDateTime: SECRET } }) }]);
+  const { error: e1 } = await failure(ddb.describeTable({ TableName: "t" }));
+  assert.match(expectError(e1, ResponseParseError, "DynamoDB DescribeTable").message, /invalid timestamp: a string of \d+ characters/);
+  const s3 = track(new S3(config({ forcePathStyle: true })));
+  for (const header of ["last-modified", "x-amz-mp-parts-count"]) {
+    server.reset([{ status: 200, headers: { [header]: SECRET }, body: "" }]);
+    const { error } = await failure(s3.headObject({ Bucket: "b", Key: "k" }));
+    expectError(error, ResponseParseError, `S3 HeadObject ${header}`);
+  }
+  const sts = track(new STS(config()));
+  server.reset([
+    {
+      status: 200,
+      headers: XML,
+      body:
+        `<GetSessionTokenResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetSessionTokenResult><Credentials>` +
+        `<AccessKeyId>AKIDNEW</AccessKeyId><SecretAccessKey>x</SecretAccessKey><SessionToken>y</SessionToken>` +
+        `<Expiration>${SECRET}</Expiration></Credentials></GetSessionTokenResult></GetSessionTokenResponse>`,
+    },
+  ]);
+  const { error: e4 } = await failure(sts.getSessionToken({}));
+  expectError(e4, ResponseParseError, "STS GetSessionToken");
+});
+
 check("a response body over maxResponseBodyBytes is a ResponseParseError, by Content-Length or while chunked; the client goes on", async () => {
   const ddb = track(new DynamoDB(config({ maxResponseBodyBytes: 100_000 })));
   const big = JSON.stringify({ TableNames: Array.from({ length: 5000 }, (_, i) => `table-${i}-${"x".repeat(50)}`) });

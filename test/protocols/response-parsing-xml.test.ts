@@ -205,7 +205,9 @@ async function runResponse(c: Case): Promise<void> {
     const protocol = await loadProtocol(svc.schema.p);
     assert.throws(
       () => protocol.parse(svc.schema, op, { statusCode: 200, headers: {}, body: c.xml }),
-      (e: unknown) => e instanceof ResponseParseError && e.statusCode === 200 && e.message.includes(PLACEHOLDER),
+      // Named as a timestamp, never quoted: a wire value may be a sensitive member's.
+      (e: unknown) =>
+        e instanceof ResponseParseError && e.statusCode === 200 && e.message.includes("invalid timestamp") && !e.message.includes(PLACEHOLDER),
       "a placeholder timestamp is rejected",
     );
     const swap = (text: string) => text.split(PLACEHOLDER).join(PLACEHOLDER_STAND_IN);
