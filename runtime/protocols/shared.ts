@@ -181,7 +181,7 @@ export function readBoolean(value: unknown): boolean {
     if (v === "true") return true;
     if (v === "false") return false;
   }
-  throw new TypeError(`invalid boolean ${JSON.stringify(value)}`);
+  throw unreadable("boolean", value);
 }
 
 // ---------------------------------------------------------------------------------------
