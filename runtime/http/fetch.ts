@@ -13,11 +13,12 @@
 //
 // Bodies: bytes, strings and Blobs go to fetch as is; web streams and async iterables stream
 // with `duplex: "half"` where the platform supports request streams (probed once), else they
-// are buffered first (fetch-stream.ts, a lazily loaded module: only stream bodies need it). Headers fetch forbids or manages itself (host, content-length when
-// the length is known, connection, expect...) are dropped; the record is copied only then.
+// are buffered first (fetch-stream.ts, a lazily loaded module: only stream bodies need it).
+// Headers fetch forbids or manages itself (host, content-length when the length is known,
+// connection, expect...) are dropped; the record is copied only then.
 // Redirects are not followed (`redirect: "manual"`), as with node:http.
 import { AbortError, NetworkError, TimeoutError, TsawsError } from "../errors.js";
-import { WebStreamBody, addHeader, describe, isWebStream, toNetworkError, webStreamChunks, type ReadWatch } from "./body.js";
+import { WebStreamBody, addHeader, describe, toNetworkError, type ReadWatch } from "./body.js";
 import type { HttpHandler, HttpHandlerOptions, HttpRequest, HttpResponse, RequestBody } from "./types.js";
 
 export interface HttpHandlerConfig {
@@ -33,7 +34,7 @@ export interface HttpHandlerConfig {
   requestInit?: Omit<RequestInit, "method" | "headers" | "body" | "signal">;
 }
 
-/** Headers a fetch implementation sets itself or rejects. */
+/** Headers a fetch implementation sets itself or rejects (content-length: unless the body streams). */
 const DROPPED = [
   "host",
   "connection",
@@ -44,12 +45,14 @@ const DROPPED = [
   "te",
   "trailer",
   "proxy-connection",
+  "content-length",
 ];
 
 function isBlob(body: RequestBody): body is Blob {
   return typeof Blob !== "undefined" && body instanceof Blob;
 }
 
+/** One call: its abort controller, its timer, and the ReadWatch that times body reads. */
 class FetchExchange implements ReadWatch {
   readonly controller = new AbortController();
   readonly signal: AbortSignal | undefined;
@@ -64,7 +67,7 @@ class FetchExchange implements ReadWatch {
     this.signal = signal;
     this.requestTimeout = requestTimeout;
     this.where = where;
-    if (signal) signal.addEventListener("abort", this);
+    signal?.addEventListener("abort", this);
   }
 
   /** The caller's signal fired. */
@@ -73,23 +76,18 @@ class FetchExchange implements ReadWatch {
     this.finish();
   }
 
-  startTimer(ms: number, message: string): void {
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.controller.abort(new TimeoutError(`${this.where}: ${message}`, { code: "ETIMEDOUT" }));
-    }, ms);
-  }
-
-  arm(): void {
-    if (this.requestTimeout !== undefined && !this.finished)
-      this.startTimer(this.requestTimeout, `no response data within requestTimeout (${this.requestTimeout} ms).`);
+  /** Starts the timer: by default requestTimeout, for one body read. */
+  arm(ms = this.requestTimeout, what = "no response data within requestTimeout"): void {
+    if (ms !== undefined && !this.finished) {
+      this.timer = setTimeout(
+        () => this.controller.abort(new TimeoutError(`${this.where}: ${what} (${ms} ms).`, { code: "ETIMEDOUT" })),
+        ms,
+      );
+    }
   }
 
   disarm(): void {
-    if (this.timer !== undefined) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
+    clearTimeout(this.timer);
   }
 
   finish(): void {
@@ -110,6 +108,12 @@ class FetchExchange implements ReadWatch {
     }
     return toNetworkError(error, `${this.where} failed`);
   };
+
+  /** Ends the exchange and maps `error`, for a failure before the response arrived. */
+  fail(error: unknown): TsawsError {
+    this.finish();
+    return this.mapError(error);
+  }
 }
 
 export class FetchHttpHandler implements HttpHandler {
@@ -125,35 +129,33 @@ export class FetchHttpHandler implements HttpHandler {
     const cfg = this.#config;
     const requestTimeout = options?.requestTimeout ?? cfg.requestTimeout;
     const connectTimeout = options?.connectionTimeout ?? cfg.connectionTimeout;
-    const host =
-      request.hostname.includes(":") && !request.hostname.startsWith("[") ? `[${request.hostname}]` : request.hostname;
-    const origin = `${request.protocol}//${host}${request.port !== undefined ? `:${request.port}` : ""}`;
-    const url = `${origin}${request.path}${request.query === "" ? "" : `?${request.query}`}`;
+    const { hostname, port, query } = request;
+    const host = hostname.includes(":") && !hostname.startsWith("[") ? `[${hostname}]` : hostname;
+    const origin = `${request.protocol}//${host}${port !== undefined ? `:${port}` : ""}`;
+    const url = `${origin}${request.path}${query === "" ? "" : `?${query}`}`;
     const where = `${cfg.clientName ? `${cfg.clientName}: ` : ""}${request.method} ${origin}`;
 
     const ex = new FetchExchange(signal, requestTimeout, where);
     let body: RequestBody | undefined = request.body;
     let streaming = false;
     if (body !== undefined && typeof body !== "string" && !(body instanceof Uint8Array) && !isBlob(body)) {
-      // A stream body: fetch-stream.ts, loaded on first use.
+      // A web stream or async iterable: fetch-stream.ts, loaded on first use.
       try {
         const { streamRequestBody } = await import("./fetch-stream.js");
-        const source = isWebStream(body) ? webStreamChunks(body) : body;
-        ({ body, streaming } = await streamRequestBody(source, (error) => (ex.bodyError ??= error)));
+        ({ body, streaming } = await streamRequestBody(body, (error) => (ex.bodyError ??= error)));
       } catch (error) {
-        ex.finish();
-        throw ex.mapError(error);
+        throw ex.fail(error);
       }
     }
 
+    // Copied on the first header to drop; fetch computes Content-Length for known-length
+    // bodies, a stream keeps the caller's.
     let headers = request.headers;
-    let copy = !streaming && headers["content-length"] !== undefined;
-    for (let i = 0; !copy && i < DROPPED.length; i++) copy = headers[DROPPED[i]!] !== undefined;
-    if (copy) {
-      headers = { ...headers };
-      for (const name of DROPPED) delete headers[name];
-      // fetch computes Content-Length for known-length bodies; a stream keeps the caller's.
-      if (!streaming) delete headers["content-length"];
+    for (const name of DROPPED) {
+      if (headers[name] !== undefined && !(streaming && name === "content-length")) {
+        if (headers === request.headers) headers = { ...headers };
+        delete headers[name];
+      }
     }
 
     const init: RequestInit & { duplex?: "half" } = {
@@ -167,12 +169,9 @@ export class FetchHttpHandler implements HttpHandler {
     if (streaming) init.duplex = "half";
 
     if (requestTimeout !== undefined) {
-      const total = requestTimeout + (connectTimeout ?? 0);
-      ex.startTimer(
-        total,
-        connectTimeout !== undefined
-          ? `no response within connectionTimeout + requestTimeout (${total} ms).`
-          : `no response within requestTimeout (${requestTimeout} ms).`,
+      ex.arm(
+        requestTimeout + (connectTimeout ?? 0),
+        `no response within ${connectTimeout !== undefined ? "connectionTimeout + " : ""}requestTimeout`,
       );
     }
 
@@ -180,8 +179,7 @@ export class FetchHttpHandler implements HttpHandler {
     try {
       response = await (cfg.fetch ?? globalThis.fetch)(url, init);
     } catch (error) {
-      ex.finish();
-      throw ex.mapError(error);
+      throw ex.fail(error);
     }
     ex.disarm();
     if (response.type === "opaqueredirect") {
