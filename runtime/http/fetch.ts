@@ -54,59 +54,67 @@ function isBlob(body: RequestBody): body is Blob {
 
 /** One call: its abort controller, its timer, and the ReadWatch that times body reads. */
 class FetchExchange implements ReadWatch {
-  readonly controller = new AbortController();
-  readonly signal: AbortSignal | undefined;
-  readonly requestTimeout: number | undefined;
-  readonly where: string;
-  timer: ReturnType<typeof setTimeout> | undefined = undefined;
-  finished = false;
+  readonly #controller = new AbortController();
+  /** The signal fetch gets: aborted with our TimeoutError or an AbortError for the caller's. */
+  readonly signal = this.#controller.signal;
+  readonly #callerSignal: AbortSignal | undefined;
+  readonly #requestTimeout: number | undefined;
+  readonly #where: string;
+  #timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  #finished = false;
   /** Set when the caller's body source failed. */
-  bodyError: unknown = undefined;
+  #bodyError: unknown = undefined;
 
-  constructor(signal: AbortSignal | undefined, requestTimeout: number | undefined, where: string) {
-    this.signal = signal;
-    this.requestTimeout = requestTimeout;
-    this.where = where;
-    signal?.addEventListener("abort", this);
+  constructor(callerSignal: AbortSignal | undefined, requestTimeout: number | undefined, where: string) {
+    this.#callerSignal = callerSignal;
+    this.#requestTimeout = requestTimeout;
+    this.#where = where;
+    callerSignal?.addEventListener("abort", this);
   }
 
   /** The caller's signal fired. */
   handleEvent(): void {
-    this.controller.abort(new AbortError("The request was aborted.", { cause: this.signal?.reason }));
+    this.#controller.abort(new AbortError("The request was aborted.", { cause: this.#callerSignal?.reason }));
     this.finish();
   }
 
   /** Starts the timer: by default requestTimeout, for one body read. */
-  arm(ms = this.requestTimeout, what = "no response data within requestTimeout"): void {
-    if (ms !== undefined && !this.finished) {
-      this.timer = setTimeout(
-        () => this.controller.abort(new TimeoutError(`${this.where}: ${what} (${ms} ms).`, { code: "ETIMEDOUT" })),
+  arm(ms = this.#requestTimeout, what = "no response data within requestTimeout"): void {
+    if (ms !== undefined && !this.#finished) {
+      this.#timer = setTimeout(
+        () => this.#controller.abort(new TimeoutError(`${this.#where}: ${what} (${ms} ms).`, { code: "ETIMEDOUT" })),
         ms,
       );
     }
   }
 
   disarm(): void {
-    clearTimeout(this.timer);
+    clearTimeout(this.#timer);
   }
 
   finish(): void {
-    if (this.finished) return;
-    this.finished = true;
+    if (this.#finished) return;
+    this.#finished = true;
     this.disarm();
-    this.signal?.removeEventListener("abort", this);
+    this.#callerSignal?.removeEventListener("abort", this);
   }
+
+  /** Keeps the first failure of the caller's body source. */
+  readonly sourceFailed = (error: unknown): void => {
+    this.#bodyError ??= error;
+  };
 
   /** Our abort reason when we aborted, else a NetworkError. */
   readonly mapError = (error: unknown): TsawsError => {
-    const signal = this.controller.signal;
+    const signal = this.signal;
     if (signal.aborted && signal.reason instanceof TsawsError) return signal.reason;
-    if (this.bodyError !== undefined) {
-      return new TsawsError(`${this.where}: reading the request body failed: ${describe(this.bodyError)}`, {
-        cause: this.bodyError,
+    const bodyError = this.#bodyError;
+    if (bodyError !== undefined) {
+      return new TsawsError(`${this.#where}: reading the request body failed: ${describe(bodyError)}`, {
+        cause: bodyError,
       });
     }
-    return toNetworkError(error, `${this.where} failed`);
+    return toNetworkError(error, `${this.#where} failed`);
   };
 
   /** Ends the exchange and maps `error`, for a failure before the response arrived. */
@@ -142,7 +150,7 @@ export class FetchHttpHandler implements HttpHandler {
       // A web stream or async iterable: fetch-stream.ts, loaded on first use.
       try {
         const { streamRequestBody } = await import("./fetch-stream.js");
-        ({ body, streaming } = await streamRequestBody(body, (error) => (ex.bodyError ??= error)));
+        ({ body, streaming } = await streamRequestBody(body, ex.sourceFailed));
       } catch (error) {
         throw ex.fail(error);
       }
@@ -162,7 +170,7 @@ export class FetchHttpHandler implements HttpHandler {
       ...cfg.requestInit,
       method: request.method,
       headers,
-      signal: ex.controller.signal,
+      signal: ex.signal,
       redirect: "manual",
     };
     if (body !== undefined) init.body = body as BodyInit;
