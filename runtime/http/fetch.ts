@@ -18,7 +18,7 @@
 // connection, expect...) are dropped; the record is copied only then.
 // Redirects are not followed (`redirect: "manual"`), as with node:http.
 import { AbortError, NetworkError, TimeoutError, TsawsError } from "../errors.js";
-import { WebStreamBody, addHeader, describe, toNetworkError, type ReadWatch } from "./body.js";
+import { WebStreamBody, addHeader, describe, toNetworkError } from "./body.js";
 import type { HttpHandler, HttpHandlerOptions, HttpRequest, HttpResponse, RequestBody } from "./types.js";
 
 export interface HttpHandlerConfig {
@@ -52,78 +52,6 @@ function isBlob(body: RequestBody): body is Blob {
   return typeof Blob !== "undefined" && body instanceof Blob;
 }
 
-/** One call: its abort controller, its timer, and the ReadWatch that times body reads. */
-class FetchExchange implements ReadWatch {
-  readonly #controller = new AbortController();
-  /** The signal fetch gets: aborted with our TimeoutError or an AbortError for the caller's. */
-  readonly signal = this.#controller.signal;
-  readonly #callerSignal: AbortSignal | undefined;
-  readonly #requestTimeout: number | undefined;
-  readonly #where: string;
-  #timer: ReturnType<typeof setTimeout> | undefined = undefined;
-  #finished = false;
-  /** Set when the caller's body source failed. */
-  #bodyError: unknown = undefined;
-
-  constructor(callerSignal: AbortSignal | undefined, requestTimeout: number | undefined, where: string) {
-    this.#callerSignal = callerSignal;
-    this.#requestTimeout = requestTimeout;
-    this.#where = where;
-    callerSignal?.addEventListener("abort", this);
-  }
-
-  /** The caller's signal fired. */
-  handleEvent(): void {
-    this.#controller.abort(new AbortError("The request was aborted.", { cause: this.#callerSignal?.reason }));
-    this.finish();
-  }
-
-  /** Starts the timer: by default requestTimeout, for one body read. */
-  arm(ms = this.#requestTimeout, what = "no response data within requestTimeout"): void {
-    if (ms !== undefined && !this.#finished) {
-      this.#timer = setTimeout(
-        () => this.#controller.abort(new TimeoutError(`${this.#where}: ${what} (${ms} ms).`, { code: "ETIMEDOUT" })),
-        ms,
-      );
-    }
-  }
-
-  disarm(): void {
-    clearTimeout(this.#timer);
-  }
-
-  finish(): void {
-    if (this.#finished) return;
-    this.#finished = true;
-    this.disarm();
-    this.#callerSignal?.removeEventListener("abort", this);
-  }
-
-  /** Keeps the first failure of the caller's body source. */
-  readonly sourceFailed = (error: unknown): void => {
-    this.#bodyError ??= error;
-  };
-
-  /** Our abort reason when we aborted, else a NetworkError. */
-  readonly mapError = (error: unknown): TsawsError => {
-    const signal = this.signal;
-    if (signal.aborted && signal.reason instanceof TsawsError) return signal.reason;
-    const bodyError = this.#bodyError;
-    if (bodyError !== undefined) {
-      return new TsawsError(`${this.#where}: reading the request body failed: ${describe(bodyError)}`, {
-        cause: bodyError,
-      });
-    }
-    return toNetworkError(error, `${this.#where} failed`);
-  };
-
-  /** Ends the exchange and maps `error`, for a failure before the response arrived. */
-  fail(error: unknown): TsawsError {
-    this.finish();
-    return this.mapError(error);
-  }
-}
-
 export class FetchHttpHandler implements HttpHandler {
   readonly #config: HttpHandlerConfig;
 
@@ -143,16 +71,62 @@ export class FetchHttpHandler implements HttpHandler {
     const url = `${origin}${request.path}${query === "" ? "" : `?${query}`}`;
     const where = `${cfg.clientName ? `${cfg.clientName}: ` : ""}${request.method} ${origin}`;
 
-    const ex = new FetchExchange(signal, requestTimeout, where);
+    // The call's state: one controller aborts fetch and the body; one timer bounds the wait
+    // for headers, then each pending body read (the ReadWatch given to WebStreamBody).
+    const controller = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let finished = false;
+    /** Set when the caller's body source failed. */
+    let bodyError: unknown;
+    const onAbort = (): void => {
+      controller.abort(new AbortError("The request was aborted.", { cause: signal?.reason }));
+      watch.finish();
+    };
+    const watch = {
+      /** Starts the timer: by default requestTimeout, for one body read. */
+      arm(ms = requestTimeout, what = "no response data within requestTimeout"): void {
+        if (ms !== undefined && !finished) {
+          timer = setTimeout(
+            () => controller.abort(new TimeoutError(`${where}: ${what} (${ms} ms).`, { code: "ETIMEDOUT" })),
+            ms,
+          );
+        }
+      },
+      disarm(): void {
+        clearTimeout(timer);
+      },
+      finish(): void {
+        if (finished) return;
+        finished = true;
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+      },
+    };
+    signal?.addEventListener("abort", onAbort);
+    /** Our abort reason when we aborted, else a NetworkError. */
+    const mapError = (error: unknown): TsawsError => {
+      const reason: unknown = controller.signal.reason;
+      if (reason instanceof TsawsError) return reason;
+      if (bodyError !== undefined) {
+        return new TsawsError(`${where}: reading the request body failed: ${describe(bodyError)}`, { cause: bodyError });
+      }
+      return toNetworkError(error, `${where} failed`);
+    };
+    /** Ends the call for a failure before the response arrived. */
+    const fail = (error: unknown): TsawsError => {
+      watch.finish();
+      return mapError(error);
+    };
+
     let body: RequestBody | undefined = request.body;
     let streaming = false;
     if (body !== undefined && typeof body !== "string" && !(body instanceof Uint8Array) && !isBlob(body)) {
       // A web stream or async iterable: fetch-stream.ts, loaded on first use.
       try {
         const { streamRequestBody } = await import("./fetch-stream.js");
-        ({ body, streaming } = await streamRequestBody(body, ex.sourceFailed));
+        ({ body, streaming } = await streamRequestBody(body, (error) => (bodyError ??= error)));
       } catch (error) {
-        throw ex.fail(error);
+        throw fail(error);
       }
     }
 
@@ -170,14 +144,14 @@ export class FetchHttpHandler implements HttpHandler {
       ...cfg.requestInit,
       method: request.method,
       headers,
-      signal: ex.signal,
+      signal: controller.signal,
       redirect: "manual",
     };
     if (body !== undefined) init.body = body as BodyInit;
     if (streaming) init.duplex = "half";
 
     if (requestTimeout !== undefined) {
-      ex.arm(
+      watch.arm(
         requestTimeout + (connectTimeout ?? 0),
         `no response within ${connectTimeout !== undefined ? "connectionTimeout + " : ""}requestTimeout`,
       );
@@ -187,17 +161,17 @@ export class FetchHttpHandler implements HttpHandler {
     try {
       response = await (cfg.fetch ?? globalThis.fetch)(url, init);
     } catch (error) {
-      throw ex.fail(error);
+      throw fail(error);
     }
-    ex.disarm();
+    watch.disarm();
     if (response.type === "opaqueredirect") {
-      ex.finish();
+      watch.finish();
       throw new NetworkError(`${where}: the server answered with a redirect, which is not followed.`);
     }
     const out: Record<string, string> = {};
     response.headers.forEach((value, name) => addHeader(out, name, value));
-    if (response.body === null) ex.finish();
-    return { statusCode: response.status, headers: out, body: new WebStreamBody(response.body, ex.mapError, ex) };
+    if (response.body === null) watch.finish();
+    return { statusCode: response.status, headers: out, body: new WebStreamBody(response.body, mapError, watch) };
   }
 
   destroy(): void {}
