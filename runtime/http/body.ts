@@ -295,17 +295,17 @@ export class WebStreamBody implements ResponseBody {
     this.#watch = watch;
   }
 
-  #take(): ReadableStream<Uint8Array> | null {
+  /** The stream, once (a `null` body reads as an empty stream). */
+  #take(): ReadableStream<Uint8Array> {
     if (this.#used) throw alreadyRead();
     this.#used = true;
-    return this.#stream;
+    return this.#stream ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
   }
 
   async transformToByteArray(): Promise<Uint8Array> {
-    const stream = this.#take();
     const chunks: Uint8Array[] = [];
-    if (stream) for await (const chunk of this.#read(stream)) chunks.push(chunk);
-    return chunks.length === 0 ? new Uint8Array(0) : concatBytes(chunks);
+    for await (const chunk of this.#read(this.#take())) chunks.push(chunk);
+    return concatBytes(chunks);
   }
 
   async transformToString(encoding?: string): Promise<string> {
@@ -314,10 +314,6 @@ export class WebStreamBody implements ResponseBody {
 
   transformToWebStream(): ReadableStream<Uint8Array> {
     const stream = this.#take();
-    if (!stream) {
-      this.#watch?.finish();
-      return new ReadableStream<Uint8Array>({ start: (c) => c.close() });
-    }
     if (!this.#watch) return stream;
     // Re-expose through a pull source so reads stay timed and errors mapped.
     const iterator = this.#read(stream);
@@ -329,7 +325,7 @@ export class WebStreamBody implements ResponseBody {
           else controller.enqueue(next.value);
         },
         async cancel() {
-          await iterator.return?.();
+          await iterator.return();
         },
       },
       { highWaterMark: 0 },
@@ -337,25 +333,16 @@ export class WebStreamBody implements ResponseBody {
   }
 
   [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
-    let stream: ReadableStream<Uint8Array> | null;
     try {
-      stream = this.#take();
+      return this.#read(this.#take());
     } catch (err) {
-      return {
-        next: () => Promise.reject(err),
-      };
+      return { next: () => Promise.reject(err) };
     }
-    if (!stream) {
-      this.#watch?.finish();
-      return { next: () => Promise.resolve({ done: true, value: undefined }) };
-    }
-    return this.#read(stream);
   }
 
   async *#read(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array, void, undefined> {
     const watch = this.#watch;
-    const reader = stream.getReader();
-    this.#reader = reader;
+    const reader = (this.#reader = stream.getReader());
     let finished = false;
     try {
       for (;;) {
@@ -369,10 +356,7 @@ export class WebStreamBody implements ResponseBody {
         } finally {
           watch?.disarm();
         }
-        if (result.done) {
-          finished = true;
-          return;
-        }
+        if ((finished = result.done)) return;
         yield view(result.value);
       }
     } finally {
@@ -433,7 +417,7 @@ export async function readBody(
     }
     chunks.push(chunk);
   }
-  return chunks.length === 0 ? new Uint8Array(0) : concatBytes(chunks);
+  return concatBytes(chunks);
 }
 
 /** Adds one header to a record: lower-case name, repeats joined with ", ". */

@@ -29,13 +29,16 @@ function supportsRequestStreams(): boolean {
   return requestStreams;
 }
 
-function sourceStream(source: AsyncIterable<Uint8Array | string>, onSourceError: (error: unknown) => void): ReadableStream<Uint8Array> {
+function sourceStream(
+  source: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array | string>,
+  onSourceError: (error: unknown) => void,
+): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let iterator: AsyncIterator<Uint8Array | string> | undefined;
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        iterator ??= source[Symbol.asyncIterator]();
+        iterator ??= source instanceof ReadableStream ? readerIterator(source) : source[Symbol.asyncIterator]();
         let next: IteratorResult<Uint8Array | string>;
         try {
           next = await iterator.next();
@@ -54,6 +57,31 @@ function sourceStream(source: AsyncIterable<Uint8Array | string>, onSourceError:
   );
 }
 
+/**
+ * A web stream's reader as an iterator: the lock is released once the stream ends or fails,
+ * and return() (our stream cancelled) cancels the caller's stream.
+ */
+function readerIterator(stream: ReadableStream<Uint8Array>): AsyncIterator<Uint8Array> {
+  const reader = stream.getReader();
+  return {
+    async next() {
+      try {
+        const result = await reader.read();
+        if (result.done) reader.releaseLock();
+        return result as IteratorResult<Uint8Array>;
+      } catch (error) {
+        reader.releaseLock();
+        throw error;
+      }
+    },
+    async return() {
+      await reader.cancel().catch(() => {});
+      reader.releaseLock();
+      return { done: true, value: undefined };
+    },
+  };
+}
+
 /** The whole stream as bytes (a stream error rejects). */
 async function drain(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
   return new Uint8Array(await new Response(stream).arrayBuffer());
@@ -64,7 +92,7 @@ async function drain(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
  * `duplex: "half"`), or its bytes read whole where request streams are not supported.
  */
 export async function streamRequestBody(
-  source: AsyncIterable<Uint8Array | string>,
+  source: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array | string>,
   onSourceError: (error: unknown) => void,
 ): Promise<{ body: ReadableStream<Uint8Array> | Uint8Array; streaming: boolean }> {
   const stream = sourceStream(source, onSourceError);

@@ -13,11 +13,12 @@
 //
 // Bodies: bytes, strings and Blobs go to fetch as is; web streams and async iterables stream
 // with `duplex: "half"` where the platform supports request streams (probed once), else they
-// are buffered first (fetch-stream.ts, a lazily loaded module: only stream bodies need it). Headers fetch forbids or manages itself (host, content-length when
-// the length is known, connection, expect...) are dropped; the record is copied only then.
+// are buffered first (fetch-stream.ts, a lazily loaded module: only stream bodies need it).
+// Headers fetch forbids or manages itself (host, content-length when the length is known,
+// connection, expect...) are dropped; the record is copied only then.
 // Redirects are not followed (`redirect: "manual"`), as with node:http.
 import { AbortError, NetworkError, TimeoutError, TsawsError } from "../errors.js";
-import { WebStreamBody, addHeader, describe, isWebStream, toNetworkError, webStreamChunks, type ReadWatch } from "./body.js";
+import { WebStreamBody, addHeader, describe, toNetworkError } from "./body.js";
 import type { HttpHandler, HttpHandlerOptions, HttpRequest, HttpResponse, RequestBody } from "./types.js";
 
 export interface HttpHandlerConfig {
@@ -33,7 +34,7 @@ export interface HttpHandlerConfig {
   requestInit?: Omit<RequestInit, "method" | "headers" | "body" | "signal">;
 }
 
-/** Headers a fetch implementation sets itself or rejects. */
+/** Headers a fetch implementation sets itself or rejects (content-length: unless the body streams). */
 const DROPPED = [
   "host",
   "connection",
@@ -44,72 +45,11 @@ const DROPPED = [
   "te",
   "trailer",
   "proxy-connection",
+  "content-length",
 ];
 
 function isBlob(body: RequestBody): body is Blob {
   return typeof Blob !== "undefined" && body instanceof Blob;
-}
-
-class FetchExchange implements ReadWatch {
-  readonly controller = new AbortController();
-  readonly signal: AbortSignal | undefined;
-  readonly requestTimeout: number | undefined;
-  readonly where: string;
-  timer: ReturnType<typeof setTimeout> | undefined = undefined;
-  finished = false;
-  /** Set when the caller's body source failed. */
-  bodyError: unknown = undefined;
-
-  constructor(signal: AbortSignal | undefined, requestTimeout: number | undefined, where: string) {
-    this.signal = signal;
-    this.requestTimeout = requestTimeout;
-    this.where = where;
-    if (signal) signal.addEventListener("abort", this);
-  }
-
-  /** The caller's signal fired. */
-  handleEvent(): void {
-    this.controller.abort(new AbortError("The request was aborted.", { cause: this.signal?.reason }));
-    this.finish();
-  }
-
-  startTimer(ms: number, message: string): void {
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.controller.abort(new TimeoutError(`${this.where}: ${message}`, { code: "ETIMEDOUT" }));
-    }, ms);
-  }
-
-  arm(): void {
-    if (this.requestTimeout !== undefined && !this.finished)
-      this.startTimer(this.requestTimeout, `no response data within requestTimeout (${this.requestTimeout} ms).`);
-  }
-
-  disarm(): void {
-    if (this.timer !== undefined) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
-  }
-
-  finish(): void {
-    if (this.finished) return;
-    this.finished = true;
-    this.disarm();
-    this.signal?.removeEventListener("abort", this);
-  }
-
-  /** Our abort reason when we aborted, else a NetworkError. */
-  readonly mapError = (error: unknown): TsawsError => {
-    const signal = this.controller.signal;
-    if (signal.aborted && signal.reason instanceof TsawsError) return signal.reason;
-    if (this.bodyError !== undefined) {
-      return new TsawsError(`${this.where}: reading the request body failed: ${describe(this.bodyError)}`, {
-        cause: this.bodyError,
-      });
-    }
-    return toNetworkError(error, `${this.where} failed`);
-  };
 }
 
 export class FetchHttpHandler implements HttpHandler {
@@ -125,54 +65,95 @@ export class FetchHttpHandler implements HttpHandler {
     const cfg = this.#config;
     const requestTimeout = options?.requestTimeout ?? cfg.requestTimeout;
     const connectTimeout = options?.connectionTimeout ?? cfg.connectionTimeout;
-    const host =
-      request.hostname.includes(":") && !request.hostname.startsWith("[") ? `[${request.hostname}]` : request.hostname;
-    const origin = `${request.protocol}//${host}${request.port !== undefined ? `:${request.port}` : ""}`;
-    const url = `${origin}${request.path}${request.query === "" ? "" : `?${request.query}`}`;
+    const { hostname, port, query } = request;
+    const host = hostname.includes(":") && !hostname.startsWith("[") ? `[${hostname}]` : hostname;
+    const origin = `${request.protocol}//${host}${port !== undefined ? `:${port}` : ""}`;
+    const url = `${origin}${request.path}${query === "" ? "" : `?${query}`}`;
     const where = `${cfg.clientName ? `${cfg.clientName}: ` : ""}${request.method} ${origin}`;
 
-    const ex = new FetchExchange(signal, requestTimeout, where);
+    // The call's state: one controller aborts fetch and the body; one timer bounds the wait
+    // for headers, then each pending body read (the ReadWatch given to WebStreamBody).
+    const controller = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let finished = false;
+    /** Set when the caller's body source failed. */
+    let bodyError: unknown;
+    const onAbort = (): void => {
+      controller.abort(new AbortError("The request was aborted.", { cause: signal?.reason }));
+      watch.finish();
+    };
+    const watch = {
+      /** Starts the timer: by default requestTimeout, for one body read. */
+      arm(ms = requestTimeout, what = "no response data within requestTimeout"): void {
+        if (ms !== undefined && !finished) {
+          timer = setTimeout(
+            () => controller.abort(new TimeoutError(`${where}: ${what} (${ms} ms).`, { code: "ETIMEDOUT" })),
+            ms,
+          );
+        }
+      },
+      disarm(): void {
+        clearTimeout(timer);
+      },
+      finish(): void {
+        if (finished) return;
+        finished = true;
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+      },
+    };
+    signal?.addEventListener("abort", onAbort);
+    /** Our abort reason when we aborted, else a NetworkError. */
+    const mapError = (error: unknown): TsawsError => {
+      const reason: unknown = controller.signal.reason;
+      if (reason instanceof TsawsError) return reason;
+      if (bodyError !== undefined) {
+        return new TsawsError(`${where}: reading the request body failed: ${describe(bodyError)}`, { cause: bodyError });
+      }
+      return toNetworkError(error, `${where} failed`);
+    };
+    /** Ends the call for a failure before the response arrived. */
+    const fail = (error: unknown): TsawsError => {
+      watch.finish();
+      return mapError(error);
+    };
+
     let body: RequestBody | undefined = request.body;
     let streaming = false;
     if (body !== undefined && typeof body !== "string" && !(body instanceof Uint8Array) && !isBlob(body)) {
-      // A stream body: fetch-stream.ts, loaded on first use.
+      // A web stream or async iterable: fetch-stream.ts, loaded on first use.
       try {
         const { streamRequestBody } = await import("./fetch-stream.js");
-        const source = isWebStream(body) ? webStreamChunks(body) : body;
-        ({ body, streaming } = await streamRequestBody(source, (error) => (ex.bodyError ??= error)));
+        ({ body, streaming } = await streamRequestBody(body, (error) => (bodyError ??= error)));
       } catch (error) {
-        ex.finish();
-        throw ex.mapError(error);
+        throw fail(error);
       }
     }
 
+    // Copied on the first header to drop; fetch computes Content-Length for known-length
+    // bodies, a stream keeps the caller's.
     let headers = request.headers;
-    let copy = !streaming && headers["content-length"] !== undefined;
-    for (let i = 0; !copy && i < DROPPED.length; i++) copy = headers[DROPPED[i]!] !== undefined;
-    if (copy) {
-      headers = { ...headers };
-      for (const name of DROPPED) delete headers[name];
-      // fetch computes Content-Length for known-length bodies; a stream keeps the caller's.
-      if (!streaming) delete headers["content-length"];
+    for (const name of DROPPED) {
+      if (headers[name] !== undefined && !(streaming && name === "content-length")) {
+        if (headers === request.headers) headers = { ...headers };
+        delete headers[name];
+      }
     }
 
     const init: RequestInit & { duplex?: "half" } = {
       ...cfg.requestInit,
       method: request.method,
       headers,
-      signal: ex.controller.signal,
+      signal: controller.signal,
       redirect: "manual",
     };
     if (body !== undefined) init.body = body as BodyInit;
     if (streaming) init.duplex = "half";
 
     if (requestTimeout !== undefined) {
-      const total = requestTimeout + (connectTimeout ?? 0);
-      ex.startTimer(
-        total,
-        connectTimeout !== undefined
-          ? `no response within connectionTimeout + requestTimeout (${total} ms).`
-          : `no response within requestTimeout (${requestTimeout} ms).`,
+      watch.arm(
+        requestTimeout + (connectTimeout ?? 0),
+        `no response within ${connectTimeout !== undefined ? "connectionTimeout + " : ""}requestTimeout`,
       );
     }
 
@@ -180,18 +161,17 @@ export class FetchHttpHandler implements HttpHandler {
     try {
       response = await (cfg.fetch ?? globalThis.fetch)(url, init);
     } catch (error) {
-      ex.finish();
-      throw ex.mapError(error);
+      throw fail(error);
     }
-    ex.disarm();
+    watch.disarm();
     if (response.type === "opaqueredirect") {
-      ex.finish();
+      watch.finish();
       throw new NetworkError(`${where}: the server answered with a redirect, which is not followed.`);
     }
     const out: Record<string, string> = {};
     response.headers.forEach((value, name) => addHeader(out, name, value));
-    if (response.body === null) ex.finish();
-    return { statusCode: response.status, headers: out, body: new WebStreamBody(response.body, ex.mapError, ex) };
+    if (response.body === null) watch.finish();
+    return { statusCode: response.status, headers: out, body: new WebStreamBody(response.body, mapError, watch) };
   }
 
   destroy(): void {}
