@@ -45,19 +45,11 @@ function hexValue(c: number): number {
 /** A surrogate not in a pair (the `u` flag reads a pair as one code point, which never matches). */
 const LONE_SURROGATE = /[\ud800-\udfff]/gu;
 
-/** The UTF-8 %XX escapes of a run of non-ASCII characters; a lone surrogate becomes U+FFFD, as TextEncoder does. */
-function utf8Escapes(run: string): string {
-  try {
-    return encodeURIComponent(run); // non-ASCII only, so every byte comes out escaped
-  } catch {
-    return encodeURIComponent(run.replace(LONE_SURROGATE, "\ufffd"));
-  }
-}
 
 /**
  * The one encoding loop behind uriEncode and canonicalQueryComponent: unreserved runs (and
- * "/" when `keepSlash`) are copied as slices, other ASCII becomes %XX, non-ASCII runs go to
- * utf8Escapes, and with `decodeEscapes` a valid %XX is decoded and re-encoded. A string
+ * "/" when `keepSlash`) are copied as slices, other ASCII becomes %XX, non-ASCII runs go
+ * through encodeURIComponent, and with `decodeEscapes` a valid %XX is decoded and re-encoded. A string
  * with nothing to encode is returned as is, without allocating.
  */
 function percentEncode(s: string, keepSlash: boolean, decodeEscapes: boolean): string {
@@ -81,9 +73,16 @@ function percentEncode(s: string, keepSlash: boolean, decodeEscapes: boolean): s
       out += "%" + HEX_DIGITS[c >> 4] + HEX_DIGITS[c & 15];
       i++;
     } else {
+      // A run of non-ASCII characters: encodeURIComponent escapes every UTF-8 byte of it (it
+      // throws on a lone surrogate, which becomes U+FFFD, as TextEncoder does).
       const start = i;
       while (++i < n && s.charCodeAt(i) >= 0x80);
-      out += utf8Escapes(s.slice(start, i));
+      const run = s.slice(start, i);
+      try {
+        out += encodeURIComponent(run);
+      } catch {
+        out += encodeURIComponent(run.replace(LONE_SURROGATE, "\ufffd"));
+      }
     }
     copied = i;
   }
@@ -120,9 +119,11 @@ export function normalizePath(path: string): string {
     else if (seg !== "" && seg !== ".") out.push(seg);
   }
   if (out.length === 0) return "/";
-  const last = parts[parts.length - 1];
-  return "/" + out.join("/") + (last === "" || last === "." || last === ".." ? "/" : "");
+  return "/" + out.join("/") + (ENDS_IN_DIRECTORY.test(path) ? "/" : "");
 }
+
+/** A last segment of "", "." or "..": the normalized path keeps its trailing "/". */
+const ENDS_IN_DIRECTORY = /(?:^|\/)\.{0,2}$/;
 
 /** The canonical URI of a wire path. */
 export function canonicalUri(path: string, normalize: boolean, escape: boolean): string {
