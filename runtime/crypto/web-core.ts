@@ -65,9 +65,12 @@ export const hmacSha256Hex: (key: Uint8Array | string, data: Uint8Array | string
 export function randomBytes(n: number): Uint8Array {
   const out = new Uint8Array(n);
   // getRandomValues fills at most 65536 bytes per call.
-  for (let i = 0; i < n; i += 65536) crypto.getRandomValues(out.subarray(i, Math.min(n, i + 65536)));
+  for (let i = 0; i < n; i += 65536) crypto.getRandomValues(out.subarray(i, i + 65536)); // subarray stops at the end
   return out;
 }
+
+/** The first four groups of a UUID's 32 hex digits (8-4-4-4, then 12). */
+const UUID_GROUPS = /(.{8})(.{4})(.{4})(.{4})/;
 
 /** A random (version 4) UUID; crypto.randomUUID exists only in secure contexts, so build one otherwise. */
 export function randomUUID(): string {
@@ -75,6 +78,5 @@ export function randomUUID(): string {
   const b = randomBytes(16);
   b[6] = (b[6]! & 0x0f) | 0x40;
   b[8] = (b[8]! & 0x3f) | 0x80;
-  const h = toHex(b);
-  return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  return toHex(b).replace(UUID_GROUPS, "$1-$2-$3-$4-");
 }

@@ -27,37 +27,66 @@ export const UNSIGNABLE_HEADERS: ReadonlySet<string> = new Set([
   "x-amzn-trace-id",
 ]);
 
-const HEX_UPPER = Array.from({ length: 256 }, (_, i) => "%" + i.toString(16).toUpperCase().padStart(2, "0"));
+const HEX_DIGITS = "0123456789ABCDEF";
 
 /** RFC 3986 unreserved characters: A-Z a-z 0-9 - . _ ~ */
 function isUnreserved(c: number): boolean {
-  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e || c === 0x5f || c === 0x7e;
+  const letter = c | 0x20; // A-Z to a-z
+  return (letter >= 0x61 && letter <= 0x7a) || (c >= 0x2d && c <= 0x39 && c !== 0x2f) || c === 0x5f || c === 0x7e;
 }
 
+/** The value of a hex digit's char code, else -1 (also for NaN, past the end of a string). */
 function hexValue(c: number): number {
   if (c >= 0x30 && c <= 0x39) return c - 0x30;
-  if (c >= 0x41 && c <= 0x46) return c - 0x37;
-  if (c >= 0x61 && c <= 0x66) return c - 0x57;
-  return -1;
+  c |= 0x20; // A-F to a-f
+  return c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
 }
 
-/** Appends the UTF-8 percent-encoding of the code point at `s[i]`; returns the index after it. */
-function encodeCodePoint(s: string, i: number, out: string[]): number {
-  let cp = s.codePointAt(i)!;
-  const width = cp > 0xffff ? 2 : 1;
-  if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xfffd; // lone surrogate: as TextEncoder does
-  if (cp < 0x80) out.push(HEX_UPPER[cp]!);
-  else if (cp < 0x800) out.push(HEX_UPPER[0xc0 | (cp >> 6)]!, HEX_UPPER[0x80 | (cp & 63)]!);
-  else if (cp < 0x10000)
-    out.push(HEX_UPPER[0xe0 | (cp >> 12)]!, HEX_UPPER[0x80 | ((cp >> 6) & 63)]!, HEX_UPPER[0x80 | (cp & 63)]!);
-  else
-    out.push(
-      HEX_UPPER[0xf0 | (cp >> 18)]!,
-      HEX_UPPER[0x80 | ((cp >> 12) & 63)]!,
-      HEX_UPPER[0x80 | ((cp >> 6) & 63)]!,
-      HEX_UPPER[0x80 | (cp & 63)]!,
-    );
-  return i + width;
+/** A surrogate not in a pair (the `u` flag reads a pair as one code point, which never matches). */
+const LONE_SURROGATE = /[\ud800-\udfff]/gu;
+
+
+/**
+ * The one encoding loop behind uriEncode and canonicalQueryComponent: unreserved runs (and
+ * "/" when `keepSlash`) are copied as slices, other ASCII becomes %XX, non-ASCII runs go
+ * through encodeURIComponent, and with `decodeEscapes` a valid %XX is decoded and re-encoded. A string
+ * with nothing to encode is returned as is, without allocating.
+ */
+function percentEncode(s: string, keepSlash: boolean, decodeEscapes: boolean): string {
+  const n = s.length;
+  let out = "";
+  let copied = 0; // s[0, copied) is in out
+  for (let i = 0; i < n; ) {
+    const c = s.charCodeAt(i);
+    if (isUnreserved(c) || (keepSlash && c === 0x2f)) {
+      i++;
+      continue;
+    }
+    out += s.slice(copied, i);
+    let high: number;
+    let low: number;
+    if (decodeEscapes && c === 0x25 && (high = hexValue(s.charCodeAt(i + 1))) >= 0 && (low = hexValue(s.charCodeAt(i + 2))) >= 0) {
+      const b = (high << 4) | low;
+      out += isUnreserved(b) ? String.fromCharCode(b) : "%" + HEX_DIGITS[high] + HEX_DIGITS[low];
+      i += 3;
+    } else if (c < 0x80) {
+      out += "%" + HEX_DIGITS[c >> 4] + HEX_DIGITS[c & 15];
+      i++;
+    } else {
+      // A run of non-ASCII characters: encodeURIComponent escapes every UTF-8 byte of it (it
+      // throws on a lone surrogate, which becomes U+FFFD, as TextEncoder does).
+      const start = i;
+      while (++i < n && s.charCodeAt(i) >= 0x80);
+      const run = s.slice(start, i);
+      try {
+        out += encodeURIComponent(run);
+      } catch {
+        out += encodeURIComponent(run.replace(LONE_SURROGATE, "\ufffd"));
+      }
+    }
+    copied = i;
+  }
+  return copied === 0 ? s : out + s.slice(copied);
 }
 
 /**
@@ -65,24 +94,7 @@ function encodeCodePoint(s: string, i: number, out: string[]): number {
  * characters becomes %XX; "/" is kept when `keepSlash`. "%" itself is encoded.
  */
 export function uriEncode(s: string, keepSlash = false): string {
-  const n = s.length;
-  let i = 0;
-  for (; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (!isUnreserved(c) && !(keepSlash && c === 0x2f)) break;
-  }
-  if (i === n) return s;
-  const out: string[] = [s.slice(0, i)];
-  while (i < n) {
-    const c = s.charCodeAt(i);
-    if (isUnreserved(c) || (keepSlash && c === 0x2f)) {
-      out.push(s[i]!);
-      i++;
-    } else {
-      i = encodeCodePoint(s, i, out);
-    }
-  }
-  return out.join("");
+  return percentEncode(s, keepSlash, false);
 }
 
 /**
@@ -90,25 +102,7 @@ export function uriEncode(s: string, keepSlash = false): string {
  * re-encoded (so %7e becomes ~ and %2f becomes %2F), raw characters are encoded strictly.
  */
 export function canonicalQueryComponent(s: string): string {
-  const n = s.length;
-  let i = 0;
-  for (; i < n; i++) if (!isUnreserved(s.charCodeAt(i))) break;
-  if (i === n) return s;
-  const out: string[] = [s.slice(0, i)];
-  while (i < n) {
-    const c = s.charCodeAt(i);
-    if (isUnreserved(c)) {
-      out.push(s[i]!);
-      i++;
-    } else if (c === 0x25 && i + 2 < n && hexValue(s.charCodeAt(i + 1)) >= 0 && hexValue(s.charCodeAt(i + 2)) >= 0) {
-      const b = (hexValue(s.charCodeAt(i + 1)) << 4) | hexValue(s.charCodeAt(i + 2));
-      out.push(isUnreserved(b) ? String.fromCharCode(b) : HEX_UPPER[b]!);
-      i += 3;
-    } else {
-      i = encodeCodePoint(s, i, out);
-    }
-  }
-  return out.join("");
+  return percentEncode(s, false, true);
 }
 
 /**
@@ -116,26 +110,24 @@ export function canonicalQueryComponent(s: string): string {
  * folding, as the AWS suites expect): "//example//" -> "/example/", "/a/b/../.." -> "/".
  */
 export function normalizePath(path: string): string {
-  if (path === "/" || path === "") return "/";
-  // Fast path: no "//" and no dot segment.
+  // Fast path ("" and "/" too): no "//" and no dot segment.
   if (path.indexOf("//") < 0 && path.indexOf("/.") < 0) return path[0] === "/" ? path : "/" + path;
   const parts = path.split("/");
   const out: string[] = [];
   for (const seg of parts) {
-    if (seg === "" || seg === ".") continue;
     if (seg === "..") out.pop();
-    else out.push(seg);
+    else if (seg !== "" && seg !== ".") out.push(seg);
   }
-  const last = parts[parts.length - 1];
-  const trailing = last === "" || last === "." || last === "..";
   if (out.length === 0) return "/";
-  return "/" + out.join("/") + (trailing ? "/" : "");
+  return "/" + out.join("/") + (ENDS_IN_DIRECTORY.test(path) ? "/" : "");
 }
+
+/** A last segment of "", "." or "..": the normalized path keeps its trailing "/". */
+const ENDS_IN_DIRECTORY = /(?:^|\/)\.{0,2}$/;
 
 /** The canonical URI of a wire path. */
 export function canonicalUri(path: string, normalize: boolean, escape: boolean): string {
-  let p = path === "" ? "/" : path;
-  if (normalize) p = normalizePath(p);
+  const p = normalize ? normalizePath(path) : path || "/";
   return escape ? uriEncode(p, true) : p;
 }
 
@@ -143,24 +135,15 @@ export function canonicalUri(path: string, normalize: boolean, escape: boolean):
 export function canonicalQuery(query: string, skip?: string): string {
   if (query === "") return "";
   const pairs: string[] = [];
-  let start = 0;
   const n = query.length;
-  while (start <= n) {
+  for (let start = 0; start <= n; ) {
     let amp = query.indexOf("&", start);
     if (amp < 0) amp = n;
     if (amp > start) {
-      const eq = query.indexOf("=", start);
-      let key: string;
-      let value: string;
-      if (eq < 0 || eq > amp) {
-        key = query.slice(start, amp);
-        value = "";
-      } else {
-        key = query.slice(start, eq);
-        value = query.slice(eq + 1, amp);
-      }
-      key = canonicalQueryComponent(key);
-      if (key !== skip) pairs.push(key + "=" + canonicalQueryComponent(value));
+      let eq = query.indexOf("=", start);
+      if (eq < 0 || eq > amp) eq = amp; // no value: the value slice below is empty
+      const key = canonicalQueryComponent(query.slice(start, eq));
+      if (key !== skip) pairs.push(key + "=" + canonicalQueryComponent(query.slice(eq + 1, amp)));
     }
     start = amp + 1;
   }
@@ -170,14 +153,10 @@ export function canonicalQuery(query: string, skip?: string): string {
 
 /** Orders "key=value" strings by key, then value, in byte order. */
 function comparePairs(a: string, b: string): number {
-  const ea = a.indexOf("=");
-  const eb = b.indexOf("=");
-  const ka = a.slice(0, ea);
-  const kb = b.slice(0, eb);
-  if (ka !== kb) return ka < kb ? -1 : 1;
-  const va = a.slice(ea + 1);
-  const vb = b.slice(eb + 1);
-  return va < vb ? -1 : va > vb ? 1 : 0;
+  const ka = a.slice(0, a.indexOf("="));
+  const kb = b.slice(0, b.indexOf("="));
+  // Equal keys: the pairs share the prefix "key=", so comparing them whole compares the values.
+  return ka < kb ? -1 : ka > kb ? 1 : a < b ? -1 : a > b ? 1 : 0;
 }
 
 const WHITESPACE_RUN = /[ \t\r\n]+/g;
@@ -224,15 +203,14 @@ export function canonicalHeaders(headers: Record<string, string>, unsigned?: Rea
     }
   }
   if (hit === undefined) {
-    let lower = false;
-    for (let i = 0; i < keys.length; i++) if (UPPER.test(keys[i]!)) lower = true;
+    const lower = keys.some((name) => UPPER.test(name));
     const names: string[] = [];
     for (const name of lower ? Object.keys(lowerCaseHeaders(headers)) : keys) {
       if (!UNSIGNABLE_HEADERS.has(name) && !unsigned?.has(name)) names.push(name);
     }
     names.sort();
     hit = { keys, names, prefixes: names.map((n) => n + ":"), signed: names.join(";"), unsigned, lower };
-    if (recent.length >= RECENT) recent.pop();
+    if (recent.length >= 8) recent.pop();
     recent.unshift(hit);
   }
   const source = hit.lower ? lowerCaseHeaders(headers) : headers;
@@ -253,7 +231,7 @@ interface SortedNames {
   readonly lower: boolean;
 }
 
-const RECENT = 8;
+/** The last few sorted name lists, newest first (at most 8). */
 const recent: SortedNames[] = [];
 
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {

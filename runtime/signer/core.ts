@@ -17,6 +17,8 @@ import { canonicalHeaders, canonicalQuery, canonicalUri, uriEncode } from "./can
 export const UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
 /** Hex SHA-256 of the empty string. */
 export const EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+const TOKEN_HEADER = "x-amz-security-token";
+const CONTENT_SHA256_HEADER = "x-amz-content-sha256";
 
 export interface Credentials {
   accessKeyId: string;
@@ -65,17 +67,19 @@ export interface SigningScheme {
   sign(stringToSign: string, shortDate: string): string | Promise<string>;
 }
 
-/** "20150830T123600Z" from a Date. */
 let lastSecond = NaN;
 let lastAmzDate = "";
+/** The separators and milliseconds of an ISO date: 2015-08-30T12:36:00.000Z -> 20150830T123600Z. */
+const ISO_PUNCTUATION = /[-:]|\.\d+/g;
 
+/** "20150830T123600Z" from a Date. */
 export function amzDate(date: Date): string {
   const second = Math.floor(date.getTime() / 1000);
-  if (second === lastSecond) return lastAmzDate; // many requests share a second
-  const iso = date.toISOString(); // 2015-08-30T12:36:00.000Z
-  lastAmzDate =
-    iso.slice(0, 4) + iso.slice(5, 7) + iso.slice(8, 10) + "T" + iso.slice(11, 13) + iso.slice(14, 16) + iso.slice(17, 19) + "Z";
-  lastSecond = second;
+  if (second !== lastSecond) {
+    // many requests share a second
+    lastAmzDate = date.toISOString().replace(ISO_PUNCTUATION, "");
+    lastSecond = second;
+  }
   return lastAmzDate;
 }
 
@@ -84,9 +88,8 @@ export function hostHeader(request: HttpRequest): string {
   let host = request.hostname;
   if (host.includes(":") && host[0] !== "[") host = "[" + host + "]"; // IPv6 literal
   const port = request.port;
-  if (port === undefined) return host;
   const defaultPort = request.protocol === "http:" ? 80 : 443;
-  return port === defaultPort ? host : host + ":" + port;
+  return port === undefined || port === defaultPort ? host : host + ":" + port;
 }
 
 /** Bodies up to this many bytes (or UTF-16 units) are hashed by sha256Hex (synchronous on Node). */
@@ -131,13 +134,10 @@ export interface CanonicalRequest {
 const unsignedSets = new WeakMap<readonly string[], ReadonlySet<string> | undefined>();
 
 function unsignedSet(list: readonly string[] | ReadonlySet<string> | undefined): ReadonlySet<string> | undefined {
-  if (list === undefined) return undefined;
-  if (!Array.isArray(list)) return list as ReadonlySet<string>;
+  if (!Array.isArray(list)) return list as ReadonlySet<string> | undefined;
   const array = list as readonly string[];
-  if (unsignedSets.has(array)) return unsignedSets.get(array);
-  const set = array.length === 0 ? undefined : new Set(array.map((h) => h.toLowerCase()));
-  unsignedSets.set(array, set);
-  return set;
+  if (!unsignedSets.has(array)) unsignedSets.set(array, array.length === 0 ? undefined : new Set(array.map((h) => h.toLowerCase())));
+  return unsignedSets.get(array);
 }
 
 /**
@@ -200,13 +200,12 @@ export function signHeadersInPlace(request: HttpRequest, options: BaseSigningOpt
   if (headers.host === undefined) headers.host = hostHeader(request);
   headers["x-amz-date"] = longDate;
   const token = credentials.sessionToken;
-  const signToken = options.signSessionToken !== false;
   if (token) {
-    if (signToken) headers["x-amz-security-token"] = token;
-    else if (headers["x-amz-security-token"] !== undefined) delete headers["x-amz-security-token"];
+    if (options.signSessionToken !== false) headers[TOKEN_HEADER] = token;
+    else if (headers[TOKEN_HEADER] !== undefined) delete headers[TOKEN_HEADER];
   }
   if (scheme.extraHeader) headers[scheme.extraHeader[0]] = scheme.extraHeader[1];
-  const hash = options.payloadHash ?? headers["x-amz-content-sha256"] ?? payloadHashOf(request.body);
+  const hash = options.payloadHash ?? headers[CONTENT_SHA256_HEADER] ?? payloadHashOf(request.body);
   return then(hash, (h) => finishHeaders(request, options, scheme, longDate, h));
 }
 
@@ -219,28 +218,17 @@ function finishHeaders(
   hash: string,
 ): Promise<undefined> | undefined {
   const headers = request.headers;
-  if (options.contentSha256Header) headers["x-amz-content-sha256"] = hash;
+  if (options.contentSha256Header) headers[CONTENT_SHA256_HEADER] = hash;
   const { canonical, signedHeaders } = canonicalRequest(request, hash, options);
   const shortDate = longDate.slice(0, 8);
   const scope = scheme.scope(shortDate);
-  return then(signCanonical(scheme, longDate, shortDate, scope, canonical), (hex) =>
-    authorize(headers, options, scheme.algorithm, scope, signedHeaders, hex),
-  );
-}
-
-function authorize(
-  headers: Record<string, string>,
-  options: BaseSigningOptions,
-  algorithm: string,
-  scope: string,
-  signedHeaders: string,
-  signatureHex: string,
-): undefined {
-  const credentials = options.credentials;
-  headers.authorization =
-    algorithm + " Credential=" + credentials.accessKeyId + "/" + scope + ", SignedHeaders=" + signedHeaders + ", Signature=" + signatureHex;
-  const token = credentials.sessionToken;
-  if (token && options.signSessionToken === false) headers["x-amz-security-token"] = token;
+  return then(signCanonical(scheme, longDate, shortDate, scope, canonical), (signatureHex): undefined => {
+    const credentials = options.credentials;
+    headers.authorization =
+      scheme.algorithm + " Credential=" + credentials.accessKeyId + "/" + scope + ", SignedHeaders=" + signedHeaders + ", Signature=" + signatureHex;
+    const token = credentials.sessionToken;
+    if (token && options.signSessionToken === false) headers[TOKEN_HEADER] = token; // added unsigned
+  });
 }
 
 /** Longest presign lifetime AWS accepts: 7 days. */
