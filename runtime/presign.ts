@@ -13,7 +13,7 @@
 // needs SigV4a (S3 multi-region access points) is presigned with SigV4a query parameters
 // (X-Amz-Algorithm AWS4-ECDSA-P256-SHA256, X-Amz-Region-Set), its signer imported then.
 import { presignPreparation, type Operation, type RuntimeClient } from "./client.js";
-import { presignRequest } from "./signer/sigv4.js";
+import { presignRequest } from "./signer/query.js";
 
 export interface PresignOptions {
   /** Seconds the URL stays valid, 1 to 604800 (seven days). Default 3600, as boto3. */

@@ -101,7 +101,7 @@ export function then<T, R>(v: T | Promise<T>, f: (value: T) => R | Promise<R>): 
 }
 
 /** The payload hash of a body: a string when it needs no waiting, else a promise. */
-function payloadHashOf(body: RequestBody | undefined): string | Promise<string> {
+export function payloadHashOf(body: RequestBody | undefined): string | Promise<string> {
   if (body === undefined) return EMPTY_SHA256;
   if (typeof body === "string" || body instanceof Uint8Array) {
     if (body.length === 0) return EMPTY_SHA256;
@@ -133,7 +133,7 @@ export interface CanonicalRequest {
 // Sets built from `unsignedHeaders` arrays, kept per array so repeated options reuse one set.
 const unsignedSets = new WeakMap<readonly string[], ReadonlySet<string> | undefined>();
 
-function unsignedSet(list: readonly string[] | ReadonlySet<string> | undefined): ReadonlySet<string> | undefined {
+export function unsignedSet(list: readonly string[] | ReadonlySet<string> | undefined): ReadonlySet<string> | undefined {
   if (!Array.isArray(list)) return list as ReadonlySet<string> | undefined;
   const array = list as readonly string[];
   if (!unsignedSets.has(array)) unsignedSets.set(array, array.length === 0 ? undefined : new Set(array.map((h) => h.toLowerCase())));
@@ -171,7 +171,7 @@ export function stringToSign(algorithm: string, longDate: string, scope: string,
 }
 
 /** stringToSign, then the scheme's signature, each awaited only when #crypto-core or the scheme is asynchronous. */
-function signCanonical(scheme: SigningScheme, longDate: string, shortDate: string, scope: string, canonical: string): string | Promise<string> {
+export function signCanonical(scheme: SigningScheme, longDate: string, shortDate: string, scope: string, canonical: string): string | Promise<string> {
   return then(stringToSign(scheme.algorithm, longDate, scope, canonical), (sts) => scheme.sign(sts, shortDate));
 }
 
@@ -229,54 +229,4 @@ function finishHeaders(
     const token = credentials.sessionToken;
     if (token && options.signSessionToken === false) headers[TOKEN_HEADER] = token; // added unsigned
   });
-}
-
-/** Longest presign lifetime AWS accepts: 7 days. */
-export const MAX_PRESIGN_EXPIRES = 604800;
-
-/** Signs with query parameters (a presigned URL); headers are signed but left as they are. */
-export async function signWithQuery(
-  request: HttpRequest,
-  options: BaseSigningOptions & { expiresIn: number },
-  scheme: SigningScheme,
-): Promise<HttpRequest> {
-  const { credentials, expiresIn } = options;
-  if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_PRESIGN_EXPIRES) {
-    throw new RequestFormError(`presign expiresIn must be a whole number of seconds from 1 to ${MAX_PRESIGN_EXPIRES}, got ${expiresIn}`);
-  }
-  const longDate = amzDate(options.date ?? new Date());
-  const shortDate = longDate.slice(0, 8);
-  const scope = scheme.scope(shortDate);
-  const token = credentials.sessionToken;
-  const signToken = options.signSessionToken !== false;
-
-  // Headers signed: the request's own, plus host when the record does not carry it.
-  let signHeaders = request.headers;
-  if (signHeaders.host === undefined) signHeaders = { ...signHeaders, host: hostHeader(request) };
-  const unsigned = unsignedSet(options.unsignedHeaders);
-  const signedNames = canonicalHeaders(signHeaders, unsigned).signed;
-
-  let query = request.query;
-  const add = (name: string, value: string): void => {
-    query += (query === "" ? "" : "&") + name + "=" + uriEncode(value);
-  };
-  add("X-Amz-Algorithm", scheme.algorithm);
-  add("X-Amz-Credential", credentials.accessKeyId + "/" + scope);
-  add("X-Amz-Date", longDate);
-  add("X-Amz-Expires", String(expiresIn));
-  if (scheme.extraParam) add(scheme.extraParam[0], scheme.extraParam[1]);
-  if (token && signToken) add("X-Amz-Security-Token", token);
-  add("X-Amz-SignedHeaders", signedNames);
-
-  // S3-style requests (no extra path escaping) presign an unsigned payload.
-  const hash =
-    options.payloadHash ??
-    (options.uriEscapePath === false ? UNSIGNED_PAYLOAD : await payloadHashOf(request.body));
-  const { canonical } = canonicalRequest({ ...request, headers: signHeaders, query }, hash, {
-    ...options,
-    ...(unsigned ? { unsignedHeaders: unsigned } : {}),
-  });
-  add("X-Amz-Signature", await signCanonical(scheme, longDate, shortDate, scope, canonical));
-  if (token && !signToken) add("X-Amz-Security-Token", token);
-  return { ...request, headers: { ...request.headers }, query };
 }

@@ -1,5 +1,5 @@
-// AWS Signature Version 4 (AWS4-HMAC-SHA256), header and query (presign) forms. The shared
-// flow lives in core.ts; this module supplies the HMAC scheme: the signing key chain
+// AWS Signature Version 4 (AWS4-HMAC-SHA256), header form (the query form, presigning, is
+// query.ts). The shared flow lives in core.ts; this module supplies the HMAC scheme: the signing key chain
 // HMAC("AWS4"+secret, date) -> region -> service -> "aws4_request", cached per
 // secret/date/region/service in a small LRU (one key serves a whole day of requests), and
 // the hex HMAC of the string to sign. Each stage is exported for tests and tools:
@@ -14,7 +14,6 @@ import type { HttpRequest } from "../http/types.js";
 import {
   signHeadersInPlace,
   signWithHeaders,
-  signWithQuery,
   then,
   type BaseSigningOptions,
   type Credentials,
@@ -24,7 +23,6 @@ import {
 export type { Credentials, CanonicalRequest, CanonicalRequestOptions } from "./core.js";
 export {
   EMPTY_SHA256,
-  MAX_PRESIGN_EXPIRES,
   UNSIGNED_PAYLOAD,
   amzDate,
   canonicalRequest,
@@ -127,7 +125,7 @@ let lastScheme:
   | { credentials: Credentials; region: string; service: string; cache: SigningKeyCache | undefined; scheme: SigningScheme }
   | undefined;
 
-function scheme(options: SigningOptions): SigningScheme {
+export function scheme(options: SigningOptions): SigningScheme {
   const credentials = options.credentials;
   const region = options.region;
   const service = options.service;
@@ -167,13 +165,4 @@ export function signRequest(request: HttpRequest, options: SigningOptions): Prom
  */
 export function signRequestInPlace(request: HttpRequest, options: SigningOptions): Promise<void> | undefined {
   return signHeadersInPlace(request, options, scheme(options));
-}
-
-/**
- * Presigns `request`: the X-Amz-* parameters and X-Amz-Signature are appended to its query;
- * headers are signed (host always) but not changed. Payload: `payloadHash`, else
- * "UNSIGNED-PAYLOAD" for S3-style requests (`uriEscapePath: false`), else the body's hash.
- */
-export function presignRequest(request: HttpRequest, options: SigningOptions & { expiresIn: number }): Promise<HttpRequest> {
-  return signWithQuery(request, options, scheme(options));
 }

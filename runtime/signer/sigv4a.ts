@@ -11,7 +11,8 @@
 import { hmacSha256Sync, importP256PrivateKey, type P256Signer } from "#crypto";
 import { fromHex, toHex, utf8 } from "../encoding.js";
 import type { HttpRequest } from "../http/types.js";
-import { signWithHeaders, signWithQuery, type BaseSigningOptions, type Credentials, type SigningScheme } from "./core.js";
+import { signWithHeaders, type BaseSigningOptions, type Credentials, type SigningScheme } from "./core.js";
+import { signWithQuery } from "./query.js";
 import { N, bigIntToBytes, bytesToBigInt, publicKeyOf, sign, verify, type P256PublicKey } from "./p256.js";
 
 export type { P256PublicKey } from "./p256.js";

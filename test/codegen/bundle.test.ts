@@ -129,6 +129,9 @@ test("XML parser by platform: a page reads XML with DOMParser (fast-xml-parser o
   assert.ok(page.lazy.get("dist/runtime/protocols/xml-parser-dom.js"), [...page.lazy.keys()].join(" "));
   const fallback = page.lazy.get("dist/runtime/protocols/xml-parser.js");
   assert.ok(fallback?.inputs.some((i) => i.includes("node_modules/fast-xml-parser/")), "fast-xml-parser is the fallback's own chunk");
+  // S3 carries SigV4a (multi-region access points) lazily; query signing (presign) is not in the first load either.
+  assert.ok(!page.initial.includes("dist/runtime/signer/query.js"), "presign's query signing loads before the first call");
+  assert.ok(page.lazy.get("dist/runtime/signer/sigv4a.js")?.inputs.includes("dist/runtime/signer/query.js"), "SigV4a's chunk holds query signing");
   // Cloudflare's and Vercel's bundlers set "worker" next to "browser"; the package lists "worker" first.
   const edge = await browserChunks(program, ["worker", "browser"]);
   assert.ok(!all(edge).includes("dist/runtime/protocols/xml-parser-dom.js"), "the worker build never uses DOMParser");

@@ -10,12 +10,12 @@ import {
   amzDate,
   createSigningKeyCache,
   hostHeader,
-  presignRequest,
   signingKey,
   signRequest,
   type SigningKeyCache,
   type SigningOptions,
 } from "../../runtime/signer/sigv4.js";
+import { presignRequest } from "../../runtime/signer/query.js";
 import { canonicalHeaders, canonicalHeaderValue, canonicalQuery, canonicalUri, normalizePath, uriEncode } from "../../runtime/signer/canonical.js";
 import {
   deriveKeyPair,

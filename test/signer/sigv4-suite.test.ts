@@ -13,12 +13,12 @@ import {
   canonicalRequest,
   credentialScope,
   payloadHash,
-  presignRequest,
   signature,
   signingKey,
   signRequest,
   stringToSign,
 } from "../../runtime/signer/sigv4.js";
+import { presignRequest } from "../../runtime/signer/query.js";
 import {
   CONFORMANCE,
   caseTest,
