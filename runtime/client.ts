@@ -236,12 +236,16 @@ export class RuntimeClient {
     const credentials: CredentialsProvider = creds === undefined ? d.credentials : isProvider(creds) ? creds : () => Promise.resolve(creds);
     const handlerOptions: Record<string, unknown> = { clientName: this.service.id };
     if (c.requestTimeout !== undefined) handlerOptions.requestTimeout = c.requestTimeout;
-    if (c.connectionTimeout !== undefined) handlerOptions.connectionTimeout = c.connectionTimeout;
-    else if (defaults.connectTimeoutInMillis !== undefined) handlerOptions.connectionTimeout = defaults.connectTimeoutInMillis;
+    const connectionTimeout = c.connectionTimeout ?? defaults.connectTimeoutInMillis;
+    if (connectionTimeout !== undefined) handlerOptions.connectionTimeout = connectionTimeout;
     const env = d.env;
-    const flag = (value: boolean | undefined, envName: string, key: string): boolean | undefined => {
+    // Every endpoint setting below has one name in the profile and, in capitals after AWS_, in
+    // the environment (use_fips_endpoint, AWS_USE_FIPS_ENDPOINT); the environment wins.
+    const envName = (name: string): string => `AWS_${name.toUpperCase()}`;
+    const setting = (name: string): string | undefined => env[envName(name)] ?? d.setting(name);
+    const flag = (value: boolean | undefined, name: string): boolean | undefined => {
       if (value !== undefined) return value;
-      const raw = env[envName] ?? d.setting(key);
+      const raw = setting(name);
       return raw === undefined ? undefined : raw.trim().toLowerCase() === "true";
     };
     const retryConfig = resolveRetryConfig({
@@ -254,26 +258,26 @@ export class RuntimeClient {
     const endpointConfig: Record<string, unknown> = { ...c };
     const endpoint = c.endpoint ?? d.endpointUrl(this.service.id, c.ignoreConfiguredEndpointUrls);
     if (endpoint !== undefined) endpointConfig.endpoint = endpoint;
-    endpointConfig.useFipsEndpoint = flag(c.useFipsEndpoint, "AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint");
-    endpointConfig.useDualstackEndpoint = flag(c.useDualstackEndpoint, "AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint");
+    endpointConfig.useFipsEndpoint = flag(c.useFipsEndpoint, "use_fips_endpoint");
+    endpointConfig.useDualstackEndpoint = flag(c.useDualstackEndpoint, "use_dualstack_endpoint");
     // Regional or global (legacy) endpoints for STS and S3 in us-east-1: client config, the
     // environment, the profile, then the defaults mode.
-    const regional = (key: string, envName: string, setting: string, fallback: string): void => {
-      const raw = endpointConfig[key] ?? env[envName] ?? d.setting(setting);
+    const regional = (key: string, name: string, fallback: string): void => {
+      const raw = endpointConfig[key] ?? setting(name);
       const v = typeof raw === "string" && raw !== "" ? raw.trim().toLowerCase() : fallback;
       if (v !== "regional" && v !== "legacy") {
-        throw new ConfigError(`${this.service.id}: ${key} / ${envName} / ${setting} must be "regional" or "legacy", not ${JSON.stringify(raw)}`);
+        throw new ConfigError(`${this.service.id}: ${key} / ${envName(name)} / ${name} must be "regional" or "legacy", not ${JSON.stringify(raw)}`);
       }
       endpointConfig[key] = v;
     };
-    if (this.service.ep === "sts") regional("stsRegionalEndpoints", "AWS_STS_REGIONAL_ENDPOINTS", "sts_regional_endpoints", defaults.stsRegionalEndpoints);
-    if (this.service.ep === "s3")
-      regional("s3UsEast1RegionalEndpoint", "AWS_S3_US_EAST_1_REGIONAL_ENDPOINT", "s3_us_east_1_regional_endpoint", defaults.s3UsEast1RegionalEndpoints);
+    const ep = this.service.ep;
+    if (ep === "sts") regional("stsRegionalEndpoints", "sts_regional_endpoints", defaults.stsRegionalEndpoints);
+    if (ep === "s3") regional("s3UsEast1RegionalEndpoint", "s3_us_east_1_regional_endpoint", defaults.s3UsEast1RegionalEndpoints);
     if (this.service.cc) {
-      const cfg = endpointConfig as Record<string, unknown>;
-      if (cfg.forcePathStyle === undefined && d.nested("s3", "addressing_style") === "path") cfg.forcePathStyle = true;
-      if (cfg.useAccelerateEndpoint === undefined && d.nested("s3", "use_accelerate_endpoint") === "true") cfg.useAccelerateEndpoint = true;
-      cfg.useArnRegion ??= flag(undefined, "AWS_S3_USE_ARN_REGION", "s3_use_arn_region");
+      // S3's own settings (the service's customized config): addressing style and acceleration from the profile's s3 section.
+      if (endpointConfig.forcePathStyle === undefined && d.nested("s3", "addressing_style") === "path") endpointConfig.forcePathStyle = true;
+      if (endpointConfig.useAccelerateEndpoint === undefined && d.nested("s3", "use_accelerate_endpoint") === "true") endpointConfig.useAccelerateEndpoint = true;
+      endpointConfig.useArnRegion ??= flag(undefined, "s3_use_arn_region");
     }
     const retryOptions: RetryStrategyOptions = { mode: retryConfig.mode, maxAttempts: retryConfig.maxAttempts, now: c.clock, service: this.service.ep };
     const retry =

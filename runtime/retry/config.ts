@@ -4,6 +4,8 @@
 // "standard". Max attempts default to the mode's own (3, or legacy's 5 / per service).
 // A pure function over plain values: the caller reads the environment and the profile.
 // Invalid values throw ConfigError naming the source (values are not secrets).
+// `firstSet` and `oneOf` are the ladder both this and the defaults mode name
+// (defaults-mode-name.ts) walk: the first source that sets a value wins, and is checked.
 import { ConfigError } from "../errors.js";
 import type { RetryMode } from "./index.js";
 
@@ -29,12 +31,23 @@ export interface ResolvedRetryConfig {
   maxAttempts: number | undefined;
 }
 
-function parseMode(value: string, source: string): RetryMode {
-  const v = value.trim().toLowerCase();
-  if ((RETRY_MODES as readonly string[]).includes(v)) return v as RetryMode;
-  throw new ConfigError(
-    `${source}: invalid retry mode ${JSON.stringify(value)} (expected standard, adaptive or legacy)`,
-  );
+/**
+ * @internal The first of `sources` ([value, where it came from] pairs, in precedence order)
+ * that sets a value, read by `read` (which names the source when it throws); undefined when
+ * none does. Undefined, null and "" set nothing.
+ */
+export function firstSet<V, T>(sources: readonly (readonly [V | undefined | null | "", string])[], read: (value: V, source: string) => T): T | undefined {
+  for (const [value, source] of sources) if (value !== undefined && value !== null && value !== "") return read(value, source);
+  return undefined;
+}
+
+/** @internal One of `names`, case and surrounding spaces ignored; ConfigError naming the source otherwise. */
+export function oneOf<N extends string>(names: readonly N[], what: string): (value: string, source: string) => N {
+  return (value, source) => {
+    const v = value.trim().toLowerCase();
+    if ((names as readonly string[]).includes(v)) return v as N;
+    throw new ConfigError(`${source}: invalid ${what} ${JSON.stringify(value)} (expected ${names.join(", ")})`);
+  };
 }
 
 function parseAttempts(value: number | string, source: string): number {
@@ -44,22 +57,24 @@ function parseAttempts(value: number | string, source: string): number {
   return n;
 }
 
-function present<T>(v: T | undefined | null | ""): v is T {
-  return v !== undefined && v !== null && v !== "";
-}
-
 export function resolveRetryConfig(sources: RetryConfigSources = {}): ResolvedRetryConfig {
   const { config, env, profile } = sources;
-  let mode: RetryMode = "standard";
-  if (present(config?.mode)) mode = parseMode(config.mode, "client config retryMode");
-  else if (present(env?.["AWS_RETRY_MODE"])) mode = parseMode(env["AWS_RETRY_MODE"], "AWS_RETRY_MODE");
-  else if (present(profile?.["retry_mode"])) mode = parseMode(profile["retry_mode"], "profile retry_mode");
-  else if (present(sources.defaultsRetryMode)) mode = parseMode(sources.defaultsRetryMode, "defaults mode retryMode");
-
-  let maxAttempts: number | undefined;
-  if (present(config?.maxAttempts)) maxAttempts = parseAttempts(config.maxAttempts, "client config maxAttempts");
-  else if (present(env?.["AWS_MAX_ATTEMPTS"])) maxAttempts = parseAttempts(env["AWS_MAX_ATTEMPTS"], "AWS_MAX_ATTEMPTS");
-  else if (present(profile?.["max_attempts"]))
-    maxAttempts = parseAttempts(profile["max_attempts"], "profile max_attempts");
-  return { mode, maxAttempts };
+  const mode = firstSet(
+    [
+      [config?.mode, "client config retryMode"],
+      [env?.["AWS_RETRY_MODE"], "AWS_RETRY_MODE"],
+      [profile?.["retry_mode"], "profile retry_mode"],
+      [sources.defaultsRetryMode, "defaults mode retryMode"],
+    ],
+    oneOf(RETRY_MODES, "retry mode"),
+  );
+  const maxAttempts = firstSet<number | string, number>(
+    [
+      [config?.maxAttempts, "client config maxAttempts"],
+      [env?.["AWS_MAX_ATTEMPTS"], "AWS_MAX_ATTEMPTS"],
+      [profile?.["max_attempts"], "profile max_attempts"],
+    ],
+    parseAttempts,
+  );
+  return { mode: mode ?? "standard", maxAttempts };
 }
