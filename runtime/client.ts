@@ -165,19 +165,24 @@ interface ResolvedConfig {
   maxResponseBodyBytes: number;
 }
 
-/** S3 (and S3 on Outposts) send and sign the payload hash as `x-amz-content-sha256`. */
-function signsContentSha256(service: ServiceSchema): boolean {
-  return service.sn === "s3" || service.sn === "s3-outposts";
-}
-
 function isProvider(c: ClientConfig["credentials"]): c is CredentialsProvider {
   return typeof c === "function";
 }
 
-/** What presign.ts signs: a call's request record, unsent, and its signing options (SigV4, or SigV4a with a region set). */
+/**
+ * One signature's options, for either signer: SigV4 reads `region`, SigV4a `regionSet` (each
+ * ignores the other), so one object shape serves both and only the endpoint's auth picks.
+ */
+type CallSigning = SigningOptions & SigV4aOptions & { date: Date };
+
+/** A SigV4a endpoint that names no region set signs for all regions (shared, never changed). */
+const ALL_REGIONS: readonly string[] = Object.freeze(["*"]);
+
+/** What presign.ts signs: a call's request record, unsent, its signing options, and whether the endpoint wants SigV4a. */
 interface PresignPreparation {
   request: HttpRequest;
-  signing: (SigningOptions & { date: Date }) | (SigV4aOptions & { date: Date });
+  signing: CallSigning;
+  sigv4a: boolean;
 }
 
 /** @internal The client's side of presign.ts (set by RuntimeClient's static block). */
@@ -314,8 +319,7 @@ export class RuntimeClient {
       const cfg = this.#resolved ?? (await this.#resolve());
       const serialized = this.protocol.serialize(this.service, op, input, cfg.serializeContext);
       const endpoint = cfg.endpoint(op, input);
-      const headers = serialized.headers;
-      for (const k in endpoint.headers) headers[k.toLowerCase()] = endpoint.headers[k]!;
+      const headers = mergeHeaders(serialized.headers, endpoint);
       headers["user-agent"] ??= cfg.userAgent;
       headers["x-amz-user-agent"] ??= cfg.userAgent;
       let body = serialized.body;
@@ -416,7 +420,7 @@ export class RuntimeClient {
 
   #signWith(credentials: Credentials, request: HttpRequest, endpoint: ClientEndpoint, cfg: ResolvedConfig): HttpRequest | Promise<HttpRequest> {
     const options = this.#signingOptions(credentials, endpoint, cfg);
-    if ("regionSet" in options) {
+    if (endpoint.auth === "sigv4a") {
       const v4a = this.service.s4a;
       if (!v4a) throw new ConfigError(`${this.service.id}: the endpoint requires SigV4a signing, which this client does not include`);
       return v4a(request, options);
@@ -426,23 +430,24 @@ export class RuntimeClient {
   }
 
   /**
-   * The options of one signature, header or query (presign.ts), at the client's corrected time:
-   * SigV4's (a region), or SigV4a's (a region set) when the endpoint asks for it.
+   * The options of one signature, header or query (presign.ts), at the client's corrected time,
+   * for SigV4 (a region) or SigV4a (a region set), whichever the endpoint asks for.
    */
-  #signingOptions(
-    credentials: Credentials,
-    endpoint: ClientEndpoint,
-    cfg: ResolvedConfig,
-  ): (SigningOptions & { date: Date }) | (SigV4aOptions & { date: Date }) {
+  #signingOptions(credentials: Credentials, endpoint: ClientEndpoint, cfg: ResolvedConfig): CallSigning {
     const escape = !endpoint.disableDoubleEncoding;
-    const service = endpoint.signingName ?? this.service.sn;
-    const date = new Date(cfg.clock.now());
-    const contentSha256Header = signsContentSha256(this.service);
-    // Literals of one shape each (no spreads: see send).
-    const o: (SigningOptions & { date: Date }) | (SigV4aOptions & { date: Date }) =
-      endpoint.auth === "sigv4a"
-        ? { credentials, service, regionSet: endpoint.signingRegionSet ?? ["*"], date, uriEscapePath: escape, normalizePath: escape, contentSha256Header }
-        : { credentials, service, region: endpoint.signingRegion ?? cfg.region, date, uriEscapePath: escape, normalizePath: escape, contentSha256Header };
+    // One literal of one shape (no spreads: see send). S3 (and S3 on Outposts) send and sign
+    // the payload hash as `x-amz-content-sha256`.
+    const sn = this.service.sn;
+    const o: CallSigning = {
+      credentials,
+      service: endpoint.signingName ?? sn,
+      region: endpoint.signingRegion ?? cfg.region,
+      regionSet: endpoint.signingRegionSet ?? ALL_REGIONS,
+      date: new Date(cfg.clock.now()),
+      uriEscapePath: escape,
+      normalizePath: escape,
+      contentSha256Header: sn === "s3" || sn === "s3-outposts",
+    };
     if (endpoint.unsignedPayload) o.payloadHash = "UNSIGNED-PAYLOAD";
     return o;
   }
@@ -456,10 +461,8 @@ export class RuntimeClient {
     const cfg = this.#resolved ?? (await this.#resolve());
     const serialized = this.protocol.serialize(this.service, op, input, cfg.serializeContext);
     const endpoint = cfg.endpoint(op, input);
-    const headers = serialized.headers;
-    for (const k in endpoint.headers) headers[k.toLowerCase()] = endpoint.headers[k]!;
-    const request = this.#request(serialized, endpoint.url, headers, serialized.body);
-    return { request, signing: this.#signingOptions(await this.#credentials(cfg), endpoint, cfg) };
+    const request = this.#request(serialized, endpoint.url, mergeHeaders(serialized.headers, endpoint), serialized.body);
+    return { request, signing: this.#signingOptions(await this.#credentials(cfg), endpoint, cfg), sigv4a: endpoint.auth === "sigv4a" };
   }
 
   async #credentials(cfg: ResolvedConfig): Promise<Credentials> {
@@ -651,6 +654,12 @@ function urlParts(url: URL): UrlParts {
     urlPartsCache.set(url, u);
   }
   return u;
+}
+
+/** The serialized call's headers with the endpoint's merged in (lower-cased), the same object. */
+function mergeHeaders(headers: Record<string, string>, endpoint: ClientEndpoint): Record<string, string> {
+  for (const k in endpoint.headers) headers[k.toLowerCase()] = endpoint.headers[k]!;
+  return headers;
 }
 
 function isReplayable(body: RequestBody | undefined): boolean {
