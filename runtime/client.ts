@@ -165,10 +165,6 @@ interface ResolvedConfig {
   maxResponseBodyBytes: number;
 }
 
-function isProvider(c: ClientConfig["credentials"]): c is CredentialsProvider {
-  return typeof c === "function";
-}
-
 /**
  * One signature's options, for either signer: SigV4 reads `region`, SigV4a `regionSet` (each
  * ignores the other), so one object shape serves both and only the endpoint's auth picks.
@@ -214,16 +210,15 @@ export class RuntimeClient {
     this.#resolved?.handler.destroy?.();
   }
 
+  /** The configuration, resolved on first use (callers take `#resolved` first: no promise once it is there). */
   #resolve(): Promise<ResolvedConfig> {
-    if (this.#resolved) return Promise.resolve(this.#resolved);
-    this.#resolving ??= this.#load().then(
+    return (this.#resolving ??= this.#load().then(
       (r) => (this.#resolved = r),
       (e: unknown) => {
         this.#resolving = undefined; // a failed resolution (no region yet, say) is tried again next call
         throw e;
       },
-    );
-    return this.#resolving;
+    ));
   }
 
   async #load(): Promise<ResolvedConfig> {
@@ -238,7 +233,9 @@ export class RuntimeClient {
     }
     const defaults = await d.defaultsMode(c.defaultsMode, region);
     const creds = c.credentials;
-    const credentials: CredentialsProvider = creds === undefined ? d.credentials : isProvider(creds) ? creds : () => Promise.resolve(creds);
+    // Credentials given as an object are used as they are on every call (see #sign).
+    const staticCredentials = typeof creds === "object" ? creds : undefined;
+    const credentials: CredentialsProvider = creds === undefined ? d.credentials : typeof creds === "function" ? creds : () => Promise.resolve(creds);
     const handlerOptions: Record<string, unknown> = { clientName: this.service.id };
     if (c.requestTimeout !== undefined) handlerOptions.requestTimeout = c.requestTimeout;
     const connectionTimeout = c.connectionTimeout ?? defaults.connectTimeoutInMillis;
@@ -294,7 +291,7 @@ export class RuntimeClient {
       maxResponseBodyBytes,
       region,
       credentials,
-      staticCredentials: creds !== undefined && !isProvider(creds) ? creds : undefined,
+      staticCredentials,
       handler: c.httpHandler ?? createHttpHandler(handlerOptions),
       retry,
       retryOptions,
@@ -525,8 +522,7 @@ export class RuntimeClient {
     // S3 reports some failures of CopyObject, UploadPartCopy and CompleteMultipartUpload in a 200 body (rest-xml's errorIn200).
     if (status >= 300 || (status === 200 && bytes.length > 0 && this.protocol.errorIn200?.(bytes) === true)) {
       const parsed = modelled(op, status, () => this.protocol.parseError(this.service, op, received));
-      const metadata = responseMetadata(response, attempts, totalRetryDelay);
-      const withId = parsed.requestId && !metadata.requestId ? { ...metadata, requestId: parsed.requestId } : metadata;
+      const withId = responseMetadata(response, attempts, totalRetryDelay, parsed.requestId);
       const cls = parsed.errorClass as (ErrorClassLike & (new (m: string | undefined, f: Record<string, unknown>, md: ResponseMetadata) => ServiceError)) | undefined;
       const error = cls ? new cls(parsed.message, parsed.fields, withId) : new ServiceError(parsed.code, parsed.message, withId);
       return new Failed(error);
@@ -599,14 +595,15 @@ function withMetadata(output: Record<string, unknown>, metadata: ResponseMetadat
   return output;
 }
 
-function responseMetadata(response: HttpResponse, attempts: number, totalRetryDelay: number): ResponseMetadata {
+/** The metadata of a response; `bodyRequestId` (an error body's) serves when no header carries the request id. */
+function responseMetadata(response: HttpResponse, attempts: number, totalRetryDelay: number, bodyRequestId?: string): ResponseMetadata {
   const h = response.headers;
   const m: { -readonly [K in keyof ResponseMetadata]: ResponseMetadata[K] } = {
     httpStatusCode: response.statusCode,
     attempts,
     totalRetryDelay,
   };
-  const requestId = h["x-amzn-requestid"] ?? h["x-amz-request-id"] ?? h["x-amzn-request-id"];
+  const requestId = (h["x-amzn-requestid"] ?? h["x-amz-request-id"] ?? h["x-amzn-request-id"]) || bodyRequestId;
   if (requestId) m.requestId = requestId;
   if (h["x-amz-id-2"]) m.extendedRequestId = h["x-amz-id-2"];
   if (h["x-amz-cf-id"]) m.cfId = h["x-amz-cf-id"];
