@@ -49,13 +49,5 @@ export function resolveDefaultsModeName(
     profile?: Readonly<Record<string, string | undefined>> | undefined;
   } = {},
 ): DefaultsMode {
-  const mode = firstSet(
-    [
-      [sources.config, "client config defaultsMode"],
-      [sources.env?.["AWS_DEFAULTS_MODE"], "AWS_DEFAULTS_MODE"],
-      [sources.profile?.["defaults_mode"], "profile defaults_mode"],
-    ],
-    oneOf(DEFAULTS_MODES, "defaults mode"),
-  );
-  return mode ?? "legacy";
+  return firstSet("defaults_mode", "defaultsMode", sources.config, sources.env, sources.profile, oneOf(DEFAULTS_MODES, "defaults mode")) ?? "legacy";
 }

@@ -31,12 +31,31 @@ export interface ResolvedRetryConfig {
   maxAttempts: number | undefined;
 }
 
+type Values = Readonly<Record<string, string | undefined>> | undefined;
+
 /**
- * @internal The first of `sources` ([value, where it came from] pairs, in precedence order)
- * that sets a value, read by `read` (which names the source when it throws); undefined when
- * none does. Undefined, null and "" set nothing.
+ * @internal The setting `name` (a profile key, e.g. max_attempts) from the first source that
+ * sets it: the client config's value (its option `option`), the environment (AWS_ and the name
+ * in capitals, AWS_MAX_ATTEMPTS), the profile, then `fallback` when given. Read by `read`,
+ * which names the source when it throws; undefined when nothing sets it (undefined, null and
+ * "" set nothing).
  */
-export function firstSet<V, T>(sources: readonly (readonly [V | undefined | null | "", string])[], read: (value: V, source: string) => T): T | undefined {
+export function firstSet<V, T>(
+  name: string,
+  option: string,
+  configured: V | string | undefined,
+  env: Values,
+  profile: Values,
+  read: (value: V | string, source: string) => T,
+  fallback?: readonly [string | undefined, string],
+): T | undefined {
+  const envName = `AWS_${name.toUpperCase()}`;
+  const sources: readonly (readonly [V | string | undefined | null, string])[] = [
+    [configured, `client config ${option}`],
+    [env?.[envName], envName],
+    [profile?.[name], `profile ${name}`],
+    fallback ?? [undefined, ""],
+  ];
   for (const [value, source] of sources) if (value !== undefined && value !== null && value !== "") return read(value, source);
   return undefined;
 }
@@ -59,22 +78,10 @@ function parseAttempts(value: number | string, source: string): number {
 
 export function resolveRetryConfig(sources: RetryConfigSources = {}): ResolvedRetryConfig {
   const { config, env, profile } = sources;
-  const mode = firstSet(
-    [
-      [config?.mode, "client config retryMode"],
-      [env?.["AWS_RETRY_MODE"], "AWS_RETRY_MODE"],
-      [profile?.["retry_mode"], "profile retry_mode"],
-      [sources.defaultsRetryMode, "defaults mode retryMode"],
-    ],
-    oneOf(RETRY_MODES, "retry mode"),
-  );
-  const maxAttempts = firstSet<number | string, number>(
-    [
-      [config?.maxAttempts, "client config maxAttempts"],
-      [env?.["AWS_MAX_ATTEMPTS"], "AWS_MAX_ATTEMPTS"],
-      [profile?.["max_attempts"], "profile max_attempts"],
-    ],
-    parseAttempts,
-  );
+  const mode = firstSet("retry_mode", "retryMode", config?.mode, env, profile, oneOf(RETRY_MODES, "retry mode"), [
+    sources.defaultsRetryMode,
+    "defaults mode retryMode",
+  ]);
+  const maxAttempts = firstSet("max_attempts", "maxAttempts", config?.maxAttempts, env, profile, parseAttempts);
   return { mode: mode ?? "standard", maxAttempts };
 }
