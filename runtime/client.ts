@@ -165,19 +165,20 @@ interface ResolvedConfig {
   maxResponseBodyBytes: number;
 }
 
-/** S3 (and S3 on Outposts) send and sign the payload hash as `x-amz-content-sha256`. */
-function signsContentSha256(service: ServiceSchema): boolean {
-  return service.sn === "s3" || service.sn === "s3-outposts";
-}
+/**
+ * One signature's options, for either signer: SigV4 reads `region`, SigV4a `regionSet` (each
+ * ignores the other), so one object shape serves both and only the endpoint's auth picks.
+ */
+type CallSigning = SigningOptions & SigV4aOptions & { date: Date };
 
-function isProvider(c: ClientConfig["credentials"]): c is CredentialsProvider {
-  return typeof c === "function";
-}
+/** A SigV4a endpoint that names no region set signs for all regions (shared, never changed). */
+const ALL_REGIONS: readonly string[] = Object.freeze(["*"]);
 
-/** What presign.ts signs: a call's request record, unsent, and its signing options (SigV4, or SigV4a with a region set). */
+/** What presign.ts signs: a call's request record, unsent, its signing options, and whether the endpoint wants SigV4a. */
 interface PresignPreparation {
   request: HttpRequest;
-  signing: (SigningOptions & { date: Date }) | (SigV4aOptions & { date: Date });
+  signing: CallSigning;
+  sigv4a: boolean;
 }
 
 /** @internal The client's side of presign.ts (set by RuntimeClient's static block). */
@@ -209,16 +210,15 @@ export class RuntimeClient {
     this.#resolved?.handler.destroy?.();
   }
 
+  /** The configuration, resolved on first use (callers take `#resolved` first: no promise once it is there). */
   #resolve(): Promise<ResolvedConfig> {
-    if (this.#resolved) return Promise.resolve(this.#resolved);
-    this.#resolving ??= this.#load().then(
+    return (this.#resolving ??= this.#load().then(
       (r) => (this.#resolved = r),
       (e: unknown) => {
         this.#resolving = undefined; // a failed resolution (no region yet, say) is tried again next call
         throw e;
       },
-    );
-    return this.#resolving;
+    ));
   }
 
   async #load(): Promise<ResolvedConfig> {
@@ -233,15 +233,21 @@ export class RuntimeClient {
     }
     const defaults = await d.defaultsMode(c.defaultsMode, region);
     const creds = c.credentials;
-    const credentials: CredentialsProvider = creds === undefined ? d.credentials : isProvider(creds) ? creds : () => Promise.resolve(creds);
+    // Credentials given as an object are used as they are on every call (see #sign).
+    const staticCredentials = typeof creds === "object" ? creds : undefined;
+    const credentials: CredentialsProvider = creds === undefined ? d.credentials : typeof creds === "function" ? creds : () => Promise.resolve(creds);
     const handlerOptions: Record<string, unknown> = { clientName: this.service.id };
     if (c.requestTimeout !== undefined) handlerOptions.requestTimeout = c.requestTimeout;
-    if (c.connectionTimeout !== undefined) handlerOptions.connectionTimeout = c.connectionTimeout;
-    else if (defaults.connectTimeoutInMillis !== undefined) handlerOptions.connectionTimeout = defaults.connectTimeoutInMillis;
+    const connectionTimeout = c.connectionTimeout ?? defaults.connectTimeoutInMillis;
+    if (connectionTimeout !== undefined) handlerOptions.connectionTimeout = connectionTimeout;
     const env = d.env;
-    const flag = (value: boolean | undefined, envName: string, key: string): boolean | undefined => {
+    // Every endpoint setting below has one name in the profile and, in capitals after AWS_, in
+    // the environment (use_fips_endpoint, AWS_USE_FIPS_ENDPOINT); the environment wins.
+    const envName = (name: string): string => `AWS_${name.toUpperCase()}`;
+    const setting = (name: string): string | undefined => env[envName(name)] ?? d.setting(name);
+    const flag = (value: boolean | undefined, name: string): boolean | undefined => {
       if (value !== undefined) return value;
-      const raw = env[envName] ?? d.setting(key);
+      const raw = setting(name);
       return raw === undefined ? undefined : raw.trim().toLowerCase() === "true";
     };
     const retryConfig = resolveRetryConfig({
@@ -254,26 +260,26 @@ export class RuntimeClient {
     const endpointConfig: Record<string, unknown> = { ...c };
     const endpoint = c.endpoint ?? d.endpointUrl(this.service.id, c.ignoreConfiguredEndpointUrls);
     if (endpoint !== undefined) endpointConfig.endpoint = endpoint;
-    endpointConfig.useFipsEndpoint = flag(c.useFipsEndpoint, "AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint");
-    endpointConfig.useDualstackEndpoint = flag(c.useDualstackEndpoint, "AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint");
+    endpointConfig.useFipsEndpoint = flag(c.useFipsEndpoint, "use_fips_endpoint");
+    endpointConfig.useDualstackEndpoint = flag(c.useDualstackEndpoint, "use_dualstack_endpoint");
     // Regional or global (legacy) endpoints for STS and S3 in us-east-1: client config, the
     // environment, the profile, then the defaults mode.
-    const regional = (key: string, envName: string, setting: string, fallback: string): void => {
-      const raw = endpointConfig[key] ?? env[envName] ?? d.setting(setting);
+    const regional = (key: string, name: string, fallback: string): void => {
+      const raw = endpointConfig[key] ?? setting(name);
       const v = typeof raw === "string" && raw !== "" ? raw.trim().toLowerCase() : fallback;
       if (v !== "regional" && v !== "legacy") {
-        throw new ConfigError(`${this.service.id}: ${key} / ${envName} / ${setting} must be "regional" or "legacy", not ${JSON.stringify(raw)}`);
+        throw new ConfigError(`${this.service.id}: ${key} / ${envName(name)} / ${name} must be "regional" or "legacy", not ${JSON.stringify(raw)}`);
       }
       endpointConfig[key] = v;
     };
-    if (this.service.ep === "sts") regional("stsRegionalEndpoints", "AWS_STS_REGIONAL_ENDPOINTS", "sts_regional_endpoints", defaults.stsRegionalEndpoints);
-    if (this.service.ep === "s3")
-      regional("s3UsEast1RegionalEndpoint", "AWS_S3_US_EAST_1_REGIONAL_ENDPOINT", "s3_us_east_1_regional_endpoint", defaults.s3UsEast1RegionalEndpoints);
+    const ep = this.service.ep;
+    if (ep === "sts") regional("stsRegionalEndpoints", "sts_regional_endpoints", defaults.stsRegionalEndpoints);
+    if (ep === "s3") regional("s3UsEast1RegionalEndpoint", "s3_us_east_1_regional_endpoint", defaults.s3UsEast1RegionalEndpoints);
     if (this.service.cc) {
-      const cfg = endpointConfig as Record<string, unknown>;
-      if (cfg.forcePathStyle === undefined && d.nested("s3", "addressing_style") === "path") cfg.forcePathStyle = true;
-      if (cfg.useAccelerateEndpoint === undefined && d.nested("s3", "use_accelerate_endpoint") === "true") cfg.useAccelerateEndpoint = true;
-      cfg.useArnRegion ??= flag(undefined, "AWS_S3_USE_ARN_REGION", "s3_use_arn_region");
+      // S3's own settings (the service's customized config): addressing style and acceleration from the profile's s3 section.
+      if (endpointConfig.forcePathStyle === undefined && d.nested("s3", "addressing_style") === "path") endpointConfig.forcePathStyle = true;
+      if (endpointConfig.useAccelerateEndpoint === undefined && d.nested("s3", "use_accelerate_endpoint") === "true") endpointConfig.useAccelerateEndpoint = true;
+      endpointConfig.useArnRegion ??= flag(undefined, "s3_use_arn_region");
     }
     const retryOptions: RetryStrategyOptions = { mode: retryConfig.mode, maxAttempts: retryConfig.maxAttempts, now: c.clock, service: this.service.ep };
     const retry =
@@ -285,7 +291,7 @@ export class RuntimeClient {
       maxResponseBodyBytes,
       region,
       credentials,
-      staticCredentials: creds !== undefined && !isProvider(creds) ? creds : undefined,
+      staticCredentials,
       handler: c.httpHandler ?? createHttpHandler(handlerOptions),
       retry,
       retryOptions,
@@ -310,8 +316,7 @@ export class RuntimeClient {
       const cfg = this.#resolved ?? (await this.#resolve());
       const serialized = this.protocol.serialize(this.service, op, input, cfg.serializeContext);
       const endpoint = cfg.endpoint(op, input);
-      const headers = serialized.headers;
-      for (const k in endpoint.headers) headers[k.toLowerCase()] = endpoint.headers[k]!;
+      const headers = mergeHeaders(serialized.headers, endpoint);
       headers["user-agent"] ??= cfg.userAgent;
       headers["x-amz-user-agent"] ??= cfg.userAgent;
       let body = serialized.body;
@@ -412,7 +417,7 @@ export class RuntimeClient {
 
   #signWith(credentials: Credentials, request: HttpRequest, endpoint: ClientEndpoint, cfg: ResolvedConfig): HttpRequest | Promise<HttpRequest> {
     const options = this.#signingOptions(credentials, endpoint, cfg);
-    if ("regionSet" in options) {
+    if (endpoint.auth === "sigv4a") {
       const v4a = this.service.s4a;
       if (!v4a) throw new ConfigError(`${this.service.id}: the endpoint requires SigV4a signing, which this client does not include`);
       return v4a(request, options);
@@ -422,23 +427,24 @@ export class RuntimeClient {
   }
 
   /**
-   * The options of one signature, header or query (presign.ts), at the client's corrected time:
-   * SigV4's (a region), or SigV4a's (a region set) when the endpoint asks for it.
+   * The options of one signature, header or query (presign.ts), at the client's corrected time,
+   * for SigV4 (a region) or SigV4a (a region set), whichever the endpoint asks for.
    */
-  #signingOptions(
-    credentials: Credentials,
-    endpoint: ClientEndpoint,
-    cfg: ResolvedConfig,
-  ): (SigningOptions & { date: Date }) | (SigV4aOptions & { date: Date }) {
+  #signingOptions(credentials: Credentials, endpoint: ClientEndpoint, cfg: ResolvedConfig): CallSigning {
     const escape = !endpoint.disableDoubleEncoding;
-    const service = endpoint.signingName ?? this.service.sn;
-    const date = new Date(cfg.clock.now());
-    const contentSha256Header = signsContentSha256(this.service);
-    // Literals of one shape each (no spreads: see send).
-    const o: (SigningOptions & { date: Date }) | (SigV4aOptions & { date: Date }) =
-      endpoint.auth === "sigv4a"
-        ? { credentials, service, regionSet: endpoint.signingRegionSet ?? ["*"], date, uriEscapePath: escape, normalizePath: escape, contentSha256Header }
-        : { credentials, service, region: endpoint.signingRegion ?? cfg.region, date, uriEscapePath: escape, normalizePath: escape, contentSha256Header };
+    // One literal of one shape (no spreads: see send). S3 (and S3 on Outposts) send and sign
+    // the payload hash as `x-amz-content-sha256`.
+    const sn = this.service.sn;
+    const o: CallSigning = {
+      credentials,
+      service: endpoint.signingName ?? sn,
+      region: endpoint.signingRegion ?? cfg.region,
+      regionSet: endpoint.signingRegionSet ?? ALL_REGIONS,
+      date: new Date(cfg.clock.now()),
+      uriEscapePath: escape,
+      normalizePath: escape,
+      contentSha256Header: sn === "s3" || sn === "s3-outposts",
+    };
     if (endpoint.unsignedPayload) o.payloadHash = "UNSIGNED-PAYLOAD";
     return o;
   }
@@ -452,10 +458,8 @@ export class RuntimeClient {
     const cfg = this.#resolved ?? (await this.#resolve());
     const serialized = this.protocol.serialize(this.service, op, input, cfg.serializeContext);
     const endpoint = cfg.endpoint(op, input);
-    const headers = serialized.headers;
-    for (const k in endpoint.headers) headers[k.toLowerCase()] = endpoint.headers[k]!;
-    const request = this.#request(serialized, endpoint.url, headers, serialized.body);
-    return { request, signing: this.#signingOptions(await this.#credentials(cfg), endpoint, cfg) };
+    const request = this.#request(serialized, endpoint.url, mergeHeaders(serialized.headers, endpoint), serialized.body);
+    return { request, signing: this.#signingOptions(await this.#credentials(cfg), endpoint, cfg), sigv4a: endpoint.auth === "sigv4a" };
   }
 
   async #credentials(cfg: ResolvedConfig): Promise<Credentials> {
@@ -518,8 +522,7 @@ export class RuntimeClient {
     // S3 reports some failures of CopyObject, UploadPartCopy and CompleteMultipartUpload in a 200 body (rest-xml's errorIn200).
     if (status >= 300 || (status === 200 && bytes.length > 0 && this.protocol.errorIn200?.(bytes) === true)) {
       const parsed = modelled(op, status, () => this.protocol.parseError(this.service, op, received));
-      const metadata = responseMetadata(response, attempts, totalRetryDelay);
-      const withId = parsed.requestId && !metadata.requestId ? { ...metadata, requestId: parsed.requestId } : metadata;
+      const withId = responseMetadata(response, attempts, totalRetryDelay, parsed.requestId);
       const cls = parsed.errorClass as (ErrorClassLike & (new (m: string | undefined, f: Record<string, unknown>, md: ResponseMetadata) => ServiceError)) | undefined;
       const error = cls ? new cls(parsed.message, parsed.fields, withId) : new ServiceError(parsed.code, parsed.message, withId);
       return new Failed(error);
@@ -592,14 +595,15 @@ function withMetadata(output: Record<string, unknown>, metadata: ResponseMetadat
   return output;
 }
 
-function responseMetadata(response: HttpResponse, attempts: number, totalRetryDelay: number): ResponseMetadata {
+/** The metadata of a response; `bodyRequestId` (an error body's) serves when no header carries the request id. */
+function responseMetadata(response: HttpResponse, attempts: number, totalRetryDelay: number, bodyRequestId?: string): ResponseMetadata {
   const h = response.headers;
   const m: { -readonly [K in keyof ResponseMetadata]: ResponseMetadata[K] } = {
     httpStatusCode: response.statusCode,
     attempts,
     totalRetryDelay,
   };
-  const requestId = h["x-amzn-requestid"] ?? h["x-amz-request-id"] ?? h["x-amzn-request-id"];
+  const requestId = (h["x-amzn-requestid"] ?? h["x-amz-request-id"] ?? h["x-amzn-request-id"]) || bodyRequestId;
   if (requestId) m.requestId = requestId;
   if (h["x-amz-id-2"]) m.extendedRequestId = h["x-amz-id-2"];
   if (h["x-amz-cf-id"]) m.cfId = h["x-amz-cf-id"];
@@ -647,6 +651,12 @@ function urlParts(url: URL): UrlParts {
     urlPartsCache.set(url, u);
   }
   return u;
+}
+
+/** The serialized call's headers with the endpoint's merged in (lower-cased), the same object. */
+function mergeHeaders(headers: Record<string, string>, endpoint: ClientEndpoint): Record<string, string> {
+  for (const k in endpoint.headers) headers[k.toLowerCase()] = endpoint.headers[k]!;
+  return headers;
 }
 
 function isReplayable(body: RequestBody | undefined): boolean {

@@ -2,7 +2,7 @@
 // first call. The values of the other modes (defaults-mode.ts, with the
 // sdk-default-configuration data) are imported only when one of them is chosen, so a client
 // on the default "legacy" mode never loads them (a lazily loaded chunk in a bundle).
-import { ConfigError } from "./errors.js";
+import { firstSet, oneOf } from "./retry/config.js";
 
 export type DefaultsMode = "standard" | "in-region" | "cross-region" | "mobile" | "auto" | "legacy";
 /** A mode after `auto` has been resolved. */
@@ -49,18 +49,5 @@ export function resolveDefaultsModeName(
     profile?: Readonly<Record<string, string | undefined>> | undefined;
   } = {},
 ): DefaultsMode {
-  const pick: [string | undefined, string][] = [
-    [sources.config, "client config defaultsMode"],
-    [sources.env?.["AWS_DEFAULTS_MODE"], "AWS_DEFAULTS_MODE"],
-    [sources.profile?.["defaults_mode"], "profile defaults_mode"],
-  ];
-  for (const [value, source] of pick) {
-    if (value === undefined || value === "") continue;
-    const v = value.trim().toLowerCase();
-    if ((DEFAULTS_MODES as readonly string[]).includes(v)) return v as DefaultsMode;
-    throw new ConfigError(
-      `${source}: invalid defaults mode ${JSON.stringify(value)} (expected ${DEFAULTS_MODES.join(", ")})`,
-    );
-  }
-  return "legacy";
+  return firstSet("defaults_mode", "defaultsMode", sources.config, sources.env, sources.profile, oneOf(DEFAULTS_MODES, "defaults mode")) ?? "legacy";
 }

@@ -46,7 +46,7 @@ export async function presign<C extends RuntimeClient, I, O>(
   options: PresignOptions = {},
 ): Promise<PresignedRequest> {
   const expiresIn = options.expiresIn ?? 3600;
-  const { request, signing } = await presignPreparation(client, operation, (input ?? {}) as Record<string, unknown>);
+  const { request, signing, sigv4a } = await presignPreparation(client, operation, (input ?? {}) as Record<string, unknown>);
   const headers = request.headers;
   for (const h of ["user-agent", "x-amz-user-agent", "content-length"]) delete headers[h];
   if (typeof request.body === "string" && headers["content-type"]?.startsWith("application/x-www-form-urlencoded")) {
@@ -58,7 +58,7 @@ export async function presign<C extends RuntimeClient, I, O>(
     delete request.body;
   }
   const signed =
-    "regionSet" in signing
+    sigv4a
       ? await (await import("./signer/sigv4a.js")).presignRequestV4a(request, { ...signing, expiresIn })
       : await presignRequest(request, { ...signing, expiresIn });
   const port = signed.port !== undefined ? `:${signed.port}` : "";

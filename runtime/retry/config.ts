@@ -4,6 +4,8 @@
 // "standard". Max attempts default to the mode's own (3, or legacy's 5 / per service).
 // A pure function over plain values: the caller reads the environment and the profile.
 // Invalid values throw ConfigError naming the source (values are not secrets).
+// `firstSet` and `oneOf` are the ladder both this and the defaults mode name
+// (defaults-mode-name.ts) walk: the first source that sets a value wins, and is checked.
 import { ConfigError } from "../errors.js";
 import type { RetryMode } from "./index.js";
 
@@ -29,12 +31,42 @@ export interface ResolvedRetryConfig {
   maxAttempts: number | undefined;
 }
 
-function parseMode(value: string, source: string): RetryMode {
-  const v = value.trim().toLowerCase();
-  if ((RETRY_MODES as readonly string[]).includes(v)) return v as RetryMode;
-  throw new ConfigError(
-    `${source}: invalid retry mode ${JSON.stringify(value)} (expected standard, adaptive or legacy)`,
-  );
+type Values = Readonly<Record<string, string | undefined>> | undefined;
+
+/**
+ * @internal The setting `name` (a profile key, e.g. max_attempts) from the first source that
+ * sets it: the client config's value (its option `option`), the environment (AWS_ and the name
+ * in capitals, AWS_MAX_ATTEMPTS), the profile, then `fallback` when given. Read by `read`,
+ * which names the source when it throws; undefined when nothing sets it (undefined, null and
+ * "" set nothing).
+ */
+export function firstSet<V, T>(
+  name: string,
+  option: string,
+  configured: V | string | undefined,
+  env: Values,
+  profile: Values,
+  read: (value: V | string, source: string) => T,
+  fallback?: readonly [string | undefined, string],
+): T | undefined {
+  const envName = `AWS_${name.toUpperCase()}`;
+  const sources: readonly (readonly [V | string | undefined | null, string])[] = [
+    [configured, `client config ${option}`],
+    [env?.[envName], envName],
+    [profile?.[name], `profile ${name}`],
+    fallback ?? [undefined, ""],
+  ];
+  for (const [value, source] of sources) if (value !== undefined && value !== null && value !== "") return read(value, source);
+  return undefined;
+}
+
+/** @internal One of `names`, case and surrounding spaces ignored; ConfigError naming the source otherwise. */
+export function oneOf<N extends string>(names: readonly N[], what: string): (value: string, source: string) => N {
+  return (value, source) => {
+    const v = value.trim().toLowerCase();
+    if ((names as readonly string[]).includes(v)) return v as N;
+    throw new ConfigError(`${source}: invalid ${what} ${JSON.stringify(value)} (expected ${names.join(", ")})`);
+  };
 }
 
 function parseAttempts(value: number | string, source: string): number {
@@ -44,22 +76,12 @@ function parseAttempts(value: number | string, source: string): number {
   return n;
 }
 
-function present<T>(v: T | undefined | null | ""): v is T {
-  return v !== undefined && v !== null && v !== "";
-}
-
 export function resolveRetryConfig(sources: RetryConfigSources = {}): ResolvedRetryConfig {
   const { config, env, profile } = sources;
-  let mode: RetryMode = "standard";
-  if (present(config?.mode)) mode = parseMode(config.mode, "client config retryMode");
-  else if (present(env?.["AWS_RETRY_MODE"])) mode = parseMode(env["AWS_RETRY_MODE"], "AWS_RETRY_MODE");
-  else if (present(profile?.["retry_mode"])) mode = parseMode(profile["retry_mode"], "profile retry_mode");
-  else if (present(sources.defaultsRetryMode)) mode = parseMode(sources.defaultsRetryMode, "defaults mode retryMode");
-
-  let maxAttempts: number | undefined;
-  if (present(config?.maxAttempts)) maxAttempts = parseAttempts(config.maxAttempts, "client config maxAttempts");
-  else if (present(env?.["AWS_MAX_ATTEMPTS"])) maxAttempts = parseAttempts(env["AWS_MAX_ATTEMPTS"], "AWS_MAX_ATTEMPTS");
-  else if (present(profile?.["max_attempts"]))
-    maxAttempts = parseAttempts(profile["max_attempts"], "profile max_attempts");
-  return { mode, maxAttempts };
+  const mode = firstSet("retry_mode", "retryMode", config?.mode, env, profile, oneOf(RETRY_MODES, "retry mode"), [
+    sources.defaultsRetryMode,
+    "defaults mode retryMode",
+  ]);
+  const maxAttempts = firstSet("max_attempts", "maxAttempts", config?.maxAttempts, env, profile, parseAttempts);
+  return { mode: mode ?? "standard", maxAttempts };
 }
