@@ -2,7 +2,7 @@
 // first call. The values of the other modes (defaults-mode.ts, with the
 // sdk-default-configuration data) are imported only when one of them is chosen, so a client
 // on the default "legacy" mode never loads them (a lazily loaded chunk in a bundle).
-import { firstSet, oneOf } from "./retry/config.js";
+import { firstSet, oneOf } from "./config/setting.js";
 
 export type DefaultsMode = "standard" | "in-region" | "cross-region" | "mobile" | "auto" | "legacy";
 /** A mode after `auto` has been resolved. */

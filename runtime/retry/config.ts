@@ -4,9 +4,9 @@
 // "standard". Max attempts default to the mode's own (3, or legacy's 5 / per service).
 // A pure function over plain values: the caller reads the environment and the profile.
 // Invalid values throw ConfigError naming the source (values are not secrets).
-// `firstSet` and `oneOf` are the ladder both this and the defaults mode name
-// (defaults-mode-name.ts) walk: the first source that sets a value wins, and is checked.
+// The ladder is config/setting.ts's `firstSet`, which the defaults mode name walks too.
 import { ConfigError } from "../errors.js";
+import { firstSet, oneOf } from "../config/setting.js";
 import type { RetryMode } from "./index.js";
 
 export const RETRY_MODES: readonly RetryMode[] = ["standard", "adaptive", "legacy"];
@@ -29,44 +29,6 @@ export interface ResolvedRetryConfig {
   mode: RetryMode;
   /** Undefined when no source sets it: the strategy's mode default applies. */
   maxAttempts: number | undefined;
-}
-
-type Values = Readonly<Record<string, string | undefined>> | undefined;
-
-/**
- * @internal The setting `name` (a profile key, e.g. max_attempts) from the first source that
- * sets it: the client config's value (its option `option`), the environment (AWS_ and the name
- * in capitals, AWS_MAX_ATTEMPTS), the profile, then `fallback` when given. Read by `read`,
- * which names the source when it throws; undefined when nothing sets it (undefined, null and
- * "" set nothing).
- */
-export function firstSet<V, T>(
-  name: string,
-  option: string,
-  configured: V | string | undefined,
-  env: Values,
-  profile: Values,
-  read: (value: V | string, source: string) => T,
-  fallback?: readonly [string | undefined, string],
-): T | undefined {
-  const envName = `AWS_${name.toUpperCase()}`;
-  const sources: readonly (readonly [V | string | undefined | null, string])[] = [
-    [configured, `client config ${option}`],
-    [env?.[envName], envName],
-    [profile?.[name], `profile ${name}`],
-    fallback ?? [undefined, ""],
-  ];
-  for (const [value, source] of sources) if (value !== undefined && value !== null && value !== "") return read(value, source);
-  return undefined;
-}
-
-/** @internal One of `names`, case and surrounding spaces ignored; ConfigError naming the source otherwise. */
-export function oneOf<N extends string>(names: readonly N[], what: string): (value: string, source: string) => N {
-  return (value, source) => {
-    const v = value.trim().toLowerCase();
-    if ((names as readonly string[]).includes(v)) return v as N;
-    throw new ConfigError(`${source}: invalid ${what} ${JSON.stringify(value)} (expected ${names.join(", ")})`);
-  };
 }
 
 function parseAttempts(value: number | string, source: string): number {
