@@ -11,13 +11,14 @@ import { AbortError } from "../errors.js";
 import { codeOf, isNetworkFailure, isRetryable, isThrottling, isTimeout, retryAfterMs, statusOf, RETRY_AFTER_MAX_EXTRA_MS } from "./classify.js";
 import type { RetryStrategy, RetryStrategyOptions, RetryToken } from "./index.js";
 import type { RateLimiter, RateLimiterSnapshot, createRateLimiter } from "./rate-limiter.js";
-import { DEFAULT_MAX_ATTEMPTS } from "./config.js";
 
 export { clockSkewCorrected } from "./classify.js";
 
 /** Standard-mode constants (milliseconds and quota tokens). */
 export const STANDARD = {
-  maxAttempts: DEFAULT_MAX_ATTEMPTS,
+  // config.ts DEFAULT_MAX_ATTEMPTS (a test keeps them equal). Not imported: the client loads
+  // this module lazily, and a module both chunks import becomes a chunk of its own in a bundle.
+  maxAttempts: 3,
   maxBackoff: 20_000,
   throttlingBase: 1000,
   transientBase: 50,

@@ -15,6 +15,7 @@ import {
   type StandardRetryStrategy,
 } from "../../runtime/retry/index.js";
 import { createRateLimiter } from "../../runtime/retry/rate-limiter.js";
+import { DEFAULT_MAX_ATTEMPTS } from "../../runtime/retry/config.js";
 import { legacyPolicy } from "../../runtime/retry/legacy.js";
 import {
   AbortError,
@@ -124,6 +125,8 @@ describe("standard mode", () => {
     const s = createRetryStrategy();
     assert.equal(s.mode, "standard");
     assert.equal(s.maxAttempts, 3);
+    // The client core's figure for the attempts header before standard mode is loaded.
+    assert.equal(DEFAULT_MAX_ATTEMPTS, STANDARD.maxAttempts);
     assert.throws(() => createRetryStrategy({ maxAttempts: 0 }), RangeError);
     assert.throws(() => createRetryStrategy({ mode: "fast" as "standard" }), RangeError);
   });
