@@ -8,7 +8,7 @@
 // loaded chunk.
 import type { ErrorClassLike, OperationSchema, ServiceSchema, SigV4aOptions, StructureShape } from "./schema.js";
 import { target } from "./schema.js";
-import type { Protocol, ReceivedResponse, SerializeContext, SerializedRequest } from "./protocols/types.js";
+import type { ParsedError, Protocol, ReceivedResponse, SerializeContext, SerializedRequest } from "./protocols/types.js";
 import type { HttpHandler, HttpHandlerOptions, HttpRequest, HttpResponse, RequestBody, ResponseBody } from "./http/types.js";
 import {
   AbortError,
@@ -521,13 +521,23 @@ export class RuntimeClient {
     }
     // S3 reports some failures of CopyObject, UploadPartCopy and CompleteMultipartUpload in a 200 body (rest-xml's errorIn200).
     if (status >= 300 || (status === 200 && bytes.length > 0 && this.protocol.errorIn200?.(bytes) === true)) {
-      const parsed = modelled(op, status, () => this.protocol.parseError(this.service, op, received));
+      let parsed: ParsedError;
+      try {
+        parsed = this.protocol.parseError(this.service, op, received);
+      } catch (cause) {
+        throw unreadable(op, status, cause);
+      }
       const withId = responseMetadata(response, attempts, totalRetryDelay, parsed.requestId);
       const cls = parsed.errorClass as (ErrorClassLike & (new (m: string | undefined, f: Record<string, unknown>, md: ResponseMetadata) => ServiceError)) | undefined;
       const error = cls ? new cls(parsed.message, parsed.fields, withId) : new ServiceError(parsed.code, parsed.message, withId);
       return new Failed(error);
     }
-    const output = modelled(op, status, () => this.protocol.parse(this.service, op, received));
+    let output: Record<string, unknown>;
+    try {
+      output = this.protocol.parse(this.service, op, received);
+    } catch (cause) {
+      throw unreadable(op, status, cause);
+    }
     // An event stream: the member becomes an AsyncIterable of events (RPC protocols first read the initial-response).
     // (The reader is attached to event-stream operations only: `op.ev`, runtime/eventstream.ts.)
     if (received.stream && op.ev) {
@@ -566,18 +576,14 @@ function readWhole(op: OperationSchema, response: HttpResponse, max: number): Pr
 }
 
 /**
- * A protocol's reading of a response, with anything it throws that is not already a typed
- * error (a header value that does not convert, say) made a ResponseParseError: a bad response
- * never surfaces as a bare TypeError.
+ * What a protocol threw while reading a response: a typed error as it is, anything else (a
+ * header value that does not convert, say) as a ResponseParseError, so a bad response never
+ * surfaces as a bare TypeError.
  */
-function modelled<T>(op: OperationSchema, status: number, read: () => T): T {
-  try {
-    return read();
-  } catch (cause) {
-    if (cause instanceof TsawsError) throw cause;
-    const why = cause instanceof Error ? cause.message : String(cause);
-    throw new ResponseParseError(`${op.n}: the response does not match the model: ${why} (HTTP ${status})`, status, { cause });
-  }
+function unreadable(op: OperationSchema, status: number, cause: unknown): TsawsError {
+  if (cause instanceof TsawsError) return cause;
+  const why = cause instanceof Error ? cause.message : String(cause);
+  return new ResponseParseError(`${op.n}: the response does not match the model: ${why} (HTTP ${status})`, status, { cause });
 }
 
 /** A failed attempt's service error, as #handleResponse returns it (a successful output is returned bare). */

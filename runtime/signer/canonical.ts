@@ -45,7 +45,6 @@ function hexValue(c: number): number {
 /** A surrogate not in a pair (the `u` flag reads a pair as one code point, which never matches). */
 const LONE_SURROGATE = /[\ud800-\udfff]/gu;
 
-
 /**
  * The one encoding loop behind uriEncode and canonicalQueryComponent: unreserved runs (and
  * "/" when `keepSlash`) are copied as slices, other ASCII becomes %XX, non-ASCII runs go
