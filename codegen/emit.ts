@@ -474,9 +474,15 @@ export interface {{cls}}Config extends ClientConfig {
   { noEscape: true },
 );
 
+/**
+ * Services whose endpoint config takes settings of their own from the environment, the profile
+ * and the defaults mode (model folder -> the hook in runtime/service-settings.ts).
+ */
+const SERVICE_SETTINGS: Readonly<Record<string, string>> = { s3: "s3Settings", s3control: "s3ControlSettings", sts: "stsSettings" };
+
 const INDEX_JS = Handlebars.compile(
   `{{{header}}}
-import { RuntimeClient, errorClass } from "#runtime/client";
+import { RuntimeClient, errorClass{{#if settingsHook}}, {{settingsHook}}{{/if}} } from "#runtime/client";
 import { protocol } from "#runtime/protocols/{{protocolModule}}";
 {{#if bodyStages}}
 import { {{bodyStages}} } from "#runtime/request-body";
@@ -600,6 +606,7 @@ export function emitService(original: ServiceFiles, compactRuleSet: (ruleset: un
       return { name: configKey(p), type: d.type === "boolean" ? "boolean" : "string", doc: jsdoc(htmlToMarkdown(d.documentation), "  ") };
     });
   const service: Record<string, unknown> = { ...svc, ...(Object.keys(cc).length ? { cc } : {}) };
+  const settingsHook = SERVICE_SETTINGS[files.name];
   // SigV4a only where the rule set or the model can ask for it (the signer is a reference, not data).
   const needsV4a = JSON.stringify(files.ruleset ?? null).includes('"sigv4a"') || !!meta.auth?.includes("aws.auth#sigv4a");
   const serviceDoc = jsdoc([
@@ -623,10 +630,12 @@ export function emitService(original: ServiceFiles, compactRuleSet: (ruleset: un
       .replace(
         / \}$/,
         (needsV4a ? ', s4a: (r, o) => import("#runtime/signer/sigv4a").then((m) => m.signRequestV4a(r, o))' : "") +
+          (settingsHook ? `, es: ${settingsHook}` : "") +
           (errors.length ? ", ex: $errors" : "") +
           " }",
       ),
     eventStreams,
+    settingsHook,
     shapes: values.out,
     protocolModule: PROTOCOL_MODULE[svc.p] ?? svc.p,
     bodyStages: [...bodyStages].sort().join(", "),

@@ -31,6 +31,7 @@ import { resolveRetryConfig, DEFAULT_MAX_ATTEMPTS } from "./retry/config.js";
 import type { DefaultsMode } from "./defaults-mode.js";
 
 export { ServiceError, errorClass } from "./errors.js";
+export { s3Settings, s3ControlSettings, stsSettings } from "./service-settings.js";
 export type { ResponseMetadata } from "./errors.js";
 export type { Credentials } from "./signer/sigv4.js";
 export type { RetryStrategy } from "./retry/index.js";
@@ -243,8 +244,7 @@ export class RuntimeClient {
     const env = d.env;
     // Every endpoint setting below has one name in the profile and, in capitals after AWS_, in
     // the environment (use_fips_endpoint, AWS_USE_FIPS_ENDPOINT); the environment wins.
-    const envName = (name: string): string => `AWS_${name.toUpperCase()}`;
-    const setting = (name: string): string | undefined => env[envName(name)] ?? d.setting(name);
+    const setting = (name: string): string | undefined => env[`AWS_${name.toUpperCase()}`] ?? d.setting(name);
     const flag = (value: boolean | undefined, name: string): boolean | undefined => {
       if (value !== undefined) return value;
       const raw = setting(name);
@@ -262,25 +262,8 @@ export class RuntimeClient {
     if (endpoint !== undefined) endpointConfig.endpoint = endpoint;
     endpointConfig.useFipsEndpoint = flag(c.useFipsEndpoint, "use_fips_endpoint");
     endpointConfig.useDualstackEndpoint = flag(c.useDualstackEndpoint, "use_dualstack_endpoint");
-    // Regional or global (legacy) endpoints for STS and S3 in us-east-1: client config, the
-    // environment, the profile, then the defaults mode.
-    const regional = (key: string, name: string, fallback: string): void => {
-      const raw = endpointConfig[key] ?? setting(name);
-      const v = typeof raw === "string" && raw !== "" ? raw.trim().toLowerCase() : fallback;
-      if (v !== "regional" && v !== "legacy") {
-        throw new ConfigError(`${this.service.id}: ${key} / ${envName(name)} / ${name} must be "regional" or "legacy", not ${JSON.stringify(raw)}`);
-      }
-      endpointConfig[key] = v;
-    };
-    const ep = this.service.ep;
-    if (ep === "sts") regional("stsRegionalEndpoints", "sts_regional_endpoints", defaults.stsRegionalEndpoints);
-    if (ep === "s3") regional("s3UsEast1RegionalEndpoint", "s3_us_east_1_regional_endpoint", defaults.s3UsEast1RegionalEndpoints);
-    if (this.service.cc) {
-      // S3's own settings (the service's customized config): addressing style and acceleration from the profile's s3 section.
-      if (endpointConfig.forcePathStyle === undefined && d.nested("s3", "addressing_style") === "path") endpointConfig.forcePathStyle = true;
-      if (endpointConfig.useAccelerateEndpoint === undefined && d.nested("s3", "use_accelerate_endpoint") === "true") endpointConfig.useAccelerateEndpoint = true;
-      endpointConfig.useArnRegion ??= flag(undefined, "s3_use_arn_region");
-    }
+    // The service's own settings (S3's addressing style, STS's regional endpoints...): its schema's hook.
+    this.service.es?.(endpointConfig, { service: this.service.id, setting, nested: d.nested, defaults });
     const retryOptions: RetryStrategyOptions = { mode: retryConfig.mode, maxAttempts: retryConfig.maxAttempts, now: c.clock, service: this.service.ep };
     const retry =
       c.retryStrategy ?? (retryConfig.mode === "standard" ? undefined : await (await loadRetryModule()).loadRetryStrategy(retryOptions));

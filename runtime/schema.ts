@@ -10,6 +10,7 @@
 import type { HttpRequest, RequestBody } from "./http/types.js";
 import type { Protocol, ReceivedResponse } from "./protocols/types.js";
 import type { ResponseMetadata } from "./errors.js";
+import type { DefaultsModeValues } from "./defaults-mode-name.js";
 
 /** Shape kinds. Scalars are 0-7; aggregates are 8-10. */
 export const K = {
@@ -242,6 +243,11 @@ export interface ServiceSchema {
   /** client context params: endpoint rule parameter name -> client config key */
   readonly cc?: Readonly<Record<string, string>>;
   /**
+   * The service's own settings from the environment, the profile and the defaults mode, laid
+   * into its endpoint config (S3, S3 Control and STS only: runtime/service-settings.ts).
+   */
+  readonly es?: (config: Record<string, unknown>, from: SettingSources) => void;
+  /**
    * The SigV4a signer, present only in services whose endpoints or auth can ask for it (S3
    * multi-region access points, EventBridge global endpoints...), so other bundles never carry
    * the P-256 code.
@@ -254,6 +260,18 @@ export interface ServiceSchema {
    * error codes against the whole service; a bundle keeps only the classes it uses.
    */
   readonly ex?: Readonly<Record<string, ErrorClassLike>>;
+}
+
+/** What a service's settings hook (`es`) reads: the client core builds it once per client. */
+export interface SettingSources {
+  /** The client's service id, for messages. */
+  readonly service: string;
+  /** The environment's AWS_<NAME>, else the profile's <name>. */
+  setting(name: string): string | undefined;
+  /** A setting in a block of the profile (s3 -> addressing_style). */
+  nested(section: string, key: string): string | undefined;
+  /** The defaults mode's values. */
+  readonly defaults: DefaultsModeValues;
 }
 
 /** What the client passes to the SigV4a signer (runtime/signer/sigv4a.ts SigV4aSigningOptions). */

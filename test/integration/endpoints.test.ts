@@ -19,7 +19,7 @@ import { S3, NoSuchKey } from "tsaws/s3";
 import { DynamoDB } from "tsaws/dynamodb";
 import { STS } from "tsaws/sts";
 import { S3Control } from "tsaws/s3control";
-import { EndpointError, Session, type ClientConfig, type HttpHandler, type HttpRequest } from "tsaws";
+import { ConfigError, EndpointError, Session, type ClientConfig, type HttpHandler, type HttpRequest } from "tsaws";
 import { createHttpHandler } from "../../runtime/http/node.js";
 import { localhostLookup, startFaultServer, type FaultServer } from "../support/fault-server.ts";
 import { startDynalite, LOCAL_CREDENTIALS, S3RVER_CREDENTIALS, type LocalServer } from "../support/servers.ts";
@@ -603,6 +603,30 @@ check("useFipsEndpoint, useDualstackEndpoint and S3 useArnRegion, forcePathStyle
     ),
     "https://bucket.s3-accelerate.dualstack.amazonaws.com/k",
   );
+});
+
+check("each service reads only its own settings: S3's us-east-1 regional endpoint, S3 Control's ARN region, STS's regional endpoints", async () => {
+  const handler = new NeverSends();
+  const none = join(dir, "absent-config");
+  const via = <C>(Client: new (config?: ClientConfig) => C, env: Record<string, string>) =>
+    track(new Session({ env: { AWS_REGION: "us-east-1", ...env }, configFile: none }).client(Client, { credentials: CREDENTIALS, httpHandler: handler }));
+  const s3Get = (client: S3) => () => client.getObject({ Bucket: "bucket", Key: "k" });
+  // S3 in us-east-1: regional unless s3_us_east_1_regional_endpoint says legacy (the global host).
+  assert.equal(await urlOf(handler, s3Get(via(S3, {}))), "https://bucket.s3.us-east-1.amazonaws.com/k");
+  assert.equal(await urlOf(handler, s3Get(via(S3, { AWS_S3_US_EAST_1_REGIONAL_ENDPOINT: "legacy" }))), "https://bucket.s3.amazonaws.com/k");
+  const bad = { AWS_S3_US_EAST_1_REGIONAL_ENDPOINT: "sideways", AWS_STS_REGIONAL_ENDPOINTS: "sideways", AWS_S3_USE_ARN_REGION: "false" };
+  await assert.rejects(s3Get(via(S3, bad))(), (e: unknown) => e instanceof ConfigError && /AWS_S3_US_EAST_1_REGIONAL_ENDPOINT/.test(e.message));
+  // STS: the same for its own setting; S3's and S3 Control's settings mean nothing to it, nor to DynamoDB.
+  const sts = (env: Record<string, string>) => () => via(STS, env).getCallerIdentity({});
+  assert.equal(await urlOf(handler, sts({ AWS_STS_REGIONAL_ENDPOINTS: "legacy" })), "https://sts.amazonaws.com/");
+  await assert.rejects(sts(bad)(), (e: unknown) => e instanceof ConfigError && /AWS_STS_REGIONAL_ENDPOINTS/.test(e.message));
+  assert.equal(await urlOf(handler, sts({ AWS_S3_US_EAST_1_REGIONAL_ENDPOINT: "sideways" })), "https://sts.us-east-1.amazonaws.com/");
+  assert.equal(await urlOf(handler, () => via(DynamoDB, bad).listTables({})), "https://dynamodb.us-east-1.amazonaws.com/");
+  // S3 Control: AWS_S3_USE_ARN_REGION=false refuses an access point ARN of another region.
+  const ap = (env: Record<string, string>) => () =>
+    via(S3Control, env).getAccessPoint({ AccountId: "123456789012", Name: "arn:aws:s3-outposts:us-west-2:123456789012:outpost:op-01234567890123456:accesspoint/ap" });
+  await endpointError(handler, ap({ AWS_S3_USE_ARN_REGION: "false" }), /UseArnRegion is `false`/);
+  assert.match(await urlOf(handler, ap({})), /^https:\/\/s3-outposts\.us-west-2\.amazonaws\.com\//);
 });
 
 check("refused endpoints open no connection: a real handler that would deliver anything to the fault server sees nothing", async () => {
