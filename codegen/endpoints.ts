@@ -298,10 +298,16 @@ export function compactRuleSet(json: unknown): RuleSet {
   return { p: c.params, c: c.conds, r: c.results, q: c.props, t };
 }
 
-/** Partition data without region descriptions (the only field the engine does not read). */
+/**
+ * Partition data as the engine reads it: region descriptions dropped, and the regions the
+ * engine finds as well by regular expression: a region with no output overrides, listed by one
+ * partition only, which is also the first partition whose regionRegex matches it (aws.partition
+ * gives the same outputs whether it is listed or not; test/endpoints/unit.test.ts checks every
+ * region of the model).
+ */
 export function compactPartitions(json: unknown): Partitions {
   if (!isObject(json) || !Array.isArray(json.partitions)) throw new Error("partitions.json: no partitions list");
-  const partitions: Partition[] = json.partitions.map((p) => {
+  const all: Partition[] = json.partitions.map((p) => {
     if (!isObject(p) || typeof p.id !== "string" || typeof p.regionRegex !== "string" || !isObject(p.outputs) || !isObject(p.regions)) {
       throw new Error("partitions.json: a partition needs id, regionRegex, regions and outputs");
     }
@@ -314,6 +320,15 @@ export function compactPartitions(json: unknown): Partitions {
       regions[name] = overrides;
     }
     return { id: p.id, regionRegex: p.regionRegex, regions, outputs: p.outputs as unknown as Partition["outputs"] };
+  });
+  const foundByRegex = (name: string, p: Partition): boolean =>
+    all.filter((x) => Object.hasOwn(x.regions, name)).length === 1 && all.find((x) => new RegExp(x.regionRegex).test(name)) === p;
+  const partitions = all.map((p) => {
+    const regions: Record<string, Record<string, unknown>> = {};
+    for (const [name, overrides] of Object.entries(p.regions)) {
+      if (Object.keys(overrides).length > 0 || !foundByRegex(name, p)) regions[name] = overrides;
+    }
+    return { ...p, regions };
   });
   return { partitions };
 }

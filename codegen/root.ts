@@ -1,17 +1,18 @@
 // Root data: turns the three service-independent botocore files in models/_root/ into
-// generated/_root/{partitions,retry,defaults}.js (`export default <compact JSON>;`), each
+// generated/_root/{partitions,retry,defaults}.js (`export default <compact data>;`), each
 // with a .d.ts that spells out the data's real type, so runtime modules can
 // `import retryData from "#root/retry"` and get checked access.
 //
-// What is kept: everything the runtime reads. Dropped: region `description`s from
-// partitions.json (display text; the endpoint engine only needs region names and any
-// output overrides, which are kept) and the HTML `documentation` of
-// sdk-default-configuration.json. Keys stay in model order, so the bytes depend only on the
-// model files (deterministic output, one reviewable diff per model update).
+// What is kept: everything the runtime reads. partitions.json becomes the endpoint engine's
+// data as codegen/endpoints.ts compactPartitions shapes it, the same data the endpoint
+// conformance tests run on (no region descriptions; only the regions its regular expressions
+// do not find). sdk-default-configuration.json loses its HTML `documentation`. The bytes
+// depend only on the model files (deterministic output, one reviewable diff per model update).
 //
 // Usage: `node --import tsx codegen/root.ts generated/_root`, or `emitRoot(outDir)`.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { compactPartitionsSource } from "./endpoints.js";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const MODELS_ROOT = join(ROOT, "models", "_root");
@@ -26,24 +27,6 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-/** partitions.json without region descriptions (other region keys override outputs and stay). */
-function compactPartitions(data: unknown): unknown {
-  if (!isRecord(data) || !Array.isArray(data["partitions"])) throw new Error("partitions.json: no `partitions` array");
-  return {
-    ...data,
-    partitions: (data["partitions"] as unknown[]).map((p) => {
-      if (!isRecord(p) || !isRecord(p["regions"])) throw new Error("partitions.json: partition without `regions`");
-      const regions: Record<string, unknown> = {};
-      for (const [name, region] of Object.entries(p["regions"])) {
-        const rest: Record<string, unknown> = {};
-        if (isRecord(region)) for (const [k, v] of Object.entries(region)) if (k !== "description") rest[k] = v;
-        regions[name] = rest;
-      }
-      return { ...p, regions };
-    }),
-  };
-}
-
 /** sdk-default-configuration.json without its HTML documentation. */
 function compactDefaults(data: unknown): unknown {
   if (!isRecord(data) || !isRecord(data["base"]) || !isRecord(data["modes"]))
@@ -51,7 +34,7 @@ function compactDefaults(data: unknown): unknown {
   return { version: data["version"], base: data["base"], modes: data["modes"] };
 }
 
-const PARTITIONS_DTS = `${HEADER}/** models/_root/partitions.json (region descriptions dropped). */
+const PARTITIONS_DTS = `${HEADER}/** models/_root/partitions.json as the endpoint engine reads it (codegen/endpoints.ts compactPartitions). */
 export interface RootPartitionOutputs {
   readonly name: string;
   readonly dnsSuffix: string;
@@ -64,12 +47,11 @@ export interface RootPartitionOutputs {
 export interface RootPartition {
   readonly id: string;
   readonly regionRegex: string;
-  /** Known regions; a region's object may override outputs (none does today). */
+  /** Regions the regular expression does not find, and any with output overrides (none today). */
   readonly regions: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   readonly outputs: RootPartitionOutputs;
 }
 export interface RootPartitions {
-  readonly version: string;
   readonly partitions: readonly RootPartition[];
 }
 declare const partitions: RootPartitions;
@@ -144,7 +126,7 @@ export default defaults;
 export function rootFiles(): Record<string, string> {
   const js = (data: unknown) => `${HEADER}export default ${JSON.stringify(data)};\n`;
   return {
-    "partitions.js": js(compactPartitions(readJson("partitions.json"))),
+    "partitions.js": `${HEADER}export default ${compactPartitionsSource(readJson("partitions.json"))};\n`,
     "partitions.d.ts": PARTITIONS_DTS,
     "retry.js": js(readJson("_retry.json")),
     "retry.d.ts": RETRY_DTS,

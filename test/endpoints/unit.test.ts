@@ -137,6 +137,28 @@ test("stdlib details the suites do not pin down", () => {
   assert.equal(partition(partitions, "moon-base-1")?.name, "aws");
 });
 
+test("the compacted partitions (which list only the regions no regular expression finds) give every model region, and others, the same outputs as the full list", async () => {
+  const model = JSON.parse(readFileSync(new URL("_root/partitions.json", MODELS), "utf8")) as {
+    partitions: { id: string; regionRegex: string; outputs: Record<string, unknown>; regions: Record<string, Record<string, unknown>> }[];
+  };
+  // The full list, descriptions aside (they are display text the engine never reads).
+  const full = {
+    partitions: model.partitions.map((p) => ({
+      ...p,
+      regions: Object.fromEntries(Object.entries(p.regions).map(([name, { description: _, ...rest }]) => [name, rest])),
+    })),
+  } as unknown as typeof partitions;
+  const shipped = (await import("#root/partitions")).default as unknown as typeof partitions;
+  assert.deepEqual(shipped, partitions, "generated/_root/partitions.js is the data the endpoint tests run on");
+  const listed = model.partitions.flatMap((p) => Object.keys(p.regions));
+  const kept = partitions.partitions.flatMap((p) => Object.keys(p.regions));
+  assert.ok(listed.length > 40 && kept.length < listed.length / 3, `${kept.length} of ${listed.length} regions kept`);
+  const others = ["moon-base-1", "us-east-99", "cn-south-7", "us-iso-north-3", "us-isob-west-9", "eusc-de-west-2", "eu-isoe-north-1", "", "aws-global-2"];
+  for (const region of [...listed, ...others]) {
+    assert.deepEqual(partition(partitions, region), partition(full, region), region);
+  }
+});
+
 test("uriEncode encodes a lone surrogate as U+FFFD", () => {
   assert.equal(uriEncode("a\ud800b"), "a%EF%BF%BDb");
   assert.equal(uriEncode("\udc00\ud83d\ude39"), "%EF%BF%BD%F0%9F%98%B9");

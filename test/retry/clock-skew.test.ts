@@ -188,7 +188,8 @@ describe("root data (generated/_root)", () => {
     assert.equal(typeof defaultsData.modes["mobile"]?.connectTimeoutInMillis?.override, "number");
     const aws = partitions.partitions.find((p) => p.id === "aws");
     assert.equal(aws?.outputs.dnsSuffix, "amazonaws.com");
-    assert.deepEqual(aws?.regions["us-east-1"], {}, "region descriptions are dropped");
+    assert.deepEqual(aws?.regions["aws-global"], {}, "region descriptions are dropped");
+    assert.equal(aws?.regions["us-east-1"], undefined, "a region the regular expression finds is not listed");
     for (const p of partitions.partitions) assert.doesNotThrow(() => new RegExp(p.regionRegex), p.id);
   });
 });
