@@ -474,6 +474,9 @@ export interface {{cls}}Config extends ClientConfig {
   { noEscape: true },
 );
 
+/** An operationContextParams path that is a plain input member name (runtime/endpoints/params.ts isMemberName). */
+const MEMBER_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 /**
  * Services whose endpoint config takes settings of their own from the environment, the profile
  * and the defaults mode (model folder -> the hook in runtime/service-settings.ts).
@@ -482,7 +485,7 @@ const SERVICE_SETTINGS: Readonly<Record<string, string>> = { s3: "s3Settings", s
 
 const INDEX_JS = Handlebars.compile(
   `{{{header}}}
-import { RuntimeClient, errorClass{{#if settingsHook}}, {{settingsHook}}{{/if}} } from "#runtime/client";
+import { RuntimeClient, errorClass{{#if settingsHook}}, {{settingsHook}}{{/if}}{{#if contextPaths}}, contextPath{{/if}} } from "#runtime/client";
 import { protocol } from "#runtime/protocols/{{protocolModule}}";
 {{#if bodyStages}}
 import { {{bodyStages}} } from "#runtime/request-body";
@@ -555,6 +558,7 @@ export function emitService(original: ServiceFiles, compactRuleSet: (ruleset: un
   const constNames = new Set<string>(errors.map((e) => e.name));
   const bodyStages = new Set<string>();
   let eventStreams = false;
+  let contextPaths = false;
   const ops = unit.ops.map(([name, op]) => {
     const schema: OperationSchema = builder.operation(op);
     let constName = name;
@@ -566,6 +570,14 @@ export function emitService(original: ServiceFiles, compactRuleSet: (ruleset: un
       if (k === "i" || k === "o") {
         const ref = (k === "i" ? op.input : op.output)!;
         fields.push(`${k}: ${values.ref(v as Shape, builder.shapeNameOf(v as object) ?? `${ref.shape}$${name}`)}`);
+      } else if (k === "cp") {
+        // A path that is not a member name is compiled once, where the operation is defined (only bundles with one carry the compiler).
+        const entries = Object.entries(v as Record<string, string>).map(([param, path]) => {
+          if (MEMBER_NAME.test(path)) return `${key(param)}: ${JSON.stringify(path)}`;
+          contextPaths = true;
+          return `${key(param)}: /*#__PURE__*/ contextPath(${JSON.stringify(path)})`;
+        });
+        fields.push(`cp: { ${entries.join(", ")} }`);
       } else fields.push(`${key(k)}: ${values.literal(v, false)}`);
     }
     const errs = unit.opErrors(op).map((e) => errorVar.get(e)!).filter(Boolean);
@@ -636,6 +648,7 @@ export function emitService(original: ServiceFiles, compactRuleSet: (ruleset: un
       ),
     eventStreams,
     settingsHook,
+    contextPaths,
     shapes: values.out,
     protocolModule: PROTOCOL_MODULE[svc.p] ?? svc.p,
     bodyStages: [...bodyStages].sort().join(", "),

@@ -32,6 +32,7 @@ import type { DefaultsMode } from "./defaults-mode.js";
 
 export { ServiceError, errorClass } from "./errors.js";
 export { s3Settings, s3ControlSettings, stsSettings } from "./service-settings.js";
+export { contextPath } from "./endpoints/path.js";
 export type { ResponseMetadata } from "./errors.js";
 export type { Credentials } from "./signer/sigv4.js";
 export type { RetryStrategy } from "./retry/index.js";

@@ -187,5 +187,5 @@ interface LastEndpoint {
 /** The input members an operation binds endpoint params from, when all are plain member names. */
 function plainPaths(op: OperationSchema): readonly string[] | undefined {
   const paths = op.cp ? Object.values(op.cp) : [];
-  return paths.every(isMemberName) ? paths : undefined;
+  return paths.every((p): p is string => typeof p === "string" && isMemberName(p)) ? paths : undefined;
 }

@@ -190,8 +190,11 @@ export interface OperationSchema {
   readonly ck?: ChecksumTrait;
   /** unsignedPayload / auth types this operation accepts (e.g. ["v4", "none", "bearer"]) */
   readonly au?: readonly string[];
-  /** endpoint rule parameters bound from input members: param name -> member path */
-  readonly cp?: Readonly<Record<string, string>>;
+  /**
+   * endpoint rule parameters bound from the input: param name -> input member name, or the
+   * getter of an operationContextParams path (`contextPath("keys(RequestItems)")`)
+   */
+  readonly cp?: Readonly<Record<string, string | ((input: unknown) => unknown)>>;
   /** static endpoint context params */
   readonly sc?: Readonly<Record<string, string | boolean>>;
   /** request compression encodings */

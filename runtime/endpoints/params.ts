@@ -4,9 +4,10 @@
 // built-ins from client config. Defaults are applied by the engine, so the bound set holds
 // only what was given; a value of the wrong type counts as unset. createParamBinder does the
 // client-level part once per client and plans each operation once, so a call costs a copy and
-// the reads its operation needs. The operationContextParams paths the models use need a small
-// JMESPath subset (fields, sub-expressions, `[*]` and `[]` projections, `[n]`, multi-select
-// lists, `keys()`); paths are parsed once and cached, plain member names skip the parser.
+// the reads its operation needs. A binding is a plain input member name, or a getter: the
+// generator compiles each operationContextParams path that is not a member name (path.ts,
+// `contextPath`) into the operation's data, so a bundle carries the path compiler only when
+// one of its operations has such a path.
 import { EndpointError } from "../errors.js";
 import type { EndpointParams, ParamDef } from "./types.js";
 
@@ -16,9 +17,9 @@ export interface BindSources {
   readonly builtins?: EndpointParams;
   /** Client context params by parameter name (the service's clientContextParams). */
   readonly clientParams?: EndpointParams;
-  /** The operation's bindings: `cp` (param -> input member or path) and `sc` (static values). */
+  /** The operation's bindings: `cp` (param -> input member name or getter) and `sc` (static values). */
   readonly op?: {
-    readonly cp?: Readonly<Record<string, string>>;
+    readonly cp?: Readonly<Record<string, string | Getter>>;
     readonly sc?: Readonly<Record<string, string | boolean>>;
   };
   /** The operation input. */
@@ -28,20 +29,12 @@ export interface BindSources {
 type Value = string | boolean | readonly string[];
 type OperationBindings = NonNullable<BindSources["op"]>;
 /** Reads a value from an operation input (or from a value inside it). */
-type Getter = (input: unknown) => unknown;
+export type Getter = (input: unknown) => unknown;
 
 function fits(def: ParamDef, v: unknown): v is Value {
   if (def.t === 1) return typeof v === "boolean";
   if (def.t === 2) return Array.isArray(v) && v.every((x) => typeof x === "string");
   return typeof v === "string";
-}
-
-/**
- * The parameter set for one call (unset parameters are absent). A client that binds on every
- * call should use createParamBinder, which does the client-level work once.
- */
-export function bindEndpointParams(defs: readonly ParamDef[], sources: BindSources): EndpointParams {
-  return createParamBinder(defs, sources)(sources.op, sources.input);
 }
 
 /** Binds the parameters of one call from its operation and input. */
@@ -94,124 +87,22 @@ export function createParamBinder(
   };
 }
 
-// ---- the JMESPath subset, compiled to getters ----
-
-const TOKEN = /[A-Za-z_][A-Za-z0-9_]*|"(?:[^"\\]|\\.)*"|-?\d+|[.[\]*,()@]|\S/g;
-const CURRENT: Getter = (v) => v;
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-
-/** `l.r`: r applied to what l reads, unless that is null. */
-const sub = (l: Getter, r: Getter): Getter => (v) => {
-  const x = l(v);
-  return x === null || x === undefined ? null : r(x);
-};
-
-/** `l[*].r` (or `l[].r`, flattening one level first): r over l's items, dropping nulls. */
-const project = (l: Getter, r: Getter, flat: boolean): Getter => (v) => {
-  let items = l(v);
-  if (!Array.isArray(items)) return null;
-  if (flat) items = items.flatMap((x: unknown) => (Array.isArray(x) ? x : [x]));
-  const out: unknown[] = [];
-  for (const x of items as unknown[]) {
-    const y = r(x);
-    if (y !== null && y !== undefined) out.push(y);
-  }
-  return out;
-};
-
-/**
- * Parses a path (recursive descent over its tokens) straight into a getter: fields and quoted
- * fields, `@`, `.` sub-expressions, `[n]`, `[*]` and `[]` projections, multi-select lists
- * `[a, b]`, and `keys(x)`. Anything else throws EndpointError.
- */
-function compilePath(src: string): Getter {
-  const toks = src.match(TOKEN) ?? [];
-  let i = 0;
-  const fail = (): never => {
-    throw new EndpointError(`unsupported operationContextParams path ${JSON.stringify(src)}`);
-  };
-  const take = (want?: string): string => {
-    const t = toks[i++];
-    return t === undefined || (want !== undefined && t !== want) ? fail() : t;
-  };
-  const field = (t: string): Getter => {
-    const name = t.startsWith('"') ? (JSON.parse(t) as string) : /^[A-Za-z_]/.test(t) ? t : fail();
-    return (v) => (isRecord(v) ? (v[name] ?? null) : null);
-  };
-  /** After "[" was taken: `a, b, c]`. */
-  const multi = (): Getter => {
-    const items = [expr()];
-    while (toks[i] === ",") {
-      i++;
-      items.push(expr());
-    }
-    take("]");
-    return (v) => (v === null || v === undefined ? null : items.map((get) => get(v)));
-  };
-  const primary = (): Getter => {
-    const t = take();
-    if (t === "@") return CURRENT;
-    if (t === "[") return multi();
-    if (t === "keys" && toks[i] === "(") {
-      i++;
-      const arg = expr();
-      take(")");
-      return (v) => {
-        const o = arg(v);
-        return isRecord(o) ? Object.keys(o) : null;
-      };
-    }
-    return field(t);
-  };
-  /** The postfix chain after `left`; inside a projection, `[]` ends it (it binds looser). */
-  const rest = (left: Getter, inProjection: boolean): Getter => {
-    let get = left;
-    for (;;) {
-      const [t, next, after] = [toks[i], toks[i + 1], toks[i + 2]];
-      if (t === ".") {
-        // `.name` or `.[a, b]`
-        i += next === "[" ? 2 : 1;
-        get = sub(get, next === "[" ? multi() : field(take()));
-      } else if (t !== "[") {
-        return get;
-      } else if (next === "*" && after === "]") {
-        i += 3;
-        get = project(get, rest(CURRENT, true), false);
-      } else if (next === "]" && !inProjection) {
-        i += 2;
-        get = project(get, rest(CURRENT, true), true);
-      } else if (/^-?\d+$/.test(next ?? "") && after === "]") {
-        i += 3;
-        const n = Number(next);
-        get = sub(get, (v) => (Array.isArray(v) ? (v[n < 0 ? v.length + n : n] ?? null) : null));
-      } else {
-        return get;
-      }
-    }
-  };
-  const expr = (): Getter => rest(primary(), false);
-  const get = expr();
-  return i === toks.length ? get : fail();
-}
-
-const GETTERS = new Map<string, Getter>();
+const MEMBERS = new Map<string, Getter>();
 const MEMBER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Whether a context-param path is a plain input member name (read without the path parser). */
 export const isMemberName = (path: string): boolean => MEMBER.test(path);
 
-function getter(path: string): Getter {
-  let g = GETTERS.get(path);
-  if (!g) {
-    g = MEMBER.test(path)
-      ? (input) => (typeof input === "object" && input !== null ? (input as Record<string, unknown>)[path] : undefined)
-      : compilePath(path);
-    GETTERS.set(path, g);
-  }
+/** The (cached) getter of an input member by name. */
+export function memberGetter(name: string): Getter {
+  let g = MEMBERS.get(name);
+  if (!g) MEMBERS.set(name, (g = (input) => (typeof input === "object" && input !== null ? (input as Record<string, unknown>)[name] : undefined)));
   return g;
 }
 
-/** Evaluates a context-param path (a member name or a JMESPath subset expression) on the input. */
-export function searchPath(path: string, input: unknown): unknown {
-  return getter(path)(input);
+/** The getter of a binding: a member name's, or the compiled path (a getter) as it is. */
+function getter(path: string | Getter): Getter {
+  if (typeof path === "function") return path;
+  if (!MEMBER.test(path)) throw new EndpointError(`operationContextParams path ${JSON.stringify(path)} was not compiled (contextPath)`);
+  return memberGetter(path);
 }

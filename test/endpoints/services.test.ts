@@ -4,8 +4,7 @@
 //
 // Each case resolves its `params` and must give the expected url/properties/headers, or throw
 // EndpointError with exactly the expected message. Cases with `operationInputs` also check
-// parameter binding: bindEndpointParams (runtime/endpoints/params.ts; createParamBinder must
-// agree with it) binds the operation's
+// parameter binding: bindEndpointParams (runtime/endpoints/path.ts) binds the operation's
 // static and context params (codegen/schema.ts SchemaBuilder.operation: `sc`, `cp`) from
 // `operationParams` and the built-ins from `builtInParams`, and the bound set must resolve to
 // the expected result (what botocore checks). A parameter both the case and the binding set
@@ -13,7 +12,9 @@
 // on which parameters are set (s3 cases list `DisableAccessPoints: false` for GetObject,
 // which binds no such parameter; kinesis cases list a StreamARN the input lacks; S3's `Key`
 // was added to the rule set after many cases were written): such one-sided parameters are
-// counted and printed, not failed, since the resolution check covers their effect.
+// counted and printed, not failed, since the resolution check covers their effect. The client's
+// binder (createParamBinder) must bind the same from the operation constant the generated
+// service exports (whose non-member paths are compiled getters).
 // A case may be skipped only with a reason in SKIPS, keyed by `service:index`.
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -24,7 +25,9 @@ import type { BotoServiceModel } from "../../codegen/model.js";
 import { chooseProtocol } from "../../codegen/model.js";
 import { SchemaBuilder } from "../../codegen/schema.js";
 import { resolveEndpoint } from "../../runtime/endpoints/engine.js";
-import { bindEndpointParams, createParamBinder } from "../../runtime/endpoints/params.js";
+import { createParamBinder } from "../../runtime/endpoints/params.js";
+import { bindEndpointParams } from "../../runtime/endpoints/path.js";
+import type { OperationSchema } from "../../runtime/schema.js";
 import type { EndpointParams, ParamDef, Partitions, RuleSet } from "../../runtime/endpoints/types.js";
 import { EndpointError } from "../../runtime/errors.js";
 
@@ -112,17 +115,18 @@ test("services suite has the expected files", () => {
 });
 
 for (const service of services) {
-  test(`services/${service}`, () => {
+  test(`services/${service}`, async () => {
     tally.files++;
     const dir = modelDir(service);
     const ruleset = load<RuleSet>(compactRuleSetSource(JSON.parse(readFileSync(new URL("endpoint-rule-set-1.json", dir), "utf8"))));
     const { testCases } = JSON.parse(readFileSync(new URL(`${service}/endpoint-tests-1.json`, DIR), "utf8")) as { testCases: Case[] };
     let model: BotoServiceModel | undefined;
     let builder: SchemaBuilder | undefined;
+    let emitted: Record<string, unknown> | undefined;
     const failures: string[] = [];
     let passed = 0;
     let skipped = 0;
-    testCases.forEach((c, i) => {
+    for (const [i, c] of testCases.entries()) {
       tally.cases++;
       if (c.expect.error !== undefined) tally.error++;
       else tally.endpoint++;
@@ -133,7 +137,7 @@ for (const service of services) {
       if (skip) {
         skipped++;
         tally.reasons.set(skip, (tally.reasons.get(skip) ?? 0) + 1);
-        return;
+        continue;
       }
       const problems: string[] = [];
       const p = checkCase(ruleset, partitions, c.params ?? {}, c.expect);
@@ -154,7 +158,10 @@ for (const service of services) {
           input: oi.operationParams ?? {},
         });
         const mismatches: string[] = [];
-        const viaBinder = createParamBinder(ruleset.p, { builtins: oi.builtInParams ?? {} })(schema, oi.operationParams ?? {});
+        emitted ??= (await import(`tsaws/${service}`)) as Record<string, unknown>;
+        const generated = (emitted[oi.operationName] ?? emitted[`${oi.operationName}Operation`]) as OperationSchema | undefined;
+        assert.equal(generated?.n, oi.operationName, `tsaws/${service} exports the operation ${oi.operationName}`);
+        const viaBinder = createParamBinder(ruleset.p, { builtins: oi.builtInParams ?? {} })(generated, oi.operationParams ?? {});
         if (!isDeepStrictEqual(viaBinder, bound)) {
           mismatches.push(`createParamBinder ${JSON.stringify(viaBinder)} != bindEndpointParams ${JSON.stringify(bound)}`);
         }
@@ -178,7 +185,7 @@ for (const service of services) {
       }
       if (problems.length) failures.push(`${key} (${c.documentation ?? ""}): ${problems.join(" | ")}`);
       else passed++;
-    });
+    }
     tally.passed += passed;
     tally.failed += failures.length;
     tally.skipped += skipped;

@@ -6,7 +6,8 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { compactPartitions, compactRuleSet, compactRuleSetSource } from "../../codegen/endpoints.js";
 import { createResolver, resolveEndpoint } from "../../runtime/endpoints/engine.js";
-import { bindEndpointParams, createParamBinder, searchPath } from "../../runtime/endpoints/params.js";
+import { createParamBinder } from "../../runtime/endpoints/params.js";
+import { bindEndpointParams, contextPath, searchPath } from "../../runtime/endpoints/path.js";
 import { parseURL, partition, uriEncode } from "../../runtime/endpoints/stdlib.js";
 import type { ParamDef, RuleSet } from "../../runtime/endpoints/types.js";
 import { EndpointError } from "../../runtime/errors.js";
@@ -56,7 +57,10 @@ test("binding precedence: static, then context, then client context, then built-
   };
   const want = { Region: "us-west-2", Bucket: "b", ForcePathStyle: true, Flag: true, Tables: ["x"] };
   assert.deepEqual(bindEndpointParams(defs, sources), want);
-  assert.deepEqual(createParamBinder(defs, sources)(sources.op, sources.input), want);
+  // The client's binder takes a path as the generator emits it: compiled.
+  const emitted = { ...sources.op, cp: { ...sources.op.cp, Tables: contextPath("keys(Items)") } };
+  assert.deepEqual(createParamBinder(defs, sources)(emitted, sources.input), want);
+  assert.throws(() => createParamBinder(defs, sources)(sources.op, sources.input), /was not compiled/);
   // A value of the wrong type is not bound; an unset context value falls back to the client's.
   const odd = { ...sources, op: { cp: { Bucket: "Bucket", Flag: "Flag" } }, input: { Bucket: 3 } };
   assert.deepEqual(bindEndpointParams(defs, odd), { Region: "us-west-2", ForcePathStyle: true, Flag: false });
