@@ -4,7 +4,11 @@
 // members the model requires (plus URI and host labels, which must be present), once with every
 // member, optional ones too, to a bounded depth and size, so headers, query strings, prefix
 // headers, host prefixes, timestamp formats, nested lists and maps, flattened XML, unions,
-// documents, compression and checksums are all exercised. The model (models/<service>) supplies
+// documents, streams, compression and checksums are all exercised. Both get the protocol's
+// canned empty success. A third call (every protocol but CBOR, outputs that do not stream)
+// sends the required input again and answers with a response carrying every output member,
+// written here by the protocol's rules (headers, prefix headers, JSON, XML with the query
+// wrapper or ec2 element), which the client must read back exactly. The model (models/<service>) supplies
 // what the runtime's shape data leaves out on purpose: which members are required, enum values,
 // and big integers vs big decimals. Values are deterministic (a seeded PRNG picks union members
 // and enum values in the fuller variant).
@@ -80,6 +84,12 @@ const ENDPOINT_ARNS: Record<string, string> = {
   "kinesis.StreamARN": "arn:aws:kinesis:us-east-1:123456789012:stream/abc123",
   "kinesis.ResourceARN": "arn:aws:kinesis:us-east-1:123456789012:stream/abc123",
   "kinesis.ConsumerARN": "arn:aws:kinesis:us-east-1:123456789012:stream/abc123/consumer/abc123:1715000000",
+};
+
+/** Operations whose output cannot be written unambiguously for the response variant, with why. */
+const NO_RESPONSE_VARIANT: Record<string, string> = {
+  "s3/GetBucketNotification":
+    "the deprecated configurations have Event (a string) and Events (a flattened list of Event): both read the same <Event> elements",
 };
 
 /**
@@ -213,7 +223,11 @@ function fnv1a(s: string): number {
   return h >>> 0;
 }
 
-type Variant = "required" | "full";
+/**
+ * required: only required members (and labels); full: every member; response: the required
+ * input again, answered with a response that carries every output member, which must be read back.
+ */
+type Variant = "required" | "full" | "response";
 /** Depth to which the full variant fills optional members; required members go to HARD_DEPTH. */
 const FULL_DEPTH = 7;
 const HARD_DEPTH = 12;
@@ -238,12 +252,21 @@ class InputBuilder {
   constructor(
     private readonly service: string,
     private readonly model: Model,
-    private readonly variant: Variant,
+    private readonly variant: "required" | "full",
     private readonly rng: () => number,
+    /** Building an output: no XML attributes (the response writer here has none), big numbers a double holds exactly. */
+    private readonly forOutput = false,
   ) {}
 
   private get full(): boolean {
     return this.variant === "full";
+  }
+
+  /** Every member of an operation's output, to the full variant's depth and size. */
+  output(op: OperationSchema, mop: MOperation): Record<string, unknown> {
+    const mshape = mop.output ? this.model.shapes[mop.output.shape] : undefined;
+    if (!op.o || !mshape) throw new Error(`no output shape for ${op.n}`);
+    return this.structure(op.o, mshape, 0);
   }
 
   input(op: OperationSchema, mop: MOperation): Record<string, unknown> {
@@ -275,10 +298,18 @@ class InputBuilder {
       return out;
     }
     const required = new Set(mshape?.required ?? []);
+    const elements = new Set<string>();
     for (const name of names) {
       const member = shape.m[name]!;
       const t = traits(member);
-      if (t.l === "statusCode") continue;
+      if (t.l === "statusCode" || (this.forOutput && t.xa)) continue;
+      if (this.forOutput) {
+        // Two members read from one element name (S3's deprecated Event and Events) cannot both be written back.
+        const ms = target(member);
+        const el = (kind(ms) === 9 && (t.f || (ms as ListShape).f) ? traits((ms as ListShape).m).n : undefined) ?? t.n ?? name;
+        if (elements.has(el)) continue;
+        elements.add(el);
+      }
       const must = required.has(name) || (top !== undefined && (t.l === "uri" || t.hl === 1));
       if (!must && !(this.full && depth < FULL_DEPTH && this.nodes < FULL_BUDGET)) continue;
       const place: Place = {};
@@ -333,6 +364,7 @@ class InputBuilder {
       case 6:
         return { key: "value", list: [1, true, "x"], nested: { a: null } };
       case 7:
+        if (this.forOutput) return mshape?.type === "bigDecimal" ? "3.25" : "12345";
         return mshape?.type === "bigDecimal" ? "3.14159" : "123456789012345678901234567890";
       case 8: {
         const s = shape as StructureShape;
@@ -442,6 +474,143 @@ function cannedResponse(protocol: ProtocolName, op: OperationSchema, streams: "e
     };
   }
   return { statusCode: 200, headers, body: response };
+}
+
+function escapeXml(text: string, attribute = false): string {
+  const out = text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  return attribute ? out.replace(/"/g, "&quot;") : out;
+}
+
+/** XML text of a node of xmlExpected's tree. */
+function xmlText(name: string, node: unknown): string {
+  if (typeof node === "string") return `<${name}>${escapeXml(node)}</${name}>`;
+  let attrs = "";
+  let children = "";
+  for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
+    if (k.startsWith("@")) attrs += ` ${k.slice(1)}="${escapeXml(String(v), true)}"`;
+    else for (const child of v as unknown[]) children += xmlText(k, child);
+  }
+  return `<${name}${attrs}>${children}</${name}>`;
+}
+
+/** A header's text for an output member, or undefined for what this writer leaves out (timestamp lists, aggregates). */
+function headerText(member: Member, value: unknown): string | undefined {
+  const shape = target(member);
+  const k = kind(shape);
+  if (k === 9) {
+    const item = (shape as ListShape).m;
+    if (kind(target(item)) === 5 || kind(target(item)) > 7) return undefined;
+    return (value as unknown[]).map((v) => expectedText(item, v, "rfc822")).join(", ");
+  }
+  if (k > 7 || k === 6) return undefined;
+  if (k === 0 && (traits(member).j || (scalarTraits(shape) as ScalarShape).j)) return Buffer.from(value as string).toString("base64");
+  return expectedText(member, value, "rfc822");
+}
+
+/** A value as it reads back: timestamps written as HTTP-dates (rfc822) lose their milliseconds. */
+function asRead(member: Member, value: unknown, defaultFormat: TimestampFormat): unknown {
+  const shape = target(member);
+  switch (kind(shape)) {
+    case 5:
+      return timestampFormatOf(member, defaultFormat) === "rfc822" ? new Date(Math.floor((value as Date).getTime() / 1000) * 1000) : value;
+    case 8:
+      return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, asRead((shape as StructureShape).m[k]!, v, defaultFormat)]));
+    case 9:
+      return (value as unknown[]).map((v) => asRead((shape as ListShape).m, v, defaultFormat));
+    case 10:
+      return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, asRead((shape as MapShape).v, v, defaultFormat)]));
+    default:
+      return value;
+  }
+}
+
+/** Dates and bytes as comparable text, at any depth. */
+function comparable(v: unknown): unknown {
+  if (v instanceof Date) return `date ${v.toISOString()}`;
+  if (v instanceof Uint8Array) return `bytes ${Buffer.from(v).toString("base64")}`;
+  if (Array.isArray(v)) return v.map(comparable);
+  if (typeof v === "object" && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, comparable(x)]));
+  return v;
+}
+
+/**
+ * A success carrying `output` (every output member, to a bounded depth), written here by the
+ * protocol's rules: bound members in headers, the rest in the body (JSON, or XML with the query
+ * result wrapper, the ec2 response element, or rest-xml's root); and the output the client must
+ * read from it (what was written, plus the status code members and empty prefix-header maps).
+ */
+function richResponse(c: OpContext, output: Record<string, unknown>): { response: () => HttpResponse; expected: Record<string, unknown> } {
+  const shape = c.op.o!;
+  const p = c.protocol;
+  const rest = p === "rest-json" || p === "rest-xml";
+  const headers: Record<string, string> = {
+    "x-amzn-requestid": "sweep-request-id",
+    date: new Date(NOW).toUTCString(),
+    "content-type": p === "json" ? "application/x-amz-json-1.1" : p === "rest-json" ? "application/json" : "text/xml",
+  };
+  const expected: Record<string, unknown> = {};
+  const body: Record<string, unknown> = {};
+  let payload: string | Uint8Array | undefined;
+  /** Members read from Content-Length: the length of the body written below. */
+  const lengthMembers: string[] = [];
+  /** Prefix-header maps with an empty prefix: every header of the response. */
+  const allHeaders: string[] = [];
+  for (const [name, member] of Object.entries(shape.m)) {
+    const t = traits(member);
+    const wire = t.n ?? name;
+    const v = output[name];
+    if (rest && t.l === "statusCode") expected[name] = 200;
+    else if (rest && t.l === "headers" && wire === "") allHeaders.push(name);
+    else if (rest && t.l === "headers") {
+      const map: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries((v ?? {}) as Record<string, unknown>)) {
+        const text = expectedText((target(member) as MapShape).v, x, "rfc822");
+        if (text === undefined) continue;
+        headers[(wire + k).toLowerCase()] = text;
+        map[k.toLowerCase()] = x;
+      }
+      expected[name] = map;
+    } else if (v === undefined) continue;
+    else if (rest && t.l === "header" && wire.toLowerCase() === "content-length") lengthMembers.push(name);
+    else if (rest && t.l === "header") {
+      const text = headerText(member, v);
+      if (text === undefined) continue;
+      headers[wire.toLowerCase()] = text;
+      expected[name] = asRead(member, v, "rfc822");
+    } else if (rest && name === shape.p) {
+      const k = kind(target(member));
+      expected[name] = v;
+      if (k === 4) payload = v as Uint8Array;
+      else if (k === 0) payload = v as string;
+      else if (p === "rest-json") payload = JSON.stringify(jsonExpected(member, v));
+      else payload = xmlText("Payload", xmlExpected(member, v));
+    } else {
+      body[name] = v;
+      expected[name] = asRead(member, v, p === "json" || p === "rest-json" ? "unixTimestamp" : "iso8601");
+    }
+  }
+  const struct: Member = { t: 8, m: shape.m };
+  let text: string | Uint8Array;
+  if (payload !== undefined) text = payload;
+  else if (p === "json" || p === "rest-json") text = JSON.stringify(jsonExpected(struct, body));
+  else if (p === "rest-xml") text = xmlText(`${c.op.n}Output`, xmlExpected(struct, body));
+  else if (p === "query") {
+    const result = xmlText(c.op.rw ?? `${c.op.n}Result`, xmlExpected(struct, body));
+    text = `<${c.op.n}Response xmlns="https://sweep.example/doc/">${result}<ResponseMetadata><RequestId>sweep-request-id</RequestId></ResponseMetadata></${c.op.n}Response>`;
+  } else text = xmlText(`${c.op.n}Response`, xmlExpected(struct, body));
+  const bytes = typeof text === "string" ? enc.encode(text) : text;
+  headers["content-length"] = String(bytes.length);
+  for (const name of lengthMembers) expected[name] = bytes.length;
+  for (const name of allHeaders) expected[name] = { ...headers };
+  const response = (): HttpResponse => {
+    const b = textBody("");
+    b.transformToByteArray = async () => bytes;
+    b[Symbol.asyncIterator] = async function* () {
+      yield bytes;
+    };
+    return { statusCode: 200, headers: { ...headers }, body: b };
+  };
+  return { response, expected };
 }
 
 /** Records each request (with its body read) and answers with the current operation's canned success. */
@@ -657,7 +826,11 @@ function xmlExpected(member: Member, value: unknown): unknown {
     else if (kind(ms) === 9) {
       const list = ms as ListShape;
       const items = (v as unknown[]).map((x) => xmlExpected(list.m, x));
-      if (t.f || list.f) add(items);
+      if (t.f || list.f) {
+        const item = traits(list.m).n;
+        if (item !== undefined && item !== el) out[item] = [...((out[item] as unknown[] | undefined) ?? []), ...items];
+        else add(items);
+      }
       else add([items.length === 0 ? "" : { [traits(list.m).n ?? "member"]: items }]);
     } else if (kind(ms) === 10) {
       const map = ms as MapShape;
@@ -1011,15 +1184,17 @@ function describeError(e: unknown): string {
 
 async function callOnce(c: OpContext, client: RuntimeClient, recorder: Recorder, variant: Variant): Promise<Outcome> {
   const key = `${c.service}/${c.op.n}`;
-  const builder = new InputBuilder(c.service, c.model, variant, prng(fnv1a(`${key}/${variant}`)));
+  const builder = new InputBuilder(c.service, c.model, variant === "full" ? "full" : "required", prng(fnv1a(`${key}/${variant}`)));
   let input: Record<string, unknown>;
+  let rich: ReturnType<typeof richResponse> | undefined;
   try {
     input = builder.input(c.op, c.mop);
+    if (variant === "response") rich = richResponse(c, new InputBuilder(c.service, c.model, "full", prng(fnv1a(`${key}/output`)), true).output(c.op, c.mop));
   } catch (e) {
-    return { kind: "failed", why: `the test could not build an input: ${describeError(e)}` };
+    return { kind: "failed", why: `the test could not build an input or response: ${describeError(e)}` };
   }
   const streams = outputStreams(c.model, c.mop);
-  recorder.reset(() => cannedResponse(c.protocol, c.op, streams));
+  recorder.reset(rich ? rich.response : () => cannedResponse(c.protocol, c.op, streams));
   let output: unknown;
   try {
     output = await client.send(c.op, input);
@@ -1042,6 +1217,13 @@ async function callOnce(c: OpContext, client: RuntimeClient, recorder: Recorder,
   const meta = (output as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata;
   if (typeof output !== "object" || output === null) problems.push(`the output is ${typeof output}`);
   else if (meta?.httpStatusCode !== 200) problems.push(`$metadata.httpStatusCode is ${meta?.httpStatusCode}`);
+  else if (rich) {
+    try {
+      assert.deepStrictEqual(comparable(output), comparable(rich.expected));
+    } catch (e) {
+      problems.push(`the output read from a full response differs: ${(e as Error).message.split("\n").slice(0, 24).join(" | ").slice(0, 1200)}`);
+    }
+  }
   if (streams === "events") {
     // The event stream member is an async iterable that ends (the canned body has no events).
     const member = Object.values(output as Record<string, unknown>).find((v) => typeof v === "object" && v !== null && Symbol.asyncIterator in v);
@@ -1074,8 +1256,10 @@ async function sweepService(service: string, protocol: ProtocolName, tally: Tall
   const model = loadModel(service);
   const recorder = new Recorder();
   const base = { session, region: "us-east-1", credentials: CREDENTIALS, maxAttempts: 1, clock: () => NOW, uuid, httpHandler: recorder };
+  const required = new Client(base);
   const clients: Record<Variant, RuntimeClient> = {
-    required: new Client(base),
+    required,
+    response: required,
     // Compress every body an operation allows compressed (CloudWatch PutMetricData...).
     full: new Client({ ...base, requestMinCompressionSizeBytes: 1 }),
   };
@@ -1092,7 +1276,12 @@ async function sweepService(service: string, protocol: ProtocolName, tally: Tall
     }
     const c: OpContext = { service, protocol, model, op, mop };
     const outcomes: Outcome[] = [];
-    for (const variant of ["required", "full"] as const) {
+    // The response variant: every protocol but CBOR, for outputs that are neither streamed nor empty.
+    const variants: Variant[] = ["required", "full"];
+    if (protocol !== "smithy-rpc-v2-cbor" && op.o && mop.output && outputStreams(model, mop) === undefined && !NO_RESPONSE_VARIANT[`${service}/${op.n}`]) {
+      variants.push("response");
+    }
+    for (const variant of variants) {
       const o = await callOnce(c, clients[variant], recorder, variant);
       outcomes.push(o);
       tally.calls[o.kind]++;
