@@ -95,8 +95,9 @@ const NO_RESPONSE_VARIANT: Record<string, string> = {
 /**
  * The checksum algorithms the runtime computes (runtime/request-body.ts). S3's ChecksumAlgorithm
  * enum also names MD5, SHA512, XXHASH3, XXHASH64 and XXHASH128, which the runtime refuses before
- * sending, as botocore does: the full variant picks an algorithm member's value among these, and
- * one check at the end asserts the refusal.
+ * sending (botocore 1.43 computes SHA512 as well, and the XXHASH ones with the CRT): the full
+ * variant picks an algorithm member's value among these, and one check at the end asserts the
+ * refusal, so a change on either side shows.
  */
 const COMPUTED_CHECKSUMS = ["CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"];
 
