@@ -995,7 +995,7 @@ function bodyProblems(c: OpContext, input: Record<string, unknown>, text: string
       if (v === undefined || kind(target(pm)) !== 8) return [];
       want = xmlExpected(pm, v);
     } else {
-      // No body member set: no body, or (as AWS SDK v3 writes it) an empty root element.
+      // No body member set: no body (what botocore sends), or an empty root element (what this runtime sends).
       const members = bodyMembers(true);
       if (Object.keys(members).length === 0 && text === "") return [];
       want = xmlExpected({ t: 8, m: shape.m }, members);
