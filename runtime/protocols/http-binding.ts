@@ -399,6 +399,11 @@ function writePayloadMember(
       type = "text/plain";
       body = value as RequestBody;
     }
+  } else if (k === 8 && (shape as StructureShape).es && !absent(value)) {
+    // An input event stream (Bedrock InvokeModelWithBidirectionalStream, Lex V2 StartConversation,
+    // Q Business Chat...) is a stream of signed event messages, which this runtime does not write:
+    // refused before sending instead of sending the async iterable as an empty structure.
+    formError(`${name} is an input event stream, which tsaws cannot send yet`);
   } else if (k === 8 || k === 6) {
     body = codec.writePayload(member, name, absent(value) ? undefined : value);
     if (body !== undefined) type = codec.contentType;

@@ -43,7 +43,10 @@ export interface BaseSigningOptions {
   uriEscapePath?: boolean;
   /** Remove dot segments and empty segments from the canonical path; default true (false for S3). */
   normalizePath?: boolean;
-  /** Add (and sign) `x-amz-content-sha256` with the payload hash (S3). Header signing only. */
+  /**
+   * Add (and sign) `x-amz-content-sha256` with the payload hash (S3). Header signing only. A
+   * payload hash that is not of the body (UNSIGNED-PAYLOAD, STREAMING-...) is always sent.
+   */
   contentSha256Header?: boolean;
   /** Extra lower-case header names to leave out of the signature. */
   unsignedHeaders?: readonly string[];
@@ -98,6 +101,11 @@ const SYNC_HASH_MAX = 65536;
 /** `f(v)`, after `v` settles when it is a promise: synchronous values stay synchronous. */
 export function then<T, R>(v: T | Promise<T>, f: (value: T) => R | Promise<R>): R | Promise<R> {
   return v instanceof Promise ? v.then(f) : f(v);
+}
+
+/** Whether a payload hash is the hex SHA-256 of the body (not UNSIGNED-PAYLOAD or a STREAMING-... value). */
+function isBodyHash(hash: string): boolean {
+  return hash !== UNSIGNED_PAYLOAD && !hash.startsWith("STREAMING-");
 }
 
 /** The payload hash of a body: a string when it needs no waiting, else a promise. */
@@ -218,7 +226,10 @@ function finishHeaders(
   hash: string,
 ): Promise<undefined> | undefined {
   const headers = request.headers;
-  if (options.contentSha256Header) headers[CONTENT_SHA256_HEADER] = hash;
+  // A hash that is not of the body (UNSIGNED-PAYLOAD for an unsignedPayload operation or a
+  // stream, a STREAMING-... value) is sent for every service, not only S3: a server that is
+  // not told hashes the body it receives, and the signature never matches.
+  if (options.contentSha256Header || !isBodyHash(hash)) headers[CONTENT_SHA256_HEADER] = hash;
   const { canonical, signedHeaders } = canonicalRequest(request, hash, options);
   const shortDate = longDate.slice(0, 8);
   const scope = scheme.scope(shortDate);

@@ -29,6 +29,7 @@ import { N, publicKeyOf, signDigest, verifyDigest } from "../../runtime/signer/p
 import { sha256Sync } from "#crypto";
 import { toHex } from "../../runtime/encoding.js";
 import { RequestFormError } from "../../runtime/errors.js";
+import { verifySigV4 } from "../support/sigv4-verify.ts";
 
 const counts = { passed: 0, failed: 0, skipped: 0 };
 function counted(name: string, fn: () => void | Promise<void>): void {
@@ -112,6 +113,34 @@ describe("SigV4", () => {
     // Without contentSha256Header no header is added, but the hash is still signed.
     const plain = await signRequest(req({ body: "abc" }), { ...opts, contentSha256Header: false });
     assert.equal(plain.headers["x-amz-content-sha256"], undefined);
+  });
+
+  counted("UNSIGNED-PAYLOAD is declared in x-amz-content-sha256 for every service (unsignedPayload operations, stream bodies), so a server can check it", async () => {
+    // EBS PutSnapshotBlock, Lex PostContent, MediaStore PutObject...: unsignedPayload operations of
+    // services other than S3 (contentSha256Header off). Without the header the server hashes the
+    // body it receives into its canonical request, and the signature never matches.
+    const body = new TextEncoder().encode("block data");
+    const date = DATE.getTime();
+    const verify = (r: HttpRequest) =>
+      verifySigV4({ method: r.method, path: r.path, query: r.query, headers: r.headers, body }, { secrets: { [CREDS.accessKeyId]: CREDS.secretAccessKey }, now: date });
+    const options: SigningOptions = { credentials: CREDS, region: "us-east-1", service: "ebs", date: DATE, payloadHash: UNSIGNED_PAYLOAD };
+    const unsigned = await signRequest(req({ method: "PUT", body }), options);
+    assert.equal(unsigned.headers["x-amz-content-sha256"], UNSIGNED_PAYLOAD);
+    assert.ok(authParts(unsigned.headers.authorization!).signedHeaders.split(";").includes("x-amz-content-sha256"));
+    assert.deepEqual(verify(unsigned), { ok: true, accessKeyId: CREDS.accessKeyId });
+    // A stream body is signed UNSIGNED-PAYLOAD too, and says so.
+    const stream = new ReadableStream<Uint8Array>({ start: (c) => (c.enqueue(body), c.close()) });
+    const streamed = await signRequest(req({ method: "PUT", body: stream }), { ...options, payloadHash: undefined });
+    assert.equal(streamed.headers["x-amz-content-sha256"], UNSIGNED_PAYLOAD);
+    assert.deepEqual(verify(streamed), { ok: true, accessKeyId: CREDS.accessKeyId });
+    // SigV4a the same.
+    const v4a = await signRequestV4a(req({ method: "PUT", body }), { credentials: CREDS, service: "ebs", date: DATE, regionSet: ["*"], payloadHash: UNSIGNED_PAYLOAD });
+    assert.equal(v4a.headers["x-amz-content-sha256"], UNSIGNED_PAYLOAD);
+    assert.deepEqual(verify(v4a), { ok: true, accessKeyId: CREDS.accessKeyId });
+    // A hash of the body is still only sent where asked (S3).
+    const hashed = await signRequest(req({ method: "PUT", body }), { ...options, payloadHash: undefined });
+    assert.equal(hashed.headers["x-amz-content-sha256"], undefined);
+    assert.deepEqual(verify(hashed), { ok: true, accessKeyId: CREDS.accessKeyId });
   });
 
   counted("S3 style: path neither normalized nor re-encoded; other services re-encode it once", async () => {
