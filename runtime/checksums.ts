@@ -2,13 +2,14 @@
 // The CRCs are pure JS, table driven and "sliced by 8" (eight 256-entry tables, eight input
 // bytes per step), the fastest portable form without native code; tables are built on first
 // use so an unused algorithm costs nothing. CRC64/NVME has no 64-bit integer type to live
-// in, so its state and tables are split into high and low 32-bit halves. SHA-1, SHA-256 and
-// MD5 come from #crypto (node:crypto on Node, pure JS elsewhere), streamed the same way.
+// in, so its state and tables are split into high and low 32-bit halves. SHA-1, SHA-256,
+// SHA-512 and MD5 come from #crypto (node:crypto on Node, pure JS elsewhere), streamed the same way.
 // Every digest is the checksum's big-endian bytes, ready for base64.
 
-import { createHash } from "#crypto";
+import { createHash, type HashAlgorithm } from "#crypto";
 
-export type ChecksumAlgorithm = "CRC32" | "CRC32C" | "CRC64NVME" | "SHA1" | "SHA256";
+/** The flexible checksums computed here (S3's XXHASH64, XXHASH3 and XXHASH128 are not). MD5 also serves Content-MD5. */
+export type ChecksumAlgorithm = "CRC32" | "CRC32C" | "CRC64NVME" | "SHA1" | "SHA256" | "SHA512" | "MD5";
 
 /** An incremental checksum: `update` with each chunk in order, then `digest` once. */
 export interface Hasher {
@@ -161,7 +162,7 @@ class Crc64NvmeHasher implements Hasher {
 
 class CryptoHasher implements Hasher {
   private readonly hash;
-  constructor(algorithm: "sha1" | "sha256" | "md5") {
+  constructor(algorithm: HashAlgorithm) {
     this.hash = createHash(algorithm);
   }
   update(chunk: Uint8Array): void {
@@ -172,8 +173,8 @@ class CryptoHasher implements Hasher {
   }
 }
 
-/** A streaming hasher for a flexible-checksum algorithm, or MD5 for Content-MD5. */
-export function createChecksum(algorithm: ChecksumAlgorithm | "MD5"): Hasher {
+/** A streaming hasher for a flexible-checksum algorithm (MD5 also for Content-MD5). */
+export function createChecksum(algorithm: ChecksumAlgorithm): Hasher {
   switch (algorithm) {
     case "CRC32":
       return new Crc32Hasher((crc32TablesCache ??= crc32Tables(0xedb88320)));
@@ -185,6 +186,8 @@ export function createChecksum(algorithm: ChecksumAlgorithm | "MD5"): Hasher {
       return new CryptoHasher("sha1");
     case "SHA256":
       return new CryptoHasher("sha256");
+    case "SHA512":
+      return new CryptoHasher("sha512");
     case "MD5":
       return new CryptoHasher("md5");
     default:
@@ -193,7 +196,7 @@ export function createChecksum(algorithm: ChecksumAlgorithm | "MD5"): Hasher {
 }
 
 /** The checksum of whole bytes in one call. */
-export function checksum(algorithm: ChecksumAlgorithm | "MD5", data: Uint8Array): Promise<Uint8Array> {
+export function checksum(algorithm: ChecksumAlgorithm, data: Uint8Array): Promise<Uint8Array> {
   const h = createChecksum(algorithm);
   h.update(data);
   return h.digest();

@@ -21,7 +21,7 @@ export interface BodyConfig {
 }
 type ChecksumConfig = BodyConfig;
 
-const ALGORITHMS: readonly ChecksumAlgorithm[] = ["CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"];
+const ALGORITHMS: readonly ChecksumAlgorithm[] = ["CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256", "SHA512", "MD5"];
 
 function isBytes(body: RequestBody): body is Uint8Array | string {
   return typeof body === "string" || body instanceof Uint8Array;
@@ -37,7 +37,10 @@ function chosenAlgorithm(op: OperationSchema, config: ChecksumConfig, input: Rec
   const member = ck.ra ? input[ck.ra] : undefined;
   if (typeof member === "string" && member) {
     const alg = member.toUpperCase() as ChecksumAlgorithm;
-    if (!ALGORITHMS.includes(alg)) throw new RequestFormError(`unsupported checksum algorithm ${member}; use one of ${ALGORITHMS.join(", ")}`);
+    if (!ALGORITHMS.includes(alg)) {
+      // S3's XXHASH64, XXHASH3 and XXHASH128 need a native library (botocore computes them with the CRT).
+      throw new RequestFormError(`unsupported checksum algorithm ${member}; tsaws computes ${ALGORITHMS.join(", ")}`);
+    }
     return alg;
   }
   if (ck.rq || config.requestChecksumCalculation !== "when_required") return "CRC32";

@@ -69,7 +69,7 @@ export function md5(data: Uint8Array | string): Promise<Uint8Array> {
   return Promise.resolve(view(nodeCreateHash("md5").update(data).digest()));
 }
 
-/** A streaming SHA-1, SHA-256 or MD5. */
+/** A streaming SHA-1, SHA-256, SHA-512 or MD5. */
 export function createHash(algorithm: HashAlgorithm): SyncHash {
   const hash = nodeCreateHash(algorithm);
   return {

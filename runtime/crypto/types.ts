@@ -1,7 +1,7 @@
 // Types shared by the two #crypto implementations (node.ts and web.ts), which export the
 // same functions: package.json "imports" picks one per platform, so callers never sniff.
 
-export type HashAlgorithm = "sha1" | "sha256" | "md5";
+export type HashAlgorithm = "sha1" | "sha256" | "sha512" | "md5";
 
 /** An incremental hash: feed chunks, then take the digest once. */
 export interface SyncHash {

@@ -5,7 +5,7 @@
 // client core imports only #crypto-core, so a bundle without SigV4a or checksums never
 // includes this module or hashes.js.
 
-import { Md5, Sha1, Sha256, hmacSha256Js, md5Js, sha256Js } from "./hashes.js";
+import { Md5, Sha1, Sha256, Sha512, hmacSha256Js, md5Js, sha256Js } from "./hashes.js";
 import { p1363ToDer } from "./der.js";
 import { toHex } from "../encoding.js";
 import type { HashAlgorithm, P256Signer, SyncHash } from "./types.js";
@@ -43,7 +43,7 @@ export function md5(data: Uint8Array | string): Promise<Uint8Array> {
   return Promise.resolve(md5Js(data));
 }
 
-/** A streaming SHA-1, SHA-256 or MD5. */
+/** A streaming SHA-1, SHA-256, SHA-512 or MD5. */
 export function createHash(algorithm: HashAlgorithm): SyncHash {
   switch (algorithm) {
     case "sha256":
@@ -52,6 +52,8 @@ export function createHash(algorithm: HashAlgorithm): SyncHash {
       return new Sha1();
     case "md5":
       return new Md5();
+    case "sha512":
+      return new Sha512();
   }
 }
 

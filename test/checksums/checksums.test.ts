@@ -20,10 +20,10 @@ function counted(name: string, fn: () => void | Promise<void>): void {
   });
 }
 
-const ALL: readonly (ChecksumAlgorithm | "MD5")[] = ["CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256", "MD5"];
+const ALL: readonly ChecksumAlgorithm[] = ["CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256", "SHA512", "MD5"];
 
 /** Digests (hex) of "123456789" (the CRC catalogue's check input) and of "". */
-const CHECK: Record<ChecksumAlgorithm | "MD5", { check: string; empty: string }> = {
+const CHECK: Record<ChecksumAlgorithm, { check: string; empty: string }> = {
   CRC32: { check: "cbf43926", empty: "00000000" },
   CRC32C: { check: "e3069283", empty: "00000000" },
   CRC64NVME: { check: "ae8b14860a799888", empty: "0000000000000000" },
@@ -31,6 +31,10 @@ const CHECK: Record<ChecksumAlgorithm | "MD5", { check: string; empty: string }>
   SHA256: {
     check: "15e2b0d3c33891ebb0f1ef609ec419420c20e320ce94c65fbc8c3312448eb225",
     empty: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+  },
+  SHA512: {
+    check: "d9e6762dd1c8eaf6d61b3c6192fc408d4d6d5f1176d0c29169bc24e71c3f274ad27fcd5811b313d681f7e55ec02d73d499c95455b6b5bb503acf574fba8ffe85",
+    empty: "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e",
   },
   MD5: { check: "25f9e794323b453885f5181f1b624d0b", empty: "d41d8cd98f00b204e9800998ecf8427e" },
 };
@@ -96,12 +100,20 @@ describe("checksum check values", () => {
     assert.equal(toBase64(d), "QU+jOQ==");
   });
 
-  counted("hash vectors: FIPS 180 \"abc\", RFC 1321 MD5 suite", async () => {
+  counted("hash vectors: FIPS 180 \"abc\" (and SHA-256's and SHA-512's two-block messages), RFC 1321 MD5 suite", async () => {
     assert.equal(toHex(await checksum("SHA1", utf8("abc"))), "a9993e364706816aba3e25717850c26c9cd0d89d");
     assert.equal(toHex(await checksum("SHA256", utf8("abc"))), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     assert.equal(
       toHex(await checksum("SHA256", utf8("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"))),
       "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1",
+    );
+    assert.equal(
+      toHex(await checksum("SHA512", utf8("abc"))),
+      "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f",
+    );
+    assert.equal(
+      toHex(await checksum("SHA512", utf8("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu"))),
+      "8e959b75dae313da8cf4f72814fc143f8f7779c6eb9f7fa17299aeadb6889018501d289e4900f7e4331b99dec4b5433ac7d329eeb6dd26545e96e55b874be909",
     );
     assert.equal(toHex(await checksum("MD5", utf8("abc"))), "900150983cd24fb0d6963f7d28e17f72");
     assert.equal(toHex(await checksum("MD5", utf8("message digest"))), "f96b697d7cb7938d525a2f31aaf161d0");

@@ -116,14 +116,14 @@ describe("node.ts and web.ts agree", () => {
     assert.equal(web.CRYPTO_IMPLEMENTATION, "web");
   });
 
-  counted("sha256, md5, hmac and streaming sha1/sha256/md5 on many sizes", async () => {
-    for (const n of [0, 1, 55, 56, 63, 64, 65, 119, 120, 127, 128, 1000, 4095, 4096, 4097, 70_000, 1 << 20]) {
+  counted("sha256, md5, hmac and streaming sha1/sha256/sha512/md5 on many sizes", async () => {
+    for (const n of [0, 1, 55, 56, 63, 64, 65, 111, 112, 113, 119, 120, 127, 128, 129, 239, 240, 1000, 4095, 4096, 4097, 70_000, 1 << 20]) {
       const d = pattern(n, n + 3);
       assert.equal(toHex(await web.sha256(d)), toHex(await node.sha256(d)), `sha256 n=${n}`);
       assert.equal(toHex(web.sha256Sync(d)), toHex(node.sha256Sync(d)), `sha256Sync n=${n}`);
       assert.equal(toHex(await web.md5(d)), toHex(await node.md5(d)), `md5 n=${n}`);
       assert.equal(toHex(web.hmacSha256Sync(d, d)), toHex(node.hmacSha256Sync(d, d)), `hmac n=${n}`);
-      for (const alg of ["sha1", "sha256", "md5"] as const) {
+      for (const alg of ["sha1", "sha256", "sha512", "md5"] as const) {
         const w = web.createHash(alg);
         const o = node.createHash(alg);
         for (let i = 0; i < n; i += 1 + (i % 97)) {

@@ -94,12 +94,11 @@ const NO_RESPONSE_VARIANT: Record<string, string> = {
 
 /**
  * The checksum algorithms the runtime computes (runtime/request-body.ts). S3's ChecksumAlgorithm
- * enum also names MD5, SHA512, XXHASH3, XXHASH64 and XXHASH128, which the runtime refuses before
- * sending (botocore 1.43 computes SHA512 as well, and the XXHASH ones with the CRT): the full
- * variant picks an algorithm member's value among these, and one check at the end asserts the
- * refusal, so a change on either side shows.
+ * enum also names XXHASH3, XXHASH64 and XXHASH128, which the runtime refuses before sending
+ * (botocore computes them only with the CRT): the full variant picks an algorithm member's value
+ * among these, and one check at the end asserts the refusal, so a change on either side shows.
  */
-const COMPUTED_CHECKSUMS = ["CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"];
+const COMPUTED_CHECKSUMS = ["CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256", "SHA512", "MD5"];
 
 // ---------------------------------------------------------------------------------------
 // The services, their protocols and models

@@ -88,6 +88,34 @@ check("a required checksum is sent: S3 DeleteObjects carries x-amz-checksum-crc3
   assert.equal(Object.keys(only().headers).filter((h) => h.startsWith("x-amz-checksum-")).length, 0);
 });
 
+check("the checksum algorithm a caller names is computed: SHA512, MD5, SHA1, CRC64NVME...; the XXHASH ones fail before sending", async () => {
+  const s3 = track(new S3({ region: "us-east-1", endpoint: server.url, forcePathStyle: true, credentials: CREDENTIALS, maxAttempts: 1 }));
+  const body = "checksummed body \u00e9";
+  const digests: Record<string, (b: Uint8Array) => string> = {
+    SHA512: (b) => createHash("sha512").update(b).digest("base64"),
+    MD5: (b) => createHash("md5").update(b).digest("base64"),
+    SHA256: (b) => createHash("sha256").update(b).digest("base64"),
+    SHA1: (b) => createHash("sha1").update(b).digest("base64"),
+  };
+  for (const [algorithm, digest] of Object.entries(digests)) {
+    server.reset([{ status: 200, headers: { etag: '"e"' } }]);
+    await s3.putObject({ Bucket: "bucket", Key: "k", Body: body, ChecksumAlgorithm: algorithm as "SHA512" });
+    const r = only();
+    assert.equal(r.headers[`x-amz-checksum-${algorithm.toLowerCase()}`], digest(r.body), algorithm);
+    assert.equal(r.headers["x-amz-sdk-checksum-algorithm"], algorithm);
+    assert.equal(Object.keys(r.headers).filter((h) => h.startsWith("x-amz-checksum-")).length, 1);
+  }
+  for (const algorithm of ["XXHASH64", "XXHASH3", "XXHASH128"] as const) {
+    server.reset([{ status: 200 }]);
+    await assert.rejects(s3.putObject({ Bucket: "bucket", Key: "k", Body: body, ChecksumAlgorithm: algorithm }), (e: unknown) => {
+      assert.ok(e instanceof RequestFormError, String(e));
+      assert.match(e.message, new RegExp(`unsupported checksum algorithm ${algorithm}; tsaws computes CRC32, CRC32C, CRC64NVME, SHA1, SHA256, SHA512, MD5`));
+      return true;
+    });
+    assert.equal(server.requests.length, 0, "nothing is sent");
+  }
+});
+
 check("Content-MD5 where an operation requires a checksum and has no flexible one (S3 Control, host prefix {AccountId}.)", async () => {
   const handler = createHttpHandler({ httpAgent: { lookup: localhostLookup } });
   const control = track(new S3Control({ region: "us-east-1", endpoint: `http://localhost:${server.port}`, credentials: CREDENTIALS, maxAttempts: 1, httpHandler: handler }));
