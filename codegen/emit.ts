@@ -269,7 +269,9 @@ class TypeEmitter {
       case "map":
         return `{ [key: string]: ${this.typeOf(s.value!, dir)} }`;
       case "structure":
-        if (s.eventstream) return `AsyncIterable<${this.u.type(ref.shape, dir)}>`;
+        // An input event stream (a bidirectional HTTP/2 stream) is not sent by the runtime: `never`
+        // makes such a call a compile error rather than a RequestFormError at run time.
+        if (s.eventstream) return dir === "in" ? "never" : `AsyncIterable<${this.u.type(ref.shape, dir)}>`;
         return this.u.type(ref.shape, dir);
       default:
         throw new Error(`unknown shape type ${String(s.type)}`);
@@ -284,6 +286,9 @@ class TypeEmitter {
       if (skip.has(m)) continue;
       const optional = !required.has(m) || (dir === "in" && !!ref.idempotencyToken);
       const doc = docLines(ref.documentation ?? this.u.shapes[ref.shape]!.documentation, ref);
+      if (dir === "in" && this.u.shapes[ref.shape]!.eventstream) {
+        doc.unshift("Not supported (typed `never`): tsaws does not send input event streams, which need a bidirectional HTTP/2 stream.", "");
+      }
       body += jsdoc(doc, indent);
       const t = this.typeOf(ref, dir);
       body += `${indent}${key(m)}${optional ? "?" : ""}: ${t}${optional && dir === "in" ? " | undefined" : ""};\n`;

@@ -6,6 +6,7 @@ import { EC2, type RunInstancesInput } from "tsaws/ec2";
 import { Lambda, type InvokeInput } from "tsaws/lambda";
 import { PartnerCentralRevenueMeasurement } from "tsaws/partnercentral-revenue-measurement";
 import { CloudWatch, type EvaluationWindow } from "tsaws/cloudwatch";
+import { Polly } from "tsaws/polly";
 import { Readable } from "node:stream";
 import { ServiceError, presign, type PresignedRequest } from "tsaws";
 
@@ -230,4 +231,16 @@ export async function presigned(s3: S3, bare: S3Client, ddb: DynamoDBClient): Pr
   // @ts-expect-error misspelled option
   await presign(s3, GetObject, { Bucket: "b", Key: "k" }, { expires: 60 });
   return presign(s3, GetObject, { Bucket: "b", Key: "k" });
+}
+
+declare const polly: Polly;
+
+export async function inputEventStreamChecks(): Promise<void> {
+  // An input event stream is not sent by the runtime: the member is typed never, so a call that sets it does not compile.
+  await polly.startSpeechSynthesisStream({ Engine: "generative", OutputFormat: "mp3", VoiceId: "Joanna" });
+  // @ts-expect-error an input event stream (never)
+  await polly.startSpeechSynthesisStream({ Engine: "generative", OutputFormat: "mp3", VoiceId: "Joanna", ActionStream: (async function* () {})() });
+  // Output event streams stay async iterables.
+  const out = await polly.startSpeechSynthesisStream({ Engine: "generative", OutputFormat: "mp3", VoiceId: "Joanna" });
+  if (out.EventStream) for await (const event of out.EventStream) void event;
 }
