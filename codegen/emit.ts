@@ -9,6 +9,8 @@ import { htmlToMarkdown, jsdoc } from "./docs.ts";
 import { customize } from "./customizations.ts";
 import { bodyStageNames } from "../runtime/request-body.ts";
 import { eventStreamMember } from "../runtime/eventstream.ts";
+import { isMemberName } from "../runtime/endpoints/params.ts";
+import { contextPath } from "../runtime/endpoints/path.ts";
 import { emitHelpers } from "./paginators.ts";
 import type { OperationSchema, Shape } from "../runtime/schema.ts";
 
@@ -479,9 +481,6 @@ export interface {{cls}}Config extends ClientConfig {
   { noEscape: true },
 );
 
-/** An operationContextParams path that is a plain input member name (runtime/endpoints/params.ts isMemberName). */
-const MEMBER_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
 /**
  * Services whose endpoint config takes settings of their own from the environment, the profile
  * and the defaults mode (model folder -> the hook in runtime/service-settings.ts).
@@ -576,9 +575,11 @@ export function emitService(original: ServiceFiles, compactRuleSet: (ruleset: un
         const ref = (k === "i" ? op.input : op.output)!;
         fields.push(`${k}: ${values.ref(v as Shape, builder.shapeNameOf(v as object) ?? `${ref.shape}$${name}`)}`);
       } else if (k === "cp") {
-        // A path that is not a member name is compiled once, where the operation is defined (only bundles with one carry the compiler).
+        // A path that is not a member name is compiled once, where the operation is defined (only
+        // bundles with one carry the compiler); compiled here too, so an unsupported path fails the build.
         const entries = Object.entries(v as Record<string, string>).map(([param, path]) => {
-          if (MEMBER_NAME.test(path)) return `${key(param)}: ${JSON.stringify(path)}`;
+          if (isMemberName(path)) return `${key(param)}: ${JSON.stringify(path)}`;
+          contextPath(path);
           contextPaths = true;
           return `${key(param)}: /*#__PURE__*/ contextPath(${JSON.stringify(path)})`;
         });
