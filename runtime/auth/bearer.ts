@@ -73,14 +73,14 @@ export async function bearerAuth(service: ServiceSchema, config: Readonly<Client
       : () => Promise.reject(new CredentialsError(`${looked} (a browser has no SSO token cache: pass \`token\` in the client or session config)`));
   }
   const from = source;
-  const label = where;
+  const label = `${service.id}: ${where}`;
   return async (request, client) => {
     let token: string;
     try {
       token = await usable(from, label, client.clock.now());
     } catch (e) {
       if (e instanceof CredentialsError) throw e;
-      throw new CredentialsError(`${service.id}: ${label} failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      throw new CredentialsError(`${label} failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
     request.headers.authorization = `Bearer ${token}`;
     return request;
