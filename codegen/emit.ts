@@ -4,7 +4,7 @@
 // sorted or in model order, nothing depends on time or the machine, so two runs are byte-equal.
 import Handlebars from "handlebars";
 import type { BotoMemberRef, BotoOperation, BotoShape, ServiceFiles } from "./model.ts";
-import { SchemaBuilder, serviceSchema } from "./schema.ts";
+import { SchemaBuilder, serviceAuth, serviceSchema } from "./schema.ts";
 import { htmlToMarkdown, jsdoc } from "./docs.ts";
 import { customize } from "./customizations.ts";
 import { bodyStageNames } from "../runtime/request-body.ts";
@@ -487,6 +487,15 @@ export interface {{cls}}Config extends ClientConfig {
  */
 const SERVICE_SETTINGS: Readonly<Record<string, string>> = { s3: "s3Settings", s3control: "s3ControlSettings", sts: "stsSettings" };
 
+/**
+ * The schema's `ah` hook for each auth scheme that replaces SigV4 (runtime/schema.ts), for the
+ * services whose `au` lists it (no model lists both).
+ */
+const AUTH_HOOKS: readonly (readonly [scheme: string, hook: string])[] = [
+  ["smithy.api#httpBearerAuth", '(c, d) => import("#runtime/auth/bearer").then((m) => m.bearerAuth(service, c, d))'],
+  ["aws.auth#sigv2", '() => import("#runtime/signer/sigv2").then((m) => m.authorizeV2)'],
+];
+
 const INDEX_JS = Handlebars.compile(
   `{{{header}}}
 import { RuntimeClient, errorClass{{#if settingsHook}}, {{settingsHook}}{{/if}}{{#if contextPaths}}, contextPath{{/if}} } from "#runtime/client";
@@ -554,7 +563,7 @@ export function emitService(original: ServiceFiles, compactRuleSet: (ruleset: un
   const unit = new ServiceUnit(files);
   const meta = files.service.metadata;
   const svc = serviceSchema(files.service);
-  const builder = new SchemaBuilder(files.service.shapes, { protocol: svc.p });
+  const builder = new SchemaBuilder(files.service.shapes, { protocol: svc.p, auth: serviceAuth(meta) });
   const values = new ValueEmitter(builder);
 
   const errors = unit.errors.map((n) => ({ name: unit.type(n, "out"), shape: values.ref(builder.shape(n), n) }));
@@ -627,6 +636,9 @@ export function emitService(original: ServiceFiles, compactRuleSet: (ruleset: un
   const settingsHook = SERVICE_SETTINGS[files.name];
   // SigV4a only where the rule set or the model can ask for it (the signer is a reference, not data).
   const needsV4a = JSON.stringify(files.ruleset ?? null).includes('"sigv4a"') || !!meta.auth?.includes("aws.auth#sigv4a");
+  // A scheme of the service's own in place of SigV4 (a bearer token, SigV2): its module is imported
+  // when a client resolves its config, so only these services' bundles carry it (a lazy chunk).
+  const authHook = AUTH_HOOKS.find(([scheme]) => svc.au?.includes(scheme))?.[1];
   const serviceDoc = jsdoc([
     ...htmlToMarkdown(files.service.documentation),
     ...(files.service.documentation ? [""] : []),
@@ -648,6 +660,7 @@ export function emitService(original: ServiceFiles, compactRuleSet: (ruleset: un
       .replace(
         / \}$/,
         (needsV4a ? ', s4a: (r, o) => import("#runtime/signer/sigv4a").then((m) => m.signRequestV4a(r, o))' : "") +
+          (authHook ? `, ah: ${authHook}` : "") +
           (settingsHook ? `, es: ${settingsHook}` : "") +
           (errors.length ? ", ex: $errors" : "") +
           " }",

@@ -25,7 +25,7 @@
 //               splitting, so they stay separate files loaded on first use; their imports of core
 //               modules are rewritten to imports from client.js. One folder, so that every one
 //               of them reaches the core as "../client.js".
-//   index.js, protocols/rpcv2-cbor.js, signer/sigv4a.js
+//   index.js, protocols/rpcv2-cbor.js, signer/sigv4a.js, signer/sigv2.js, auth/bearer.js
 //               one-line facades over their lib/ files (where package.json points).
 //   protocols/{json,rest-json,rest-xml,query,ec2}.js
 //               one-line facades over the core (each exports `protocol`), for generated/ code
@@ -68,7 +68,7 @@ export const CORE_ENTRIES = [
 /** Entries the core file serves as is (package.json maps them to dist/node/client.js). */
 export const DIRECT_CORE_ENTRIES = ["client", "paginate", "waiter", "eventstream", "request-body"] as const;
 /** The other `#runtime/*` entry points and the package root (`index`): files of their own. */
-export const OUTER_ENTRIES = ["index", "protocols/rpcv2-cbor", "signer/sigv4a"] as const;
+export const OUTER_ENTRIES = ["index", "protocols/rpcv2-cbor", "signer/sigv4a", "signer/sigv2", "auth/bearer"] as const;
 
 const PARTITIONS = "generated/_root/partitions.js";
 const EXTERNAL = ["node:*", "fast-xml-parser", "tsaws", "tsaws/*"];

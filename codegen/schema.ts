@@ -59,6 +59,24 @@ function clean<T extends object>(o: T): T {
 export interface BuildOptions {
   /** rest-xml and query need structure names for root elements; others only for errors/events. */
   protocol: string;
+  /** The service's auth schemes (`serviceAuth`): an operation without a list of its own takes a service-wide noAuth. */
+  auth?: readonly string[] | undefined;
+}
+
+const ANONYMOUS = new Set(["none", "smithy.api#noAuth"]);
+
+/**
+ * An operation's `au`: ["v4-unsigned-body"] for an unsigned payload; ["none"] when it is sent
+ * unsigned (every scheme its list names is none / smithy.api#noAuth, or it names none and the
+ * service's first scheme is noAuth); else its own list without the anonymous entries (a signer
+ * is chosen whenever one is listed); undefined when the model gives the operation no list.
+ */
+export function operationAuth(op: Pick<BotoOperation, "auth" | "authtype" | "unsignedPayload">, serviceAuth?: readonly string[]): string[] | undefined {
+  if (op.unsignedPayload) return ["v4-unsigned-body"];
+  const listed = op.auth ?? (op.authtype ? [op.authtype] : undefined);
+  if (listed === undefined) return serviceAuth?.[0] === "smithy.api#noAuth" ? ["none"] : undefined;
+  if (listed.length > 0 && listed.every((a) => ANONYMOUS.has(a))) return ["none"];
+  return listed.filter((a) => !ANONYMOUS.has(a));
 }
 
 /**
@@ -69,12 +87,14 @@ export interface BuildOptions {
 export class SchemaBuilder {
   readonly shapes: Record<string, BotoShape>;
   readonly protocol: string;
+  private readonly auth: readonly string[] | undefined;
   private readonly built = new Map<string, Shape>();
   private readonly keepNames: boolean;
 
   constructor(shapes: Record<string, BotoShape>, options: BuildOptions) {
     this.shapes = shapes;
     this.protocol = options.protocol;
+    this.auth = options.auth;
     this.keepNames = options.protocol === "rest-xml" || options.protocol === "query" || options.protocol === "ec2";
   }
 
@@ -219,7 +239,6 @@ export class SchemaBuilder {
     for (const [p, v] of Object.entries(op.operationContextParams ?? {})) contextParams[p] = v.path;
     const staticParams: Record<string, string | boolean> = {};
     for (const [p, v] of Object.entries(op.staticContextParams ?? {})) staticParams[p] = v.value;
-    const auth = op.auth ?? (op.authtype ? [op.authtype] : undefined);
     return clean({
       n: op.name,
       h,
@@ -229,13 +248,43 @@ export class SchemaBuilder {
       hp: op.endpoint?.hostPrefix,
       cr: op.httpChecksumRequired ? 1 : undefined,
       ck: checksum,
-      au: op.unsignedPayload ? ["v4-unsigned-body"] : auth,
+      au: operationAuth(op, this.auth),
       cp: Object.keys(contextParams).length ? contextParams : undefined,
       sc: Object.keys(staticParams).length ? staticParams : undefined,
       rc: op.requestcompression?.encodings,
       eb: op.bodyRequiredOn200 ? 1 : undefined,
     } as OperationSchema);
   }
+}
+
+/**
+ * botocore's `signatureVersion` as the auth scheme id the service's `au` lists, for models that
+ * carry no `auth` list (CodeCatalyst: "bearer"; SimpleDB, Import/Export: "v2"). Smithy names no
+ * scheme for AWS Signature Version 2: `aws.auth#sigv2` is tsaws's name for botocore's "v2".
+ */
+export const SIGNATURE_VERSION_SCHEMES: Readonly<Record<string, string>> = {
+  v4: "aws.auth#sigv4",
+  s3: "aws.auth#sigv4",
+  s3v4: "aws.auth#sigv4",
+  bearer: "smithy.api#httpBearerAuth",
+  v2: "aws.auth#sigv2",
+};
+
+/**
+ * The service's auth schemes in the model's order of preference: metadata.auth when the model
+ * has one, else its signatureVersion's scheme. Throws on a signature version tsaws cannot sign.
+ */
+export function serviceAuth(m: BotoServiceModel["metadata"]): string[] | undefined {
+  if (m.auth && m.auth.length > 0) return m.auth;
+  if (m.signatureVersion === undefined) return undefined;
+  const scheme = SIGNATURE_VERSION_SCHEMES[m.signatureVersion];
+  if (scheme === undefined) throw new Error(`${m.serviceId}: unknown signatureVersion ${m.signatureVersion}`);
+  return [scheme];
+}
+
+/** SigV4 alone, the runtime's default, which the schema leaves unsaid (no `au`: 392 services save the bytes). */
+function sigV4Only(au: string[] | undefined): boolean {
+  return au === undefined || (au.length === 1 && au[0] === "aws.auth#sigv4");
 }
 
 export function serviceSchema(model: Pick<BotoServiceModel, "metadata">): ServiceSchema {
@@ -250,6 +299,6 @@ export function serviceSchema(model: Pick<BotoServiceModel, "metadata">): Servic
     jv: m.jsonVersion,
     x: m.xmlNamespace,
     qc: m.awsQueryCompatible ? 1 : undefined,
-    au: m.auth,
+    au: sigV4Only(serviceAuth(m)) ? undefined : serviceAuth(m),
   } as ServiceSchema);
 }

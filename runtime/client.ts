@@ -6,7 +6,7 @@
 // machinery (the error classifier, standard mode's strategy) is imported on a client's first
 // failed attempt: a call that succeeds needs none of it, and a bundle carries it as a lazily
 // loaded chunk.
-import type { ErrorClassLike, OperationSchema, ServiceSchema, SigV4aOptions, StructureShape } from "./schema.js";
+import type { Authorize, ErrorClassLike, OperationSchema, ServiceSchema, SigV4aOptions, StructureShape } from "./schema.js";
 import { target } from "./schema.js";
 import type { ParsedError, Protocol, ReceivedResponse, SerializeContext, SerializedRequest } from "./protocols/types.js";
 import type { HttpHandler, HttpHandlerOptions, HttpRequest, HttpResponse, RequestBody, ResponseBody } from "./http/types.js";
@@ -49,6 +49,15 @@ export type StreamingBody = ResponseBody;
 /** An async source of credentials (compatible with @smithy/types identity providers). */
 export type CredentialsProvider = () => Promise<Credentials>;
 
+/** A bearer token and, when it has one, the time it stops working. The token is a secret: tsaws never logs it or puts it in a message. */
+export interface BearerToken {
+  token: string;
+  expiration?: Date | undefined;
+}
+
+/** An async source of bearer tokens, called for each request that needs one (cache it yourself, as credentials providers do). */
+export type TokenProvider = () => Promise<BearerToken | string>;
+
 /** Options for one call. */
 export interface CallOptions {
   /** Aborts the call (and its retries); the call rejects with AbortError. */
@@ -75,6 +84,17 @@ export interface ClientConfig {
   endpoint?: string | undefined;
   /** Static credentials or an async provider; defaults to the standard credential chain. */
   credentials?: Credentials | CredentialsProvider | undefined;
+  /**
+   * A bearer token (`Authorization: Bearer <token>`) for the services whose model allows one:
+   * a string, `{ token, expiration }`, or an async provider of either (called per request).
+   * CodeCatalyst authenticates only with a token: this, else the session's `token`, else
+   * AWS_BEARER_TOKEN_CODECATALYST, else (on Node) the SSO token of the profile's sso_session
+   * (`aws sso login`). Bedrock and Bedrock Runtime accept SigV4 or a token: they use the token
+   * when one is set here or in the session, or in AWS_BEARER_TOKEN_BEDROCK (the variable is
+   * AWS_BEARER_TOKEN_ + the service's signing name in capitals, `-` and spaces as `_`), and
+   * SigV4 otherwise. Other services ignore it. A secret: never logged, never in a message.
+   */
+  token?: string | BearerToken | TokenProvider | undefined;
   /** Use FIPS endpoints. */
   useFipsEndpoint?: boolean | undefined;
   /** Use dual-stack (IPv6) endpoints. */
@@ -165,6 +185,8 @@ interface ResolvedConfig {
   serializeContext: SerializeContext;
   userAgent: string;
   maxResponseBodyBytes: number;
+  /** The service's own scheme for this client (a bearer token, SigV2) when it replaces SigV4: what the schema's `ah` hook answered. */
+  ah: Authorize | undefined;
 }
 
 /**
@@ -272,6 +294,7 @@ export class RuntimeClient {
     const maxResponseBodyBytes = c.maxResponseBodyBytes ?? DEFAULT_MAX_RESPONSE_BODY;
     if (!(maxResponseBodyBytes > 0)) throw new ConfigError(`${this.service.id}: maxResponseBodyBytes must be a positive number, not ${maxResponseBodyBytes}`);
     return {
+      ah: await this.service.ah?.(c, d),
       maxResponseBodyBytes,
       region,
       credentials,
@@ -391,8 +414,9 @@ export class RuntimeClient {
     }
   }
 
-  /** Signs an attempt's own request record: SigV4 in place, SigV4a into a copy. */
+  /** Signs an attempt's own request record: SigV4 in place, SigV4a into a copy, or the service's own scheme (`ah`). */
   #sign(request: HttpRequest, endpoint: ClientEndpoint, cfg: ResolvedConfig): HttpRequest | Promise<HttpRequest> {
+    if (cfg.ah) return cfg.ah(request, cfg);
     // Static credentials are used as they are (no provider promise per call); they are still checked on every call.
     const fixed = cfg.staticCredentials;
     if (fixed && fixed.accessKeyId && fixed.secretAccessKey) return this.#signWith(fixed, request, endpoint, cfg);

@@ -49,7 +49,6 @@ const BUILTIN_KEYS: Readonly<Record<string, string>> = {
 
 /** The auth schemes a client applies ("sigv4-s3express" is signed as SigV4). */
 const KNOWN_SCHEME = /^(?:sigv4|sigv4a|sigv4-s3express|none)$/;
-const NO_AUTH = "smithy.api#noAuth";
 
 interface AuthScheme {
   name?: string;
@@ -89,7 +88,6 @@ export function createEndpointResolver(
     config,
   );
   const clientParams = fromConfig({}, service.cc ?? {}, config);
-  const serviceNoAuth = service.au?.[0] === NO_AUTH;
   const resolve = ruleset ? createResolver(ruleset as RuleSet, partitions as Partitions) : undefined;
   const bind = ruleset ? createParamBinder((ruleset as RuleSet).p, { builtins, clientParams }) : undefined;
   // Parsed URLs by string: the rule set resolves to a handful of URLs per client (read-only use).
@@ -129,8 +127,9 @@ export function createEndpointResolver(
     }
     const scheme = (properties.authSchemes as AuthScheme[] | undefined)?.find((s) => KNOWN_SCHEME.test(s.name ?? ""));
     const { name, signingName, signingRegion, signingRegionSet, disableDoubleEncoding }: AuthScheme = scheme ?? {};
+    // An anonymous operation (its own noAuth, or the service's) says so in its schema: ["none"].
     const opAuth = op.au;
-    const noAuth = opAuth ? opAuth.length > 0 && opAuth.every((a) => a === "none" || a === NO_AUTH) : serviceNoAuth;
+    const noAuth = opAuth?.[0] === "none";
     const out: ClientEndpoint = {
       url: parsed,
       headers: {},

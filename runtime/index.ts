@@ -14,6 +14,7 @@ export {
 } from "./errors.js";
 export type { ResponseMetadata } from "./errors.js";
 export type {
+  BearerToken,
   CallOptions,
   ClientConfig,
   Credentials,
@@ -23,6 +24,7 @@ export type {
   Operation,
   StreamingBlobInput,
   StreamingBody,
+  TokenProvider,
 } from "./client.js";
 export type { HttpHandler, HttpRequest, HttpResponse } from "./http/types.js";
 export { Session, type SessionOptions } from "./session.js";

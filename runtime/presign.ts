@@ -14,6 +14,8 @@
 // (X-Amz-Algorithm AWS4-ECDSA-P256-SHA256, X-Amz-Region-Set), its signer imported then.
 import { presignPreparation, type Operation, type RuntimeClient } from "./client.js";
 import { presignRequest } from "./signer/query.js";
+import { ConfigError } from "./errors.js";
+import type { ServiceSchema } from "./schema.js";
 
 export interface PresignOptions {
   /** Seconds the URL stays valid, 1 to 604800 (seven days). Default 3600, as boto3. */
@@ -37,7 +39,8 @@ type ServiceOf<C> = C extends { send(operation: Operation<never, never, infer S>
 /**
  * Presigns one call: `await presign(s3, GetObject, { Bucket, Key }, { expiresIn: 600 })`.
  * Fails like `send` would before sending (RequestFormError for a missing URI label,
- * EndpointError, CredentialsError), and with RequestFormError for an `expiresIn` out of range.
+ * EndpointError, CredentialsError), with RequestFormError for an `expiresIn` out of range, and with
+ * ConfigError for a service that does not authenticate with SigV4 (CodeCatalyst, SimpleDB, Import/Export).
  */
 export async function presign<C extends RuntimeClient, I, O>(
   client: C,
@@ -46,6 +49,12 @@ export async function presign<C extends RuntimeClient, I, O>(
   options: PresignOptions = {},
 ): Promise<PresignedRequest> {
   const expiresIn = options.expiresIn ?? 3600;
+  // Only SigV4 (and SigV4a) sign in the query: a service that authenticates with a bearer token
+  // only, or with SigV2, cannot be presigned.
+  const service = (client as unknown as { service: ServiceSchema }).service;
+  if (service.au && !service.au.some((a) => a === "aws.auth#sigv4" || a === "aws.auth#sigv4a")) {
+    throw new ConfigError(`${service.id} cannot be presigned: it authenticates with ${service.au.join(", ")}, and only SigV4 signs in a URL`);
+  }
   const { request, signing, sigv4a } = await presignPreparation(client, operation, (input ?? {}) as Record<string, unknown>);
   const headers = request.headers;
   for (const h of ["user-agent", "x-amz-user-agent", "content-length"]) delete headers[h];

@@ -11,6 +11,9 @@ import type { HttpRequest, RequestBody } from "./http/types.js";
 import type { Protocol, ReceivedResponse } from "./protocols/types.js";
 import type { ResponseMetadata } from "./errors.js";
 import type { DefaultsModeValues } from "./defaults-mode-name.js";
+import type { ClientConfig } from "./client.js";
+import type { LoadedDefaults } from "./defaults/types.js";
+import type { Credentials } from "./signer/core.js";
 
 /** Shape kinds. Scalars are 0-7; aggregates are 8-10. */
 export const K = {
@@ -188,7 +191,10 @@ export interface OperationSchema {
   readonly cr?: 1;
   /** httpChecksum */
   readonly ck?: ChecksumTrait;
-  /** unsignedPayload / auth types this operation accepts (e.g. ["v4", "none", "bearer"]) */
+  /**
+   * The operation's own auth (codegen/schema.ts `operationAuth`): ["none"] when it is sent
+   * unsigned, ["v4-unsigned-body"] for an unsigned payload, else the schemes its model lists.
+   */
   readonly au?: readonly string[];
   /**
    * endpoint rule parameters bound from the input: param name -> input member name, or the
@@ -241,7 +247,12 @@ export interface ServiceSchema {
   readonly x?: string;
   /** awsQueryCompatible */
   readonly qc?: 1;
-  /** auth schemes in model order (e.g. ["aws.auth#sigv4"]) */
+  /**
+   * The service's auth schemes in the model's order of preference (metadata.auth, else its
+   * signatureVersion's scheme): "aws.auth#sigv4", "aws.auth#sigv4a", "smithy.api#httpBearerAuth",
+   * "smithy.api#noAuth", or "aws.auth#sigv2" (botocore's "v2", which Smithy does not name).
+   * Absent when the service signs with SigV4 alone (the default).
+   */
   readonly au?: readonly string[];
   /** client context params: endpoint rule parameter name -> client config key */
   readonly cc?: Readonly<Record<string, string>>;
@@ -257,12 +268,34 @@ export interface ServiceSchema {
    */
   readonly s4a?: (request: HttpRequest, options: SigV4aOptions) => Promise<HttpRequest>;
   /**
+   * The service's own authentication, present only where the model names a scheme other than
+   * SigV4 (bearer tokens: runtime/auth/bearer.ts; SigV2: runtime/signer/sigv2.ts), so other
+   * bundles never carry that code. Asked once per client (its module imported then): an
+   * `Authorize` replaces SigV4 for every signed call of that client, undefined keeps SigV4.
+   */
+  readonly ah?: (config: Readonly<ClientConfig>, defaults: LoadedDefaults) => Promise<Authorize | undefined>;
+  /**
    * The service's modeled error classes present in this program, by wire code and by shape
    * name: each registers itself here when it is made (errors.ts `errorClass`). An error code an
    * operation does not list still gets its class from here, as botocore and AWS SDK v3 match
    * error codes against the whole service; a bundle keeps only the classes it uses.
    */
   readonly ex?: Readonly<Record<string, ErrorClassLike>>;
+}
+
+/**
+ * Authorizes one attempt's request record in place of SigV4 (a bearer token in Authorization,
+ * SigV2 in the form body or query), at the client's corrected time, with its credentials when
+ * the scheme needs them (`client` is the client's resolved configuration).
+ */
+export type Authorize = (request: HttpRequest, client: AuthContext) => HttpRequest | Promise<HttpRequest>;
+
+/** What an `Authorize` reads of its client. */
+export interface AuthContext {
+  /** The signing clock: the configured clock corrected by the skew learnt from responses. */
+  readonly clock: { now(): number };
+  /** The client's credentials (as configured: not checked yet). */
+  readonly credentials: () => Promise<Credentials>;
 }
 
 /** What a service's settings hook (`es`) reads: the client core builds it once per client. */

@@ -137,8 +137,11 @@ function endpointFor(serviceId: "SSO" | "SSO OIDC", region: string, options: Fro
     : `https://oidc.${region}.${dnsSuffix(region)}`;
 }
 
+/** What reading a cached token needs: the legacy start URL, or an sso-session (its name, start URL and region). */
+type TokenSettings = Pick<SsoSettings, "startUrl" | "region" | "sessionName">;
+
 /** Loads the SSO access token, refreshing it through SSO-OIDC when it is an sso-session token near expiry. */
-async function loadToken(settings: SsoSettings, options: FromSsoOptions): Promise<string> {
+async function loadToken(settings: TokenSettings, options: FromSsoOptions): Promise<{ accessToken: string; expiresAt: Date }> {
   const env = options.env ?? processEnv();
   const directory = options.cacheDirectory ?? join(await homeDirectory(env, options.homedir), ".aws", "sso", "cache");
   const file = ssoCacheFile(directory, settings.sessionName ?? settings.startUrl);
@@ -155,18 +158,18 @@ async function loadToken(settings: SsoSettings, options: FromSsoOptions): Promis
     const refreshed = await refreshToken(token, settings, options, now).catch(() => undefined);
     if (refreshed) {
       await writeJsonAtomic(file, refreshed).catch(() => undefined);
-      return refreshed.accessToken as string;
+      return { accessToken: refreshed.accessToken as string, expiresAt: parseTimestamp(refreshed.expiresAt as string)! };
     }
   }
   if (expiresAt.getTime() <= now) {
     throw new CredentialsError(`The SSO token in the cache has expired; run \`${login}\``);
   }
-  return accessToken;
+  return { accessToken, expiresAt };
 }
 
 async function refreshToken(
   token: Record<string, unknown>,
-  settings: SsoSettings,
+  settings: TokenSettings,
   options: FromSsoOptions,
   now: number,
 ): Promise<Record<string, unknown> | undefined> {
@@ -209,7 +212,7 @@ export function fromSso(options: FromSsoOptions = {}): CredentialProvider {
         ? ssoSettingsFromProfile(options.profile, options.profileName ?? "default", options.sharedConfig)
         : undefined);
     if (!settings) throw new CredentialsError("fromSso needs `settings` or a `profile`");
-    const accessToken = await loadToken(settings, options);
+    const { accessToken } = await loadToken(settings, options);
     const query = `role_name=${encodeURIComponent(settings.roleName)}&account_id=${encodeURIComponent(settings.accountId)}`;
     const url = joinUrl(endpointFor("SSO", settings.region, options), `/federation/credentials?${query}`);
     const response = await send(
@@ -244,5 +247,52 @@ export function fromSso(options: FromSsoOptions = {}): CredentialProvider {
       expiration: new Date(expiration),
       accountId: settings.accountId,
     });
+  };
+}
+
+/** The sso-session a profile names, with its start URL and region (botocore's SSOTokenProvider._load_sso_config). */
+function ssoSessionSettings(profile: IniSection | undefined, profileName: string, config: SharedConfig | undefined): TokenSettings {
+  const sessionName = profileString(profile, "sso_session");
+  if (sessionName === undefined) {
+    const files = config && config.configFiles.length > 0 ? config.configFiles.join(", ") : "no shared config file";
+    throw new CredentialsError(`profile "${profileName}" names no sso_session (${files})`);
+  }
+  const session = config ? own(config.ssoSessions, sessionName) : undefined;
+  if (!session) {
+    throw new CredentialsError(`profile "${profileName}" names sso_session "${sessionName}", but there is no [sso-session ${sessionName}] section`);
+  }
+  const startUrl = profileString(session, "sso_start_url");
+  const region = profileString(session, "sso_region");
+  const missing = [...(startUrl ? [] : ["sso_start_url"]), ...(region ? [] : ["sso_region"])];
+  if (missing.length > 0) {
+    throw new CredentialsError(`sso-session "${sessionName}" (profile "${profileName}") lacks ${missing.join(", ")}`);
+  }
+  return { startUrl: startUrl!, region: region!, sessionName };
+}
+
+/**
+ * The bearer token of the profile's sso_session, as botocore's SSOTokenProvider gives it to
+ * services that authenticate with a token (CodeCatalyst): the access token `aws sso login
+ * --sso-session <name>` cached in ~/.aws/sso/cache/<sha1 of the session name>.json, refreshed
+ * through SSO-OIDC CreateToken within 15 minutes of expiry (and written back) with the cached
+ * client registration, the cached token used while valid when a refresh fails. A token is kept
+ * until it enters that window; then the cache is read again, at most once a minute while the
+ * kept token is still valid. Only the sso-session form: the legacy sso_start_url form has no
+ * refreshable token and botocore offers it no token provider either.
+ */
+export function fromSsoSessionToken(options: FromSsoOptions = {}): () => Promise<{ token: string; expiration: Date }> {
+  let kept: { token: string; expiration: Date } | undefined;
+  let nextRead = 0;
+  return async () => {
+    const now = (options.now ?? Date.now)();
+    if (kept) {
+      const left = kept.expiration.getTime() - now;
+      if (left > REFRESH_WINDOW_MS || (left > 0 && now < nextRead)) return kept;
+    }
+    const settings = ssoSessionSettings(options.profile, options.profileName ?? "default", options.sharedConfig);
+    const { accessToken, expiresAt } = await loadToken(settings, options);
+    nextRead = now + 60_000;
+    kept = { token: accessToken, expiration: expiresAt };
+    return kept;
   };
 }

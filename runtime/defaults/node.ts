@@ -80,10 +80,18 @@ export async function loadDefaults(options: SessionOptions, session?: Session): 
       : typeof creds === "function"
         ? creds
         : () => Promise.resolve(creds);
+  // The SSO token of the profile's sso_session (bearer-only services), its module loaded on first use.
+  let ssoToken: Promise<() => Promise<{ token: string; expiration: Date }>> | undefined;
   return {
     env,
     region,
     credentials,
+    async ssoToken() {
+      ssoToken ??= import("../credentials/sso.js").then((m) =>
+        m.fromSsoSessionToken({ env, profileName, sharedConfig: shared, ...(profile ? { profile } : {}), ...(clock ? { now: clock } : {}) }),
+      );
+      return (await ssoToken)();
+    },
     regionSources,
     setting: (key) => profileString(profile, key),
     nested(section, key) {

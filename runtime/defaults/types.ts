@@ -3,6 +3,7 @@
 // defaults/web.ts; the client core (client.ts) reads only this interface, so it never
 // imports a platform's file or metadata code.
 import type { Credentials } from "../signer/sigv4.js";
+import type { BearerToken, TokenProvider } from "../client.js";
 import type { DefaultsMode, DefaultsModeValues } from "../defaults-mode.js";
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -15,6 +16,11 @@ export interface SessionOptions {
   region?: string | undefined;
   /** Credentials for every client of this session (default: the standard credential chain). */
   credentials?: Credentials | (() => Promise<Credentials>) | undefined;
+  /**
+   * A bearer token for every client of this session whose service allows one (a client's own
+   * `token` wins). See `ClientConfig.token`. A secret: never logged, never in a message.
+   */
+  token?: string | BearerToken | TokenProvider | undefined;
   /** The environment to read (default process.env). Tests and multi-tenant apps pass their own. */
   env?: Env | undefined;
   /** Shared config file(s) (default AWS_CONFIG_FILE or ~/.aws/config). */
@@ -41,6 +47,14 @@ export interface LoadedDefaults {
   readonly env: Env;
   readonly region: string | undefined;
   readonly credentials: () => Promise<Credentials>;
+  /**
+   * Node only: the IAM Identity Center (SSO) token of the profile's `sso_session`, read from the
+   * SSO cache (and refreshed) as botocore's SSOTokenProvider reads it, for services that
+   * authenticate only with a bearer token. Rejects with a CredentialsError saying where it
+   * looked when the profile names no sso_session or the cache holds no valid token. Browsers
+   * have none.
+   */
+  readonly ssoToken?: (() => Promise<BearerToken>) | undefined;
   /** Where the region was looked for, for the "no region" message (no values, only places). */
   readonly regionSources: string;
   /** A string setting of the active profile (e.g. max_attempts), or undefined. */

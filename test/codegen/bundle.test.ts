@@ -137,3 +137,30 @@ test("XML parser by platform: a page reads XML with DOMParser (fast-xml-parser o
   assert.ok(!all(edge).includes("dist/runtime/protocols/xml-parser-dom.js"), "the worker build never uses DOMParser");
   assert.ok(edge.lazy.get("dist/runtime/protocols/xml-parser.js"), [...edge.lazy.keys()].join(" "));
 });
+
+test("auth schemes other than SigV4 are lazy chunks of the services that use them only: SigV2 (SimpleDB), bearer (CodeCatalyst, Bedrock Runtime); DynamoDB and S3 carry neither", async () => {
+  const program = (service: string, client: string, op: string, input: string): string => `
+    import { ${client}, ${op} } from "tsaws/${service}";
+    const client = new ${client}({ region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "s" } });
+    export const call = () => client.send(${op}, ${input});
+  `;
+  const AUTH = ["dist/runtime/signer/sigv2.js", "dist/runtime/auth/bearer.js"];
+  const everything = (c: { initial: string[]; lazy: Map<string, { inputs: string[] }> }): string[] => [...c.initial, ...[...c.lazy.values()].flatMap((l) => l.inputs)];
+  for (const [service, client, op, input] of [
+    ["dynamodb", "DynamoDBClient", "GetItem", `{ TableName: "t", Key: {} }`],
+    ["s3", "S3Client", "GetObject", `{ Bucket: "b", Key: "k" }`],
+  ] as const) {
+    const all = everything(await browserChunks(program(service, client, op, input)));
+    for (const file of AUTH) assert.ok(!all.includes(file), `${service} bundles ${file}`);
+  }
+  for (const [service, client, op, file] of [
+    ["sdb", "SimpleDBClient", "ListDomains", "dist/runtime/signer/sigv2.js"],
+    ["codecatalyst", "CodeCatalystClient", "ListSpaces", "dist/runtime/auth/bearer.js"],
+    ["bedrock-runtime", "BedrockRuntimeClient", "ListAsyncInvokes", "dist/runtime/auth/bearer.js"],
+  ] as const) {
+    const chunks = await browserChunks(program(service, client, op, "{}"));
+    assert.ok(!chunks.initial.includes(file), `${service}: ${file} is loaded before the first call`);
+    assert.ok(chunks.lazy.get(file)?.inputs.includes(file), `${service}: ${file} is not a lazy chunk: ${[...chunks.lazy.keys()].join(" ")}`);
+    for (const other of AUTH) if (other !== file) assert.ok(!everything(chunks).includes(other), `${service} bundles ${other}`);
+  }
+});

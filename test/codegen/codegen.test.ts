@@ -11,6 +11,7 @@ import { emitService, methodName, className } from "../../codegen/emit.ts";
 import { formatFiles } from "../../codegen/main.ts";
 import { compactRuleSetSource } from "../../codegen/ruleset.ts";
 import { htmlToMarkdown } from "../../codegen/docs.ts";
+import { operationAuth, serviceAuth, serviceSchema } from "../../codegen/schema.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 
@@ -75,4 +76,35 @@ test("every service module imports and exposes one method per operation", async 
     ops += opNames.length;
   }
   assert.ok(ops > 18000, `only ${ops} operations`);
+});
+
+test("auth kinds: each service's schemes from metadata.auth or its signatureVersion, each operation's normalized, and the hooks of the schemes that replace SigV4", async () => {
+  const schemes = (name: string) => serviceAuth(loadService(name).service.metadata);
+  assert.deepEqual(schemes("codecatalyst"), ["smithy.api#httpBearerAuth"]); // signatureVersion "bearer"
+  assert.deepEqual(schemes("sdb"), ["aws.auth#sigv2"]); // signatureVersion "v2"
+  assert.deepEqual(schemes("importexport"), ["aws.auth#sigv2"]);
+  assert.deepEqual(schemes("bedrock-runtime"), ["aws.auth#sigv4", "smithy.api#httpBearerAuth"]); // metadata.auth
+  assert.deepEqual(schemes("dynamodb"), ["aws.auth#sigv4"]);
+  assert.throws(() => serviceAuth({ ...loadService("sdb").service.metadata, signatureVersion: "v3" }), /unknown signatureVersion v3/);
+  // SigV4 alone is the schema's default and is left unsaid.
+  assert.equal(serviceSchema(loadService("dynamodb").service).au, undefined);
+  assert.deepEqual(serviceSchema(loadService("sdb").service).au, ["aws.auth#sigv2"]);
+
+  assert.deepEqual(operationAuth({ auth: ["smithy.api#noAuth"], authtype: "none" }), ["none"]);
+  assert.deepEqual(operationAuth({ authtype: "none" }), ["none"]);
+  assert.deepEqual(operationAuth({}, ["smithy.api#noAuth"]), ["none"]); // a service-wide noAuth is inherited
+  assert.deepEqual(operationAuth({ auth: ["aws.auth#sigv4", "smithy.api#noAuth"] }), ["aws.auth#sigv4"]); // signed whenever a signer is listed
+  assert.deepEqual(operationAuth({ auth: [] }, ["smithy.api#noAuth"]), []);
+  assert.deepEqual(operationAuth({ unsignedPayload: true, auth: ["aws.auth#sigv4"] }), ["v4-unsigned-body"]);
+  assert.deepEqual(operationAuth({ authtype: "v4-unsigned-body" }), ["v4-unsigned-body"]);
+  assert.equal(operationAuth({}, ["aws.auth#sigv4"]), undefined);
+
+  // The module the service literal's `ah` hook imports.
+  const hook = (name: string): string | undefined =>
+    /\bah: \([^)]*\) => import\("([^"]+)"\)/.exec(emitService(loadService(name), compactRuleSetSource).files["index.js"]!)?.[1];
+  assert.equal(hook("codecatalyst"), "#runtime/auth/bearer");
+  assert.equal(hook("bedrock"), "#runtime/auth/bearer");
+  assert.equal(hook("sdb"), "#runtime/signer/sigv2");
+  assert.equal(hook("importexport"), "#runtime/signer/sigv2");
+  for (const name of ["dynamodb", "s3", "sts", "partnercentral-channel"]) assert.equal(hook(name), undefined, name);
 });

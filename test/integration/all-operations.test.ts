@@ -17,8 +17,13 @@
 // clock and UUID source, a hermetic session); its transport records the request and answers
 // with a canned success for the protocol. Every call must either
 //   - be sent: method, a path starting with "/", a valid DNS host name, a Content-Length that
-//     matches the body, a body well-formed for the protocol, and a SigV4 / SigV4a signature that
-//     test/support/sigv4-verify.ts (an implementation of its own) accepts, or no signature at all
+//     matches the body, a body well-formed for the protocol, and the model's scheme: a SigV4 /
+//     SigV4a signature that test/support/sigv4-verify.ts (an implementation of its own) accepts;
+//     for signatureVersion "v2" (SimpleDB, Import/Export) a SigV2 signature that
+//     test/support/sigv2-verify.ts accepts; for a service that allows a bearer token exactly
+//     `Authorization: Bearer <the configured token>` and no SigV4 headers (CodeCatalyst, whose
+//     only scheme it is, on every call; Bedrock and Bedrock Runtime on the calls of the client given
+//     a token, SigV4 on the full variant's client, which has none); or no signature at all
 //     where the model says the operation is anonymous; every top-level member the input set
 //     found where its binding puts it (header, prefix headers, query, path, host, body key), its
 //     scalar text as the protocol writes it (timestamp formats, base64 blobs, numbers: worked
@@ -43,6 +48,7 @@ import { kind, scalarTraits, target, traits } from "../../runtime/schema.ts";
 import { textBody } from "../support/bodies.ts";
 import { countedTests } from "../support/counted.ts";
 import { verifySigV4 } from "../support/sigv4-verify.ts";
+import { verifySigV2 } from "../support/sigv2-verify.ts";
 
 const check = countedTests("integration all operations");
 
@@ -51,6 +57,8 @@ const GENERATED = join(ROOT, "generated");
 const MODELS = join(ROOT, "models");
 const NOW = Date.UTC(2024, 4, 6, 7, 8, 9);
 const CREDENTIALS = { accessKeyId: "AKIDSWEEP", secretAccessKey: "sweep-secret-key", sessionToken: "sweep-session-token" };
+/** The bearer token the clients of services that allow one are given (see `schemes`). */
+const TOKEN = "sweep-bearer-token";
 const STAMP = new Date(Date.UTC(2024, 1, 29, 12, 34, 56, 789));
 const NO_FILE = join(tmpdir(), "tsaws-sweep-no-such-file");
 
@@ -183,6 +191,36 @@ function anonymous(model: Model, op: MOperation): boolean {
   if (auth && auth.length > 0) return auth.every((a) => NO_AUTH.has(a));
   return model.metadata.auth?.[0] === "smithy.api#noAuth";
 }
+
+const BEARER = "smithy.api#httpBearerAuth";
+/** The SigV4 request headers, none of which a bearer or SigV2 request carries. */
+const SIGV4_HEADERS = ["x-amz-date", "x-amz-security-token", "x-amz-content-sha256"];
+/** The parameters SigV2 adds to a form. */
+const SIGV2_PARAMS = new Set(["AWSAccessKeyId", "SignatureVersion", "SignatureMethod", "Timestamp", "SecurityToken", "Signature"]);
+
+/** How the model says a service authenticates: SigV2 (signatureVersion "v2"), bearer only, bearer or SigV4, or SigV4. */
+function modelScheme(model: Model): "sigv2" | "bearer" | "bearer-or-sigv4" | "sigv4" {
+  const { auth, signatureVersion } = model.metadata;
+  if (signatureVersion === "v2") return "sigv2";
+  if (auth && auth.length > 0) {
+    if (!auth.includes(BEARER)) return "sigv4";
+    return auth.some((a) => a.startsWith("aws.auth#sigv4")) ? "bearer-or-sigv4" : "bearer";
+  }
+  return signatureVersion === "bearer" ? "bearer" : "sigv4";
+}
+
+/**
+ * Whether each variant's client is given the bearer token, and so the scheme its requests must
+ * carry: a bearer-only service's always; a service that allows bearer or SigV4, the token for the
+ * required and response variants, none (SigV4) for the full one; SigV4 and SigV2 services, none.
+ */
+function schemes(model: Model): Record<Variant, Expected> {
+  const m = modelScheme(model);
+  if (m === "bearer") return { required: "bearer", full: "bearer", response: "bearer" };
+  if (m === "bearer-or-sigv4") return { required: "bearer", full: "sigv4", response: "bearer" };
+  return { required: m, full: m, response: m };
+}
+type Expected = "sigv4" | "sigv2" | "bearer";
 
 /** What the output streams, by the model: an event stream, a streaming blob payload, or nothing. */
 function outputStreams(model: Model, op: MOperation): "events" | "blob" | undefined {
@@ -646,6 +684,8 @@ function validHostname(host: string): boolean {
 
 interface OpContext {
   service: string;
+  /** The scheme each variant's requests must carry (anonymous operations aside). */
+  auth: Record<Variant, Expected>;
   protocol: ProtocolName;
   model: Model;
   op: OperationSchema;
@@ -1005,7 +1045,7 @@ function bodyProblems(c: OpContext, input: Record<string, unknown>, text: string
     return diff("XML", doc[roots[0]!]![0], want);
   }
   if (p === "query" || p === "ec2") {
-    const sent = formPairs(text).filter(([k]) => k !== "Action" && k !== "Version");
+    const sent = formPairs(text).filter(([k]) => k !== "Action" && k !== "Version" && !(c.auth.required === "sigv2" && SIGV2_PARAMS.has(k)));
     const full = withTokens(shape, input, () => true, (w) => sent.find(([k]) => k === (p === "ec2" ? capitalize(w) : w))?.[1]);
     const sort = (pairs: [string, string][]) => pairs.map(([k, v]) => `${k}=${v}`).sort();
     return diff("form", sort(sent), sort(formOf(shape, full, p === "ec2")));
@@ -1086,7 +1126,7 @@ function bindingProblems(c: OpContext, input: Record<string, unknown>, request: 
 }
 
 /** Problems with the recorded request (empty when it is fine). */
-function requestProblems(c: OpContext, input: Record<string, unknown>, request: HttpRequest, body: Uint8Array): string[] {
+function requestProblems(c: OpContext, input: Record<string, unknown>, request: HttpRequest, body: Uint8Array, variant: Variant): string[] {
   const problems: string[] = [];
   const h = request.headers;
   if (!/^[A-Z]+$/.test(request.method)) problems.push(`method ${JSON.stringify(request.method)}`);
@@ -1103,8 +1143,22 @@ function requestProblems(c: OpContext, input: Record<string, unknown>, request: 
     problems.push(`content-length ${h["content-length"]} but the body has ${body.length} bytes`);
   }
   // The signature, checked by the independent verifier; or none where the model says anonymous.
+  const scheme = c.auth[variant];
   if (anonymous(c.model, c.mop)) {
     if (h.authorization !== undefined) problems.push("an anonymous operation was signed");
+  } else if (scheme === "bearer") {
+    if (h.authorization !== `Bearer ${TOKEN}`) problems.push(`not the bearer token: authorization ${JSON.stringify(h.authorization?.slice(0, 40))}`);
+    for (const name of SIGV4_HEADERS) if (h[name] !== undefined) problems.push(`a bearer request carries ${name}`);
+  } else if (scheme === "sigv2") {
+    // The Host header the node handler writes (no port: https on 443).
+    const host = request.port !== undefined && request.port !== 443 ? `${request.hostname}:${request.port}` : request.hostname;
+    const verdict = verifySigV2(
+      { method: request.method, path: request.path, query: request.query, headers: { ...h, host }, body },
+      { secrets: { [CREDENTIALS.accessKeyId]: CREDENTIALS.secretAccessKey }, now: NOW },
+    );
+    if (!verdict.ok) problems.push(`SigV2 signature: ${verdict.reason.split("\n")[0]}`);
+    else if (verdict.params.get("SecurityToken") !== CREDENTIALS.sessionToken) problems.push("no SecurityToken parameter");
+    for (const name of ["authorization", ...SIGV4_HEADERS]) if (h[name] !== undefined) problems.push(`a SigV2 request carries ${name}`);
   } else {
     const verdict = verifySigV4(
       { method: request.method, path: request.path, query: request.query, headers: h, body },
@@ -1155,7 +1209,7 @@ function requestProblems(c: OpContext, input: Record<string, unknown>, request: 
 let unhandled: unknown[] = [];
 process.on("unhandledRejection", (reason) => unhandled.push(reason));
 
-type Auth = "sigv4" | "sigv4a" | "anonymous";
+type Auth = "sigv4" | "sigv4a" | "sigv2" | "bearer" | "anonymous";
 type Outcome = { kind: "sent"; auth: Auth } | { kind: "listed"; key: string } | { kind: "failed"; why: string };
 
 interface Tally {
@@ -1213,7 +1267,7 @@ async function callOnce(c: OpContext, client: RuntimeClient, recorder: Recorder,
     const r = recorder.request;
     console.log(`--- ${key} [${variant}]\n${r.method} https://${r.hostname}${r.path}${r.query ? `?${r.query}` : ""}\n${JSON.stringify(r.headers, null, 1)}\n${new TextDecoder().decode(recorder.body).slice(0, 3000)}`);
   }
-  const problems = requestProblems(c, input, recorder.request, recorder.body);
+  const problems = requestProblems(c, input, recorder.request, recorder.body, variant);
   const meta = (output as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata;
   if (typeof output !== "object" || output === null) problems.push(`the output is ${typeof output}`);
   else if (meta?.httpStatusCode !== 200) problems.push(`$metadata.httpStatusCode is ${meta?.httpStatusCode}`);
@@ -1232,7 +1286,12 @@ async function callOnce(c: OpContext, client: RuntimeClient, recorder: Recorder,
   }
   if (problems.length > 0) return { kind: "failed", why: problems.join("; ") };
   const authorization = recorder.request.headers.authorization;
-  return { kind: "sent", auth: authorization === undefined ? "anonymous" : authorization.startsWith("AWS4-ECDSA-P256-SHA256 ") ? "sigv4a" : "sigv4" };
+  // Checked above against the model's scheme; counted here by what was sent.
+  const auth: Auth =
+    authorization === undefined
+      ? c.auth[variant] === "sigv2" && !anonymous(c.model, c.mop) ? "sigv2" : "anonymous"
+      : authorization.startsWith("Bearer ") ? "bearer" : authorization.startsWith("AWS4-ECDSA-P256-SHA256 ") ? "sigv4a" : "sigv4";
+  return { kind: "sent", auth };
 }
 
 function clientClass(mod: Record<string, unknown>, service: string): new (config: Record<string, unknown>) => RuntimeClient {
@@ -1250,18 +1309,23 @@ function operationsOf(mod: Record<string, unknown>): OperationSchema[] {
   return [...ops].sort((a, b) => (a.n < b.n ? -1 : a.n > b.n ? 1 : 0));
 }
 
+/** Sent calls by service and scheme, for the check that the schemes other than SigV4 were swept. */
+const SEEN = new Map<string, Partial<Record<Auth, number>>>();
+
 async function sweepService(service: string, protocol: ProtocolName, tally: Tally): Promise<void> {
   const mod = (await import(`tsaws/${service}`)) as Record<string, unknown>;
   const Client = clientClass(mod, service);
   const model = loadModel(service);
   const recorder = new Recorder();
   const base = { session, region: "us-east-1", credentials: CREDENTIALS, maxAttempts: 1, clock: () => NOW, uuid, httpHandler: recorder };
-  const required = new Client(base);
+  const auth = schemes(model);
+  const token = (v: Variant) => (auth[v] === "bearer" ? { token: TOKEN } : {});
+  const required = new Client({ ...base, ...token("required") });
   const clients: Record<Variant, RuntimeClient> = {
     required,
     response: required,
     // Compress every body an operation allows compressed (CloudWatch PutMetricData...).
-    full: new Client({ ...base, requestMinCompressionSizeBytes: 1 }),
+    full: new Client({ ...base, requestMinCompressionSizeBytes: 1, ...token("full") }),
   };
   // Operations by wire name (`name`: CloudFront's keys drop the API version its names carry).
   const byName = new Map(Object.values(model.operations).map((o) => [o.name, o]));
@@ -1274,7 +1338,7 @@ async function sweepService(service: string, protocol: ProtocolName, tally: Tall
       tally.failures.push(`${service}/${op.n}: not in the model`);
       continue;
     }
-    const c: OpContext = { service, protocol, model, op, mop };
+    const c: OpContext = { service, protocol, model, op, mop, auth };
     const outcomes: Outcome[] = [];
     // The response variant: every protocol but CBOR, for outputs that are neither streamed nor empty.
     const variants: Variant[] = ["required", "full"];
@@ -1287,7 +1351,11 @@ async function sweepService(service: string, protocol: ProtocolName, tally: Tall
       tally.calls[o.kind]++;
       if (o.kind === "failed") tally.failures.push(`${service}/${op.n} [${variant}]: ${o.why}`);
       if (o.kind === "listed") tally.reasons.set(o.key, (tally.reasons.get(o.key) ?? 0) + 1);
-      if (o.kind === "sent") tally.auth[o.auth]++;
+      if (o.kind === "sent") {
+        tally.auth[o.auth]++;
+        const seen = (SEEN.get(service) ?? SEEN.set(service, {}).get(service))!;
+        seen[o.auth] = (seen[o.auth] ?? 0) + 1;
+      }
     }
     if (outcomes.some((o) => o.kind === "failed")) tally.failed++;
     else if (outcomes.some((o) => o.kind === "listed")) tally.listed++;
@@ -1308,7 +1376,7 @@ for (const protocol of PROTOCOLS) {
       listed: 0,
       failed: 0,
       calls: { sent: 0, listed: 0, failed: 0 },
-      auth: { sigv4: 0, sigv4a: 0, anonymous: 0 },
+      auth: { sigv4: 0, sigv4a: 0, sigv2: 0, bearer: 0, anonymous: 0 },
       failures: [],
       reasons: new Map(),
     };
@@ -1323,7 +1391,7 @@ for (const protocol of PROTOCOLS) {
     console.log(
       `${protocol}: ${tally.services} services, ${tally.operations} operations: ${tally.sent} sent, ` +
         `${tally.listed} failed before sending for a listed reason, ${tally.failed} failed ` +
-        `(calls: ${tally.calls.sent} sent [${tally.auth.sigv4} SigV4, ${tally.auth.sigv4a} SigV4a, ${tally.auth.anonymous} anonymous], ` +
+        `(calls: ${tally.calls.sent} sent [${tally.auth.sigv4} SigV4, ${tally.auth.sigv4a} SigV4a, ${tally.auth.sigv2} SigV2, ${tally.auth.bearer} bearer, ${tally.auth.anonymous} anonymous], ` +
         `${tally.calls.listed} listed, ${tally.calls.failed} failed; ${ms} ms)`,
     );
     for (const [key, n] of tally.reasons) console.log(`  listed ${key} (${n} calls): ${EXPECTED[key]!.why}`);
@@ -1351,6 +1419,30 @@ check("a checksum algorithm the S3 model names but the runtime does not compute 
     assert.equal(recorder.calls, 0, `${algorithm}: nothing is sent`);
   }
   console.log(`  S3 ChecksumAlgorithm values refused before sending: ${refused.join(", ")}`);
+});
+
+check("the schemes other than SigV4 were swept: bearer for CodeCatalyst (only) and both Bedrock services (and SigV4), SigV2 for SimpleDB and Import/Export", () => {
+  const seen = (service: string): string =>
+    Object.entries(SEEN.get(service) ?? {})
+      .filter(([, n]) => n > 0)
+      .map(([k]) => k)
+      .sort()
+      .join(",");
+  for (const [service, schemesSeen] of [
+    ["codecatalyst", "bearer"],
+    ["bedrock", "bearer,sigv4"],
+    ["bedrock-runtime", "bearer,sigv4"],
+    ["sdb", "sigv2"],
+    ["importexport", "sigv2"],
+  ] as const) {
+    assert.equal(seen(service), schemesSeen, service);
+  }
+  // Every other service signed with SigV4 or SigV4a (or sent anonymous calls).
+  for (const [service, counts] of SEEN) {
+    if (["codecatalyst", "bedrock", "bedrock-runtime", "sdb", "importexport"].includes(service)) continue;
+    assert.equal((counts.bearer ?? 0) + (counts.sigv2 ?? 0), 0, service);
+  }
+  console.log(`  schemes: ${["codecatalyst", "bedrock", "bedrock-runtime", "sdb", "importexport"].map((s) => `${s} ${JSON.stringify(SEEN.get(s))}`).join("; ")}`);
 });
 
 check("the sweep covered every generated service", () => {

@@ -17,6 +17,7 @@ const SUITES: [string, RegExp][] = [
   ["aws4-testsuite.test.ts", /sigv4 aws4_testsuite \(34 cases\): 34 passed, 0 failed, 0 skipped/],
   ["sigv4a-suite.test.ts", /sigv4a aws-signing-test-suite\/v4a .*: 76 passed, 0 failed, 2 skipped/],
   ["signer-unit.test.ts", /signer unit: \d+ passed, 0 failed, 0 skipped/],
+  ["sigv2.test.ts", /signer sigv2: 8 passed, 0 failed, 0 skipped/],
 ];
 
 const counts = { passed: 0, failed: 0 };

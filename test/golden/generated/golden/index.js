@@ -92,15 +92,7 @@ export const UploadBlueprint = {
   o: s_UploadBlueprintResponse,
 };
 
-const service = {
-  id: "Golden",
-  p: "rest-json",
-  v: "2024-01-01",
-  ep: "golden",
-  sn: "golden",
-  au: ["aws.auth#sigv4"],
-  ex: $errors,
-};
+const service = { id: "Golden", p: "rest-json", v: "2024-01-01", ep: "golden", sn: "golden", ex: $errors };
 
 export class GoldenClient extends RuntimeClient {
   constructor(config) {
