@@ -24,10 +24,11 @@ root: install
 	$(TSX) codegen/root.ts generated/_root
 
 # Every service (or $(SERVICES)) into generated/; a built Node prebundle (dist/node/, which holds
-# every service too) is rebuilt with them, so it never serves a stale service.
+# every service too) is rebuilt with them, runtime first (tsc, 2 s), so it never serves a stale
+# service or misses a runtime module a service now imports.
 generate: install
 	SERVICES=$(SERVICES) $(TSX) codegen/main.ts
-	@if [ -f dist/runtime/client.js ]; then $(TSX) codegen/node-bundle.ts; fi
+	@if [ -f dist/runtime/client.js ]; then $(TSC) -p tsconfig.json && $(TSX) codegen/node-bundle.ts; fi
 
 # The hand-written runtime, compiled to dist/runtime/ (generated/ is plain JS + .d.ts already),
 # then relinked with the services for Node into dist/node/ (two files per service instead of
