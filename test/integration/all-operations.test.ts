@@ -49,6 +49,7 @@ import { textBody } from "../support/bodies.ts";
 import { countedTests } from "../support/counted.ts";
 import { verifySigV4 } from "../support/sigv4-verify.ts";
 import { verifySigV2 } from "../support/sigv2-verify.ts";
+import { mulberry32 } from "../support/prng.ts";
 
 const check = countedTests("integration all operations");
 
@@ -243,17 +244,6 @@ function eventStreamSet(c: { model: Model; mop: MOperation }, input: Record<stri
 // ---------------------------------------------------------------------------------------
 // Synthetic inputs
 
-/** mulberry32: a small deterministic PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function fnv1a(s: string): number {
   let h = 0x811c9dc5;
@@ -1238,12 +1228,12 @@ function describeError(e: unknown): string {
 
 async function callOnce(c: OpContext, client: RuntimeClient, recorder: Recorder, variant: Variant): Promise<Outcome> {
   const key = `${c.service}/${c.op.n}`;
-  const builder = new InputBuilder(c.service, c.model, variant === "full" ? "full" : "required", prng(fnv1a(`${key}/${variant}`)));
+  const builder = new InputBuilder(c.service, c.model, variant === "full" ? "full" : "required", mulberry32(fnv1a(`${key}/${variant}`)));
   let input: Record<string, unknown>;
   let rich: ReturnType<typeof richResponse> | undefined;
   try {
     input = builder.input(c.op, c.mop);
-    if (variant === "response") rich = richResponse(c, new InputBuilder(c.service, c.model, "full", prng(fnv1a(`${key}/output`)), true).output(c.op, c.mop));
+    if (variant === "response") rich = richResponse(c, new InputBuilder(c.service, c.model, "full", mulberry32(fnv1a(`${key}/output`)), true).output(c.op, c.mop));
   } catch (e) {
     return { kind: "failed", why: `the test could not build an input or response: ${describeError(e)}` };
   }

@@ -24,6 +24,7 @@ import { JmesPathCompileError, compileToTs } from "../../codegen/jmespath.js";
 import { listServices, loadService, type BotoShape } from "../../codegen/model.js";
 import { search } from "../../runtime/jmespath/index.js";
 import { parse, type Node } from "../../runtime/jmespath/parser.js";
+import { mulberry32 as rng } from "../support/prng.ts";
 
 interface ModelExpression {
   service: string;
@@ -78,15 +79,6 @@ function collect(): { expressions: ModelExpression[]; shapes: Map<string, Record
   return { expressions, shapes };
 }
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function stringLiterals(node: Node, out: string[] = []): string[] {
   if (node.type === "literal" && typeof node.value === "string") out.push(node.value);

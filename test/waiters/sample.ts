@@ -4,17 +4,8 @@
 // shape's enum values plus the literals the caller passes) so comparisons take both branches.
 import type { BotoShape } from "../../codegen/model.ts";
 
-/** mulberry32: a small deterministic PRNG. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (test/support/prng.ts): a small deterministic PRNG. */
+export { mulberry32 as rng } from "../support/prng.ts";
 
 export interface SampleOptions {
   random: () => number;
