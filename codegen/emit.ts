@@ -10,7 +10,7 @@ import { customize } from "./customizations.ts";
 import { bodyStageNames } from "../runtime/request-body.ts";
 import { eventStreamMember } from "../runtime/eventstream.ts";
 import { isMemberName } from "../runtime/endpoints/params.ts";
-import { contextPath } from "../runtime/endpoints/path.ts";
+import { searchPath } from "../runtime/endpoints/path.ts";
 import { emitHelpers } from "./paginators.ts";
 import type { OperationSchema, Shape } from "../runtime/schema.ts";
 
@@ -588,7 +588,7 @@ export function emitService(original: ServiceFiles, compactRuleSet: (ruleset: un
         // bundles with one carry the compiler); compiled here too, so an unsupported path fails the build.
         const entries = Object.entries(v as Record<string, string>).map(([param, path]) => {
           if (isMemberName(path)) return `${key(param)}: ${JSON.stringify(path)}`;
-          contextPath(path);
+          searchPath(path, {}); // compiles it (an unsupported path throws)
           contextPaths = true;
           return `${key(param)}: /*#__PURE__*/ contextPath(${JSON.stringify(path)})`;
         });

@@ -108,23 +108,34 @@ function compilePath(src: string): Getter {
 
 const PATHS = new Map<string, Getter>();
 
-/** The getter of a context-param path (a member name or a path of the subset), compiled once. */
-export function contextPath(path: string): Getter {
+/** The compiled getter of a context-param path (a member name or a path of the subset), compiled once. */
+function compiled(path: string): Getter {
   if (isMemberName(path)) return memberGetter(path);
   let g = PATHS.get(path);
   if (!g) PATHS.set(path, (g = compilePath(path)));
   return g;
 }
 
-/** Evaluates a context-param path (a member name or a JMESPath subset expression) on the input. */
+/**
+ * The getter of a context-param path, as generated operations hold it: compiled on its first
+ * use, not where the operation is defined, so importing a service never runs the path compiler
+ * (the generator has compiled every path it emits, so none fails here).
+ */
+export function contextPath(path: string): Getter {
+  if (isMemberName(path)) return memberGetter(path);
+  let g: Getter | undefined;
+  return (input) => (g ??= compiled(path))(input);
+}
+
+/** Evaluates a context-param path (a member name or a JMESPath subset expression) on the input; throws EndpointError on a path outside the subset. */
 export function searchPath(path: string, input: unknown): unknown {
-  return contextPath(path)(input);
+  return compiled(path)(input);
 }
 
 /** An operation's bindings with every path that is not a member name compiled, as the generator emits them. */
 export function compileBindings(cp: Readonly<Record<string, string | Getter>>): Record<string, string | Getter> {
   const out: Record<string, string | Getter> = {};
-  for (const [name, path] of Object.entries(cp)) out[name] = typeof path === "string" && !isMemberName(path) ? contextPath(path) : path;
+  for (const [name, path] of Object.entries(cp)) out[name] = typeof path === "string" && !isMemberName(path) ? compiled(path) : path;
   return out;
 }
 
