@@ -5,7 +5,8 @@
 // client core imports only #crypto-core, so a bundle without SigV4a or checksums never
 // includes this module or hashes.js.
 
-import { Md5, Sha1, Sha256, Sha512, hmacSha256Js, md5Js, sha256Js } from "./hashes.js";
+import { Md5, Sha1, Sha256, hmacSha256Js, md5Js, sha256Js } from "./hashes.js";
+import { Sha512 } from "./sha512.js";
 import { p1363ToDer } from "./der.js";
 import { toHex } from "../encoding.js";
 import type { HashAlgorithm, P256Signer, SyncHash } from "./types.js";
