@@ -163,6 +163,7 @@ const NO_HANDLER_OPTIONS: HttpHandlerOptions = Object.freeze({});
 
 interface ResolvedConfig {
   region: string;
+  /** The configured credentials (or the session's chain), checked on each call: a CredentialsError when there are none. */
   credentials: CredentialsProvider;
   /** The configured credentials when they are an object, not a provider. */
   staticCredentials: Credentials | undefined;
@@ -259,7 +260,8 @@ export class RuntimeClient {
     const creds = c.credentials;
     // Credentials given as an object are used as they are on every call (see #sign).
     const staticCredentials = typeof creds === "object" ? creds : undefined;
-    const credentials: CredentialsProvider = creds === undefined ? d.credentials : typeof creds === "function" ? creds : () => Promise.resolve(creds);
+    const provider: CredentialsProvider = creds === undefined ? d.credentials : typeof creds === "function" ? creds : () => Promise.resolve(creds);
+    const credentials = (): Promise<Credentials> => checkedCredentials(this.service.id, provider);
     const handlerOptions: Record<string, unknown> = { clientName: this.service.id };
     if (c.requestTimeout !== undefined) handlerOptions.requestTimeout = c.requestTimeout;
     const connectionTimeout = c.connectionTimeout ?? defaults.connectTimeoutInMillis;
@@ -420,7 +422,7 @@ export class RuntimeClient {
     // Static credentials are used as they are (no provider promise per call); they are still checked on every call.
     const fixed = cfg.staticCredentials;
     if (fixed && fixed.accessKeyId && fixed.secretAccessKey) return this.#signWith(fixed, request, endpoint, cfg);
-    return this.#credentials(cfg).then((credentials) => this.#signWith(credentials, request, endpoint, cfg));
+    return cfg.credentials().then((credentials) => this.#signWith(credentials, request, endpoint, cfg));
   }
 
   #signWith(credentials: Credentials, request: HttpRequest, endpoint: ClientEndpoint, cfg: ResolvedConfig): HttpRequest | Promise<HttpRequest> {
@@ -467,18 +469,7 @@ export class RuntimeClient {
     const serialized = this.protocol.serialize(this.service, op, input, cfg.serializeContext);
     const endpoint = cfg.endpoint(op, input);
     const request = this.#request(serialized, endpoint.url, mergeHeaders(serialized.headers, endpoint), serialized.body);
-    return { request, signing: this.#signingOptions(await this.#credentials(cfg), endpoint, cfg), sigv4a: endpoint.auth === "sigv4a" };
-  }
-
-  async #credentials(cfg: ResolvedConfig): Promise<Credentials> {
-    try {
-      const c = await cfg.credentials();
-      if (!c || !c.accessKeyId || !c.secretAccessKey) throw new CredentialsError("the credentials provider returned no access key");
-      return c;
-    } catch (e) {
-      if (e instanceof CredentialsError) throw e;
-      throw new CredentialsError(`${this.service.id}: could not load credentials: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-    }
+    return { request, signing: this.#signingOptions(await cfg.credentials(), endpoint, cfg), sigv4a: endpoint.auth === "sigv4a" };
   }
 
   /** The request record of a serialized call (its body stages, if any, already run). */
@@ -566,6 +557,18 @@ function loadRetryModule(): Promise<RetryModule> {
     retryModule = undefined; // not remembered: the next failure tries again
     throw e;
   }));
+}
+
+/** The provider's credentials, checked: a CredentialsError (naming the service) when it fails or gives no keys. */
+async function checkedCredentials(service: string, provider: CredentialsProvider): Promise<Credentials> {
+  try {
+    const c = await provider();
+    if (!c || !c.accessKeyId || !c.secretAccessKey) throw new CredentialsError("the credentials provider returned no access key");
+    return c;
+  } catch (e) {
+    if (e instanceof CredentialsError) throw e;
+    throw new CredentialsError(`${service}: could not load credentials: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
 }
 
 /**

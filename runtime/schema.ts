@@ -294,7 +294,7 @@ export type Authorize = (request: HttpRequest, client: AuthContext) => HttpReque
 export interface AuthContext {
   /** The signing clock: the configured clock corrected by the skew learnt from responses. */
   readonly clock: { now(): number };
-  /** The client's credentials (as configured: not checked yet). */
+  /** The client's credentials, checked: rejects with a CredentialsError when there are none. */
   readonly credentials: () => Promise<Credentials>;
 }
 

@@ -18,7 +18,6 @@
 // botocore's form encoding of its parameter dict does), and its Content-Length follows.
 // The date comes from the caller (the client's corrected clock), so tests inject one.
 import { hmacSha256Maybe } from "#crypto-core";
-import { CredentialsError } from "../errors.js";
 import { fromUtf8, toBase64 } from "../encoding.js";
 import type { HttpRequest } from "../http/types.js";
 import type { Authorize } from "../schema.js";
@@ -111,15 +110,6 @@ export function signRequestV2(request: HttpRequest, options: SigV2SigningOptions
   });
 }
 
-/** The schema's authorizer for SigV2 services: the client's credentials (checked as SigV4's are), at the client's corrected time. */
-export const authorizeV2: Authorize = async (request, client) => {
-  let credentials: Credentials;
-  try {
-    credentials = await client.credentials();
-  } catch (e) {
-    if (e instanceof CredentialsError) throw e;
-    throw new CredentialsError(`could not load credentials: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-  }
-  if (!credentials || !credentials.accessKeyId || !credentials.secretAccessKey) throw new CredentialsError("the credentials provider returned no access key");
-  return signRequestV2(request, { credentials, date: new Date(client.clock.now()) });
-};
+/** The schema's authorizer for SigV2 services: the client's (checked) credentials, at the client's corrected time. */
+export const authorizeV2: Authorize = async (request, client) =>
+  signRequestV2(request, { credentials: await client.credentials(), date: new Date(client.clock.now()) });
