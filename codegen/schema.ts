@@ -289,6 +289,7 @@ function sigV4Only(au: string[] | undefined): boolean {
 
 export function serviceSchema(model: Pick<BotoServiceModel, "metadata">): ServiceSchema {
   const m = model.metadata;
+  const au = serviceAuth(m);
   return clean({
     id: m.serviceId,
     p: chooseProtocol(m) as ServiceSchema["p"],
@@ -299,6 +300,6 @@ export function serviceSchema(model: Pick<BotoServiceModel, "metadata">): Servic
     jv: m.jsonVersion,
     x: m.xmlNamespace,
     qc: m.awsQueryCompatible ? 1 : undefined,
-    au: sigV4Only(serviceAuth(m)) ? undefined : serviceAuth(m),
+    au: sigV4Only(au) ? undefined : au,
   } as ServiceSchema);
 }
