@@ -59,6 +59,15 @@ export function hasSsoSettings(profile: IniSection | undefined): boolean {
   );
 }
 
+/** The [sso-session name] section a profile names; a CredentialsError when the config has none. */
+function ssoSessionSection(config: SharedConfig | undefined, sessionName: string, profileName: string): IniSection {
+  const session = config ? own(config.ssoSessions, sessionName) : undefined;
+  if (!session) {
+    throw new CredentialsError(`Profile "${profileName}" names sso_session "${sessionName}", but there is no [sso-session ${sessionName}] section`);
+  }
+  return session;
+}
+
 /** Reads and validates the SSO settings of a profile (botocore's SSOProvider._load_sso_config). */
 export function ssoSettingsFromProfile(
   profile: IniSection,
@@ -69,12 +78,7 @@ export function ssoSettingsFromProfile(
   let startUrl = profileString(profile, "sso_start_url");
   let region = profileString(profile, "sso_region");
   if (sessionName !== undefined) {
-    const session = config ? own(config.ssoSessions, sessionName) : undefined;
-    if (!session) {
-      throw new CredentialsError(
-        `Profile "${profileName}" names sso_session "${sessionName}", but there is no [sso-session ${sessionName}] section`,
-      );
-    }
+    const session = ssoSessionSection(config, sessionName, profileName);
     for (const key of ["sso_start_url", "sso_region"] as const) {
       const inProfile = profileString(profile, key);
       const inSession = profileString(session, key);
@@ -257,10 +261,7 @@ function ssoSessionSettings(profile: IniSection | undefined, profileName: string
     const files = config && config.configFiles.length > 0 ? config.configFiles.join(", ") : "no shared config file";
     throw new CredentialsError(`profile "${profileName}" names no sso_session (${files})`);
   }
-  const session = config ? own(config.ssoSessions, sessionName) : undefined;
-  if (!session) {
-    throw new CredentialsError(`profile "${profileName}" names sso_session "${sessionName}", but there is no [sso-session ${sessionName}] section`);
-  }
+  const session = ssoSessionSection(config, sessionName, profileName);
   const startUrl = profileString(session, "sso_start_url");
   const region = profileString(session, "sso_region");
   const missing = [...(startUrl ? [] : ["sso_start_url"]), ...(region ? [] : ["sso_region"])];
