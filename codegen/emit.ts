@@ -584,8 +584,8 @@ export function emitService(original: ServiceFiles, compactRuleSet: (ruleset: un
         const ref = (k === "i" ? op.input : op.output)!;
         fields.push(`${k}: ${values.ref(v as Shape, builder.shapeNameOf(v as object) ?? `${ref.shape}$${name}`)}`);
       } else if (k === "cp") {
-        // A path that is not a member name is compiled once, where the operation is defined (only
-        // bundles with one carry the compiler); compiled here too, so an unsupported path fails the build.
+        // A path that is not a member name becomes a getter compiled on its first use (only bundles
+        // with one carry the compiler); compiled here too, so an unsupported path fails the build.
         const entries = Object.entries(v as Record<string, string>).map(([param, path]) => {
           if (isMemberName(path)) return `${key(param)}: ${JSON.stringify(path)}`;
           searchPath(path, {}); // compiles it (an unsupported path throws)
