@@ -2,7 +2,7 @@
 // sources of the runtime (condition `tsaws-source`), then prints one plain summary line.
 // TESTS=protocols,endpoints runs only the files under those folders.
 import { spawn } from "node:child_process";
-import { readdirSync, statSync, readFileSync, mkdtempSync } from "node:fs";
+import { readdirSync, statSync, readFileSync, mkdtempSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
 import { tmpdir } from "node:os";
 
@@ -25,7 +25,8 @@ if (files.length === 0) {
   console.error("no test files matched");
   process.exit(1);
 }
-const tapFile = join(mkdtempSync(join(tmpdir(), "tsaws-test-")), "out.tap");
+const tapDir = mkdtempSync(join(tmpdir(), "tsaws-test-"));
+const tapFile = join(tapDir, "out.tap");
 const args = [
   "--conditions=tsaws-source",
   "--import",
@@ -52,6 +53,7 @@ child.on("exit", (code) => {
   } catch {
     summary = "tests: 0 passed, 1 failed (no test report was written)";
   }
+  rmSync(tapDir, { recursive: true, force: true });
   console.log(`\n${summary}`);
   process.exit(code ?? 1);
 });

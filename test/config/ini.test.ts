@@ -2,10 +2,10 @@
 // config loader (paths from the injected environment, ~ and $VAR expansion, credentials overlay)
 // and of configured endpoint URLs for service ids with spaces.
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, test } from "node:test";
+import { after, describe, test } from "node:test";
 import { ConfigError } from "../../runtime/errors.js";
 import { buildProfileMap, parseIni, shellSplit } from "../../runtime/config/ini.js";
 import { expandPath, loadSharedConfig, profileFromEnv, resolveProfile } from "../../runtime/config/shared.js";
@@ -87,6 +87,7 @@ describe("shellSplit", () => {
 
 describe("loadSharedConfig", () => {
   const dir = mkdtempSync(join(tmpdir(), "tsaws-config-"));
+  after(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(
     join(dir, "config"),
     "[default]\nregion = us-west-2\naws_access_key_id = from-config\n[profile dev]\nregion = eu-west-1\n",
@@ -112,6 +113,7 @@ describe("loadSharedConfig", () => {
 
   test("defaults under the injected home; ~ and $VAR expand; missing files are empty", async () => {
     const home = mkdtempSync(join(tmpdir(), "tsaws-home-"));
+    rmSync(home, { recursive: true });
     const empty = await loadSharedConfig({ env: { HOME: home } });
     assert.deepEqual(empty.configFiles, [join(home, ".aws/config")]);
     assert.deepEqual(plain(empty.profiles), {});

@@ -6,7 +6,7 @@
 // endpoint JSON and IMDSv2's PUT-token / GET-with-token flow. Every request is recorded; failures
 // can be queued. Clocks are injected so expirations are deterministic.
 
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -77,9 +77,18 @@ export async function startFakeServer(handle: (req: RecordedRequest) => Reply | 
   };
 }
 
-/** A fresh temporary directory holding `files` (relative path -> content). */
+const tempDirs: string[] = [];
+process.on("exit", () => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * A fresh temporary directory holding `files` (relative path -> content), removed when the test
+ * process exits.
+ */
 export function tempDir(files: Record<string, string> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), "tsaws-creds-"));
+  tempDirs.push(dir);
   for (const [name, content] of Object.entries(files)) {
     const path = join(dir, name);
     mkdirSync(dirname(path), { recursive: true });
