@@ -1,6 +1,6 @@
 // Model customizations the AWS SDKs apply before generating, each with its reason. They run
 // on a copy of the model, so the committed model data stays exactly as AWS ships it.
-import type { BotoServiceModel } from "./model.ts";
+import type { BotoOperation, BotoServiceModel, StageRef } from "./model.ts";
 
 type Customization = (model: BotoServiceModel) => void;
 
@@ -34,7 +34,38 @@ const s3control: Customization = (model) => {
   }
 };
 
-const CUSTOMIZATIONS: Record<string, Customization[]> = { s3: [s3], s3control: [s3control] };
+/** Attaches runtime stages (runtime/customizations.ts) to an operation. */
+function addStages(op: BotoOperation, kind: "input" | "request" | "output", ...refs: StageRef[]): void {
+  const stages = (op.stages ??= {});
+  (stages[kind] ??= []).push(...refs);
+}
+
+/**
+ * Route 53: its outputs give ids with a type prefix (`/hostedzone/Z1...`), its inputs want them
+ * bare; botocore strips the prefix from every top-level input member targeting ResourceId,
+ * DelegationSetId or ChangeId, so an output's id can be passed on as it is.
+ */
+const route53: Customization = (model) => {
+  for (const op of Object.values(model.operations)) {
+    const input = op.input ? model.shapes[op.input.shape] : undefined;
+    const members = Object.entries(input?.members ?? {})
+      .filter(([, ref]) => ["ResourceId", "DelegationSetId", "ChangeId"].includes(ref.shape))
+      .map(([name]) => name);
+    if (members.length) addStages(op, "input", ["route53Ids", members]);
+  }
+};
+
+/** API Gateway: `Accept: application/json` on every request (botocore's add_accept_header), else some answers come as HAL. */
+const apigateway: Customization = (model) => {
+  for (const op of Object.values(model.operations)) addStages(op, "request", "acceptJson");
+};
+
+const CUSTOMIZATIONS: Record<string, Customization[]> = {
+  s3: [s3],
+  s3control: [s3control],
+  route53: [route53],
+  apigateway: [apigateway],
+};
 
 /** The model as the generator sees it: a customized deep copy where a customization applies. */
 export function customize(name: string, model: BotoServiceModel): BotoServiceModel {

@@ -3,7 +3,7 @@
 // and endpoints.js (the endpoint rule set). Output is a pure function of the model: names are
 // sorted or in model order, nothing depends on time or the machine, so two runs are byte-equal.
 import Handlebars from "handlebars";
-import type { BotoMemberRef, BotoOperation, BotoShape, ServiceFiles } from "./model.ts";
+import type { BotoMemberRef, BotoOperation, BotoShape, ServiceFiles, StageRef } from "./model.ts";
 import { SchemaBuilder, serviceAuth, serviceSchema } from "./schema.ts";
 import { htmlToMarkdown, jsdoc } from "./docs.ts";
 import { customize } from "./customizations.ts";
@@ -503,6 +503,9 @@ import { protocol } from "#runtime/protocols/{{protocolModule}}";
 {{#if bodyStages}}
 import { {{bodyStages}} } from "#runtime/request-body";
 {{/if}}
+{{#if customStages}}
+import { {{customStages}} } from "#runtime/customizations";
+{{/if}}
 {{#if eventStreams}}
 import { readEventStreamOutput } from "#runtime/eventstream";
 {{/if}}
@@ -570,6 +573,7 @@ export function emitService(original: ServiceFiles, compactRuleSet: (ruleset: un
   const errorVar = new Map(unit.errors.map((n, i) => [n, errors[i]!.name]));
   const constNames = new Set<string>(errors.map((e) => e.name));
   const bodyStages = new Set<string>();
+  const customStages = new Set<string>();
   let eventStreams = false;
   let contextPaths = false;
   const ops = unit.ops.map(([name, op]) => {
@@ -597,9 +601,21 @@ export function emitService(original: ServiceFiles, compactRuleSet: (ruleset: un
     }
     const errs = unit.opErrors(op).map((e) => errorVar.get(e)!).filter(Boolean);
     if (errs.length) fields.push(`e: [${[...new Set(errs)].join(", ")}]`);
-    const stages = bodyStageNames(schema);
+    const stages: string[] = bodyStageNames(schema);
     for (const st of stages) bodyStages.add(st);
+    // Service customizations (customizations.ts): their stages come from runtime/customizations.ts.
+    const custom = (refs: readonly StageRef[] | undefined): string[] =>
+      (refs ?? []).map((ref) => {
+        const [name, ...args] = typeof ref === "string" ? [ref] : ref;
+        customStages.add(name);
+        return typeof ref === "string" ? name : `/*#__PURE__*/ ${name}(${args.map((a) => JSON.stringify(a)).join(", ")})`;
+      });
+    stages.push(...custom(op.stages?.request));
     if (stages.length) fields.push(`x: [${stages.join(", ")}]`);
+    const inputStages = custom(op.stages?.input);
+    if (inputStages.length) fields.push(`pi: [${inputStages.join(", ")}]`);
+    const outputStages = custom(op.stages?.output);
+    if (outputStages.length) fields.push(`po: [${outputStages.join(", ")}]`);
     // The event-stream reader rides on the operations that need it (client.ts `op.ev`).
     if (eventStreamMember(schema.o) !== undefined) {
       fields.push("ev: readEventStreamOutput");
@@ -671,6 +687,7 @@ export function emitService(original: ServiceFiles, compactRuleSet: (ruleset: un
     shapes: values.out,
     protocolModule: PROTOCOL_MODULE[svc.p] ?? svc.p,
     bodyStages: [...bodyStages].sort().join(", "),
+    customStages: [...customStages].sort().join(", "),
   };
   const out: Record<string, string> = {
     "types.d.ts": new TypeEmitter(unit).emit(),

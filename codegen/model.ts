@@ -91,8 +91,19 @@ export interface BotoOperation {
   endpointdiscovery?: { required?: boolean };
   /** Not in the models: set by a tsaws customization (customizations.ts) for operations whose 200 answer must carry a body. */
   bodyRequiredOn200?: boolean;
+  /**
+   * Not in the models: the runtime stages a tsaws customization (customizations.ts) attaches, by
+   * their export names in runtime/customizations.ts: `input` rewrite the call's input before it
+   * is serialized (and presigned), `request` are body stages run after serializing (headers,
+   * body), `output` adjust a parsed output. A stage is an export's name, or `[factory, ...args]`
+   * for one made by a factory from JSON arguments (emitted as `factory(...args)`).
+   */
+  stages?: { input?: StageRef[]; request?: StageRef[]; output?: StageRef[] };
   endpointoperation?: boolean;
 }
+
+/** A runtime stage named by a customization: an export of runtime/customizations.ts, or a call of one. */
+export type StageRef = string | readonly [factory: string, ...args: unknown[]];
 
 export interface BotoMetadata {
   apiVersion: string;

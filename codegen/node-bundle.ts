@@ -13,7 +13,7 @@
 //               (the client, paginators, waiters, event streams, request bodies and the JSON,
 //               REST-JSON, REST-XML, query and EC2 protocols: all but one service's needs) and
 //               the partitions table. `#runtime/client`, `#runtime/paginate`, `#runtime/waiter`,
-//               `#runtime/eventstream` and `#runtime/request-body` resolve to it directly; it
+//               `#runtime/eventstream`, `#runtime/request-body` and `#runtime/customizations` resolve to it directly; it
 //               also exports each module other files import from it under an internal name
 //               (`__<module>$<export>`).
 //   services/<service>.js
@@ -59,6 +59,7 @@ export const CORE_ENTRIES = [
   "waiter",
   "eventstream",
   "request-body",
+  "customizations",
   "protocols/json",
   "protocols/rest-json",
   "protocols/rest-xml",
@@ -66,7 +67,7 @@ export const CORE_ENTRIES = [
   "protocols/ec2",
 ] as const;
 /** Entries the core file serves as is (package.json maps them to dist/node/client.js). */
-export const DIRECT_CORE_ENTRIES = ["client", "paginate", "waiter", "eventstream", "request-body"] as const;
+export const DIRECT_CORE_ENTRIES = ["client", "paginate", "waiter", "eventstream", "request-body", "customizations"] as const;
 /** The other `#runtime/*` entry points and the package root (`index`): files of their own. */
 export const OUTER_ENTRIES = ["index", "protocols/rpcv2-cbor", "signer/sigv4a", "signer/sigv2", "auth/bearer"] as const;
 

@@ -6,7 +6,7 @@
 // machinery (the error classifier, standard mode's strategy) is imported on a client's first
 // failed attempt: a call that succeeds needs none of it, and a bundle carries it as a lazily
 // loaded chunk.
-import type { Authorize, ErrorClassLike, OperationSchema, ServiceSchema, SigV4aOptions, StructureShape } from "./schema.js";
+import type { Authorize, CallContext, ErrorClassLike, OperationSchema, RuntimeClientLike, ServiceSchema, SigV4aOptions, StructureShape } from "./schema.js";
 import { target } from "./schema.js";
 import type { ParsedError, Protocol, ReceivedResponse, SerializeContext, SerializedRequest } from "./protocols/types.js";
 import type { HttpHandler, HttpHandlerOptions, HttpRequest, HttpResponse, RequestBody, ResponseBody } from "./http/types.js";
@@ -318,11 +318,12 @@ export class RuntimeClient {
     // One async layer per call: the pipeline is inlined here, and signing and parsing only
     // return promises when they really wait (a credentials provider, an event stream).
     const op: OperationSchema = operation;
-    const input = (rawInput ?? {}) as Record<string, unknown>;
+    let input = (rawInput ?? {}) as Record<string, unknown>;
     try {
       const signal = options?.signal;
       if (signal?.aborted) throw new AbortError(`${op.n} was aborted before it was sent`, { cause: signal.reason });
       const cfg = this.#resolved ?? (await this.#resolve());
+      if (op.pi) input = await this.#customizeInput(op, input, cfg);
       const serialized = this.protocol.serialize(this.service, op, input, cfg.serializeContext);
       const endpoint = cfg.endpoint(op, input);
       const headers = mergeHeaders(serialized.headers, endpoint);
@@ -369,7 +370,7 @@ export class RuntimeClient {
             const loading = this.protocol.load?.(); // what parsing needs, on first use (the XML parser)
             if (loading) await loading;
           }
-          const handled = this.#handleResponse(op, response, streaming, bytes, attempts, totalRetryDelay);
+          const handled = this.#handleResponse(op, response, streaming, bytes, attempts, totalRetryDelay, cfg);
           const result = handled instanceof Promise ? await handled : handled;
           if (!(result instanceof Failed)) {
             cfg.clock.observe(response.headers.date);
@@ -466,10 +467,26 @@ export class RuntimeClient {
   /** The unsigned request record of a call, formed as `send` forms it, and how to sign it (presign.ts). */
   async #presignPreparation(op: OperationSchema, input: Record<string, unknown>): Promise<PresignPreparation> {
     const cfg = this.#resolved ?? (await this.#resolve());
+    if (op.pi) input = await this.#customizeInput(op, input, cfg);
     const serialized = this.protocol.serialize(this.service, op, input, cfg.serializeContext);
     const endpoint = cfg.endpoint(op, input);
     const request = this.#request(serialized, endpoint.url, mergeHeaders(serialized.headers, endpoint), serialized.body);
     return { request, signing: this.#signingOptions(await cfg.credentials(), endpoint, cfg), sigv4a: endpoint.auth === "sigv4a" };
+  }
+
+  /** What a customization stage knows of a call. */
+  #callContext(op: OperationSchema, cfg: ResolvedConfig): CallContext {
+    return { client: this as RuntimeClientLike, service: this.service, op, config: this.config, region: cfg.region };
+  }
+
+  /** The input after the operation's input stages (service customizations; `op.pi`). */
+  async #customizeInput(op: OperationSchema, input: Record<string, unknown>, cfg: ResolvedConfig): Promise<Record<string, unknown>> {
+    const call = this.#callContext(op, cfg);
+    for (const stage of op.pi!) {
+      const staged = stage(input, call);
+      input = staged instanceof Promise ? await staged : staged;
+    }
+    return input;
   }
 
   /** The request record of a serialized call (its body stages, if any, already run). */
@@ -507,6 +524,7 @@ export class RuntimeClient {
     bytes: Uint8Array,
     attempts: number,
     totalRetryDelay: number,
+    cfg: ResolvedConfig,
   ): Record<string, unknown> | Failed | Promise<Record<string, unknown>> {
     const h = response.headers;
     const status = response.statusCode;
@@ -536,6 +554,11 @@ export class RuntimeClient {
       output = this.protocol.parse(this.service, op, received);
     } catch (cause) {
       throw unreadable(op, status, cause);
+    }
+    // Service customizations of the output (S3's URL-encoded listings, response checksums...).
+    if (op.po) {
+      const call = this.#callContext(op, cfg);
+      for (const transform of op.po) transform(output, received, call);
     }
     // An event stream: the member becomes an AsyncIterable of events (RPC protocols first read the initial-response).
     // (The reader is attached to event-stream operations only: `op.ev`, runtime/eventstream.ts.)

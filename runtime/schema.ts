@@ -209,12 +209,48 @@ export interface OperationSchema {
   readonly eb?: 1;
   /** body stages this operation runs, in order (see `BodyStage`) */
   readonly x?: readonly BodyStage[];
+  /** input stages (service customizations), in order (see `InputStage`) */
+  readonly pi?: readonly InputStage[];
+  /** output transforms (service customizations), in order (see `OutputTransform`) */
+  readonly po?: readonly OutputTransform[];
   /**
    * The event-stream output reader (runtime/eventstream.ts `readEventStreamOutput`), attached
    * only to operations whose output is an event stream, so other bundles never carry it.
    */
   readonly ev?: OutputStage;
 }
+
+/**
+ * What an input stage or output transform knows of its call: the client (to send or presign
+ * another call), the service and operation, the configuration as given, and the region.
+ */
+export interface CallContext {
+  readonly client: RuntimeClientLike;
+  readonly service: ServiceSchema;
+  readonly op: OperationSchema;
+  readonly config: Readonly<ClientConfig>;
+  readonly region: string;
+}
+
+/** The part of RuntimeClient a stage may use (a structural type: schema.ts imports no classes). */
+export interface RuntimeClientLike {
+  readonly config: Readonly<ClientConfig>;
+  send<I, O>(operation: OperationSchema, input: I, options?: { signal?: AbortSignal }): Promise<O>;
+}
+
+/**
+ * A service customization run on a call's input before it is serialized or presigned (botocore's
+ * `before-parameter-build` handlers: Route 53's resource ids, S3's SSE-C keys...). It returns
+ * the input to use, a copy when it changed anything: the caller's object is never modified.
+ * A promise only when it had to wait.
+ */
+export type InputStage = (
+  input: Record<string, unknown>,
+  call: CallContext,
+) => Record<string, unknown> | Promise<Record<string, unknown>>;
+
+/** A service customization run on a parsed output, in place, before the caller sees it. */
+export type OutputTransform = (output: Record<string, unknown>, response: ReceivedResponse, call: CallContext) => void;
 
 /** Reads a streamed output into `output` after the protocol parsed the rest (event streams). */
 export type OutputStage = (
