@@ -29,6 +29,7 @@ import { readBody, utf8Length } from "./http/body.js";
 import { Session } from "./session.js";
 import { resolveRetryConfig, DEFAULT_MAX_ATTEMPTS } from "./retry/config.js";
 import type { DefaultsMode } from "./defaults-mode.js";
+import type { LoadedDefaults } from "./defaults/types.js";
 
 export { ServiceError, errorClass } from "./errors.js";
 export { s3Settings, s3ControlSettings, stsSettings } from "./service-settings.js";
@@ -131,6 +132,15 @@ export interface ClientConfig {
   disableRequestCompression?: boolean | undefined;
   /** Bodies smaller than this many bytes are not compressed (default 10240). */
   requestMinCompressionSizeBytes?: number | undefined;
+  /**
+   * Endpoint discovery (Timestream, DynamoDB): the operations whose model has it send their calls
+   * to the endpoint the service's DescribeEndpoints names (cached as long as it says). Unset (or
+   * "auto" in AWS_ENDPOINT_DISCOVERY_ENABLED / the profile's endpoint_discovery_enabled) discovers
+   * only for operations that require it (Timestream); true also for those where it is optional
+   * (DynamoDB); false never, and an operation that requires it then fails with a ConfigError.
+   * A custom `endpoint` (or a configured endpoint URL) turns discovery off.
+   */
+  endpointDiscoveryEnabled?: boolean | undefined;
   /** Appended to the user agent as `app/<id>`. */
   userAgentAppId?: string | undefined;
   /**
@@ -188,6 +198,8 @@ interface ResolvedConfig {
   maxResponseBodyBytes: number;
   /** The service's own scheme for this client (a bearer token, SigV2) when it replaces SigV4: what the schema's `ah` hook answered. */
   ah: Authorize | undefined;
+  /** The session's defaults (the environment, the profile), for endpoint discovery's setting. */
+  d: LoadedDefaults;
 }
 
 /**
@@ -297,6 +309,7 @@ export class RuntimeClient {
     if (!(maxResponseBodyBytes > 0)) throw new ConfigError(`${this.service.id}: maxResponseBodyBytes must be a positive number, not ${maxResponseBodyBytes}`);
     return {
       ah: await this.service.ah?.(c, d),
+      d,
       maxResponseBodyBytes,
       region,
       credentials,
@@ -314,18 +327,24 @@ export class RuntimeClient {
   }
 
   /** Sends one operation. Rejects with a ServiceError subclass, or another TsawsError. */
-  async send<I, O>(operation: Operation<I, O>, rawInput: I, options?: CallOptions): Promise<O> {
+  send<I, O>(operation: Operation<I, O>, rawInput: I, options?: CallOptions): Promise<O> {
+    return this.#send(operation, rawInput, options);
+  }
+
+  // `again`: the call is being sent a second time, after its discovered endpoint was evicted.
+  async #send<O>(op: OperationSchema, rawInput: unknown, options: CallOptions | undefined, again?: 1): Promise<O> {
     // One async layer per call: the pipeline is inlined here, and signing and parsing only
     // return promises when they really wait (a credentials provider, an event stream).
-    const op: OperationSchema = operation;
     let input = (rawInput ?? {}) as Record<string, unknown>;
+    let endpoint: ClientEndpoint | undefined;
     try {
       const signal = options?.signal;
       if (signal?.aborted) throw new AbortError(`${op.n} was aborted before it was sent`, { cause: signal.reason });
       const cfg = this.#resolved ?? (await this.#resolve());
       if (op.pi) input = await this.#customizeInput(op, input, cfg);
       const serialized = this.protocol.serialize(this.service, op, input, cfg.serializeContext);
-      const endpoint = cfg.endpoint(op, input);
+      endpoint = cfg.endpoint(op, input);
+      if (op.ed) endpoint = await op.ed(endpoint, input, this.#callContext(op, cfg), cfg);
       const headers = mergeHeaders(serialized.headers, endpoint);
       headers["user-agent"] ??= cfg.userAgent;
       headers["x-amz-user-agent"] ??= cfg.userAgent;
@@ -406,6 +425,8 @@ export class RuntimeClient {
         await sleep(delay, signal);
       }
     } catch (e) {
+      // A discovered endpoint the service no longer accepts: evicted, and the call sent once more.
+      if (!again && endpoint?.evict?.(e)) return this.#send(op, rawInput, options, 1);
       // Re-capture the stack here so it shows the caller's frames (async stack traces), not
       // only the socket callback that produced the error.
       if (e instanceof TsawsError && typeof Error.captureStackTrace === "function") {
@@ -469,7 +490,9 @@ export class RuntimeClient {
     const cfg = this.#resolved ?? (await this.#resolve());
     if (op.pi) input = await this.#customizeInput(op, input, cfg);
     const serialized = this.protocol.serialize(this.service, op, input, cfg.serializeContext);
+    // Presigned URLs use the regular endpoint, as botocore's do (`ed` only checks discovery is allowed).
     const endpoint = cfg.endpoint(op, input);
+    if (op.ed) await op.ed(endpoint, input, this.#callContext(op, cfg), cfg, 1);
     const request = this.#request(serialized, endpoint.url, mergeHeaders(serialized.headers, endpoint), serialized.body);
     return { request, signing: this.#signingOptions(await cfg.credentials(), endpoint, cfg), sigv4a: endpoint.auth === "sigv4a" };
   }

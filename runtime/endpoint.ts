@@ -23,6 +23,8 @@ export interface ClientEndpoint {
   disableDoubleEncoding: boolean;
   /** Sign with UNSIGNED-PAYLOAD (operations marked unsignedPayload). */
   unsignedPayload: boolean;
+  /** A discovered endpoint only (schema.ts `EndpointDiscovery`): forgets it when `error` says it is no longer valid, and answers whether to send the call again. */
+  evict?: (error: unknown) => boolean;
 }
 
 export type EndpointResolver = (op: OperationSchema, input: Record<string, unknown>) => ClientEndpoint;

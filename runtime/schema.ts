@@ -14,6 +14,7 @@ import type { DefaultsModeValues } from "./defaults-mode-name.js";
 import type { ClientConfig } from "./client.js";
 import type { LoadedDefaults } from "./defaults/types.js";
 import type { Credentials } from "./signer/core.js";
+import type { ClientEndpoint } from "./endpoint.js";
 
 /** Shape kinds. Scalars are 0-7; aggregates are 8-10. */
 export const K = {
@@ -218,6 +219,35 @@ export interface OperationSchema {
    * only to operations whose output is an event stream, so other bundles never carry it.
    */
   readonly ev?: OutputStage;
+  /**
+   * Endpoint discovery (runtime/customizations/endpoint-discovery.ts), on the operations whose
+   * model says `endpointdiscovery` (Timestream: required; DynamoDB: optional): the endpoint a
+   * call is sent to, the regular one or a discovered one.
+   */
+  readonly ed?: EndpointDiscovery;
+}
+
+/**
+ * Picks the endpoint of a call to an operation with endpoint discovery: `regular` (the rule
+ * set's) or a copy with a discovered URL and an `evict` hook (the client asks it once, on a
+ * failure, whether the call should be sent again with a fresh discovery). Throws a ConfigError
+ * when discovery is off but the operation requires it. `presign`: only that check (presigned
+ * URLs keep the regular endpoint, as botocore's do).
+ */
+export type EndpointDiscovery = (
+  regular: ClientEndpoint,
+  input: Record<string, unknown>,
+  call: CallContext,
+  client: DiscoveryClient,
+  presign?: 1,
+) => ClientEndpoint | Promise<ClientEndpoint>;
+
+/** What endpoint discovery reads of the client's resolved configuration. */
+export interface DiscoveryClient {
+  /** The client's checked credentials (their access key is part of the cache key). */
+  readonly credentials: () => Promise<Credentials>;
+  /** The environment, the profile's settings and configured endpoint URLs. */
+  readonly d: LoadedDefaults;
 }
 
 /**

@@ -1,0 +1,111 @@
+// Endpoint discovery itself, imported by the `ed` hook (endpoint-discovery.ts) only when a call
+// discovers. As botocore's discovery.py and AWS SDK v3's endpoint-discovery middleware do: the
+// service's DescribeEndpoints is called through the same client (signed with its credentials,
+// in its region), its first endpoint is used and kept for CachePeriodInMinutes, keyed by the
+// region, the credentials' access key and, when the operation has `endpointdiscoveryid`
+// members, the operation name and those members' values (v3's key; botocore's cache is per
+// client). Concurrent calls share one DescribeEndpoints. When it fails, endpoints past their
+// period are used if there are any (botocore); otherwise an optional discovery falls back to
+// the regular endpoint, and does not ask again for a minute, and a required one fails with the
+// error. A call answered 421 or InvalidEndpointException evicts its entry (client.ts then
+// sends it once more, discovering afresh).
+import { ServiceError, TsawsError } from "../errors.js";
+import type { ClientEndpoint } from "../endpoint.js";
+import type { CallContext, DiscoveryClient, OperationSchema } from "../schema.js";
+
+interface Discovered {
+  url: URL;
+  /** Epoch milliseconds after which the endpoint is stale. */
+  expires: number;
+}
+
+interface Entry {
+  endpoints?: Discovered[];
+  /** The DescribeEndpoints in flight, shared by the calls that wait for it. */
+  pending?: Promise<Discovered[]> | undefined;
+  /** After a failed optional discovery: not asked again before this time (botocore waits 60 s). */
+  failedUntil?: number;
+}
+
+const RETRY_FAILED_AFTER = 60_000;
+
+/** Each client's entries, by cache key. */
+const caches = new WeakMap<object, Map<string, Entry>>();
+
+/** DescribeEndpoints, as every service with discovery models it (codegen/endpoint-discovery.ts checks the model's matches). */
+function describeEndpoints(name: string, sendIds: 1 | undefined): OperationSchema {
+  return {
+    n: name,
+    h: ["POST", "/"],
+    i: { t: 8, m: sendIds ? { Operation: 0, Identifiers: { t: 10, k: 0, v: 0 } } : {} },
+    o: { t: 8, m: { Endpoints: { t: 9, m: { t: 8, m: { Address: 0, CachePeriodInMinutes: 2 } } } } },
+  };
+}
+
+interface DescribeEndpointsOutput {
+  Endpoints?: { Address?: string; CachePeriodInMinutes?: number }[];
+}
+
+export async function discover(
+  regular: ClientEndpoint,
+  input: Record<string, unknown>,
+  call: CallContext,
+  client: DiscoveryClient,
+  required: 0 | 1 | undefined,
+  ids: readonly string[] | undefined,
+  sendIds: 1 | undefined,
+  name = "DescribeEndpoints",
+): Promise<ClientEndpoint> {
+  const now = call.config.clock ?? Date.now;
+  const { accessKeyId } = await client.credentials();
+  let identifiers: Record<string, string> | undefined;
+  for (const id of ids ?? []) {
+    const v = input[id];
+    if (v !== undefined && v !== null) (identifiers ??= {})[id] = String(v);
+  }
+  const key = JSON.stringify(identifiers ? [call.region, accessKeyId, call.op.n, identifiers] : [call.region, accessKeyId]);
+  let cache = caches.get(call.client);
+  if (!cache) caches.set(call.client, (cache = new Map()));
+  let entry = cache.get(key);
+  if (!entry) cache.set(key, (entry = {}));
+  const e = entry;
+  let found = e.endpoints?.find((x) => now() < x.expires);
+  if (!found) {
+    let failure: unknown;
+    if (required || !(now() < (e.failedUntil ?? 0))) {
+      e.pending ??= call.client
+        .send<unknown, DescribeEndpointsOutput>(describeEndpoints(name, sendIds), sendIds && identifiers ? { Operation: call.op.n, Identifiers: identifiers } : {})
+        .then((out) => {
+          const at = now();
+          const list = (out.Endpoints ?? [])
+            .filter((x) => typeof x.Address === "string" && x.Address !== "")
+            .map((x) => ({ url: new URL(/^https?:\/\//.test(x.Address!) ? x.Address! : `https://${x.Address}`), expires: at + (x.CachePeriodInMinutes ?? 0) * 60_000 }));
+          if (!list.length) throw new TsawsError(`${call.service.id}: ${name} named no endpoint`);
+          return (e.endpoints = list);
+        })
+        .finally(() => (e.pending = undefined));
+      try {
+        found = (await e.pending)[0];
+      } catch (err) {
+        failure = err;
+        if (!required) e.failedUntil = now() + RETRY_FAILED_AFTER;
+      }
+    }
+    found ??= e.endpoints?.[0]; // stale, while discovery fails
+    if (!found) {
+      if (required) throw failure;
+      return regular;
+    }
+  }
+  const url = found.url;
+  return {
+    ...regular,
+    url,
+    evict(error) {
+      if (!(error instanceof ServiceError) || (error.$metadata.httpStatusCode !== 421 && error.code !== "InvalidEndpointException")) return false;
+      // Only the endpoints this call used: another call may have refreshed them meanwhile.
+      if (e.endpoints?.[0]?.url === url) delete e.endpoints;
+      return true;
+    },
+  };
+}
