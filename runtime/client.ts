@@ -198,8 +198,10 @@ interface ResolvedConfig {
   maxResponseBodyBytes: number;
   /** The service's own scheme for this client (a bearer token, SigV2) when it replaces SigV4: what the schema's `ah` hook answered. */
   ah: Authorize | undefined;
-  /** The session's defaults (the environment, the profile), for endpoint discovery's setting. */
+  /** The session's defaults (configured endpoint URLs...), for endpoint discovery. */
   d: LoadedDefaults;
+  /** A setting: the environment's AWS_<NAME>, else the profile's <name>. */
+  setting: (name: string) => string | undefined;
 }
 
 /**
@@ -310,6 +312,7 @@ export class RuntimeClient {
     return {
       ah: await this.service.ah?.(c, d),
       d,
+      setting,
       maxResponseBodyBytes,
       region,
       credentials,
@@ -327,14 +330,10 @@ export class RuntimeClient {
   }
 
   /** Sends one operation. Rejects with a ServiceError subclass, or another TsawsError. */
-  send<I, O>(operation: Operation<I, O>, rawInput: I, options?: CallOptions): Promise<O> {
-    return this.#send(operation, rawInput, options);
-  }
-
-  // `again`: the call is being sent a second time, after its discovered endpoint was evicted.
-  async #send<O>(op: OperationSchema, rawInput: unknown, options: CallOptions | undefined, again?: 1): Promise<O> {
+  async send<I, O>(operation: Operation<I, O>, rawInput: I, options?: CallOptions): Promise<O> {
     // One async layer per call: the pipeline is inlined here, and signing and parsing only
     // return promises when they really wait (a credentials provider, an event stream).
+    const op: OperationSchema = operation;
     let input = (rawInput ?? {}) as Record<string, unknown>;
     let endpoint: ClientEndpoint | undefined;
     try {
@@ -425,8 +424,9 @@ export class RuntimeClient {
         await sleep(delay, signal);
       }
     } catch (e) {
-      // A discovered endpoint the service no longer accepts: evicted, and the call sent once more.
-      if (!again && endpoint?.evict?.(e)) return this.#send(op, rawInput, options, 1);
+      // A discovered endpoint the service no longer accepts: evicted, and the call sent again
+      // when it came from the cache (then to a freshly discovered one, which is not retried).
+      if (endpoint?.evict?.(e)) return this.send(operation, rawInput, options);
       // Re-capture the stack here so it shows the caller's frames (async stack traces), not
       // only the socket callback that produced the error.
       if (e instanceof TsawsError && typeof Error.captureStackTrace === "function") {

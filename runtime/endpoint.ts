@@ -23,7 +23,7 @@ export interface ClientEndpoint {
   disableDoubleEncoding: boolean;
   /** Sign with UNSIGNED-PAYLOAD (operations marked unsignedPayload). */
   unsignedPayload: boolean;
-  /** A discovered endpoint only (schema.ts `EndpointDiscovery`): forgets it when `error` says it is no longer valid, and answers whether to send the call again. */
+  /** A discovered endpoint only (schema.ts `EndpointDiscovery`): forgets it when `error` says it is no longer valid, and answers whether to send the call again (when it came from the cache). */
   evict?: (error: unknown) => boolean;
 }
 

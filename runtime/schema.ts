@@ -230,7 +230,8 @@ export interface OperationSchema {
 /**
  * Picks the endpoint of a call to an operation with endpoint discovery: `regular` (the rule
  * set's) or a copy with a discovered URL and an `evict` hook (the client asks it once, on a
- * failure, whether the call should be sent again with a fresh discovery). Throws a ConfigError
+ * failure, whether the call should be sent again with a fresh discovery: once, when the
+ * endpoint came from the cache). Throws a ConfigError
  * when discovery is off but the operation requires it. `presign`: only that check (presigned
  * URLs keep the regular endpoint, as botocore's do).
  */
@@ -246,8 +247,10 @@ export type EndpointDiscovery = (
 export interface DiscoveryClient {
   /** The client's checked credentials (their access key is part of the cache key). */
   readonly credentials: () => Promise<Credentials>;
-  /** The environment, the profile's settings and configured endpoint URLs. */
+  /** The session's defaults: configured endpoint URLs. */
   readonly d: LoadedDefaults;
+  /** A setting: the environment's AWS_<NAME>, else the profile's <name>. */
+  readonly setting: (name: string) => string | undefined;
 }
 
 /**

@@ -77,30 +77,48 @@ test("concurrent calls share one DescribeEndpoints", async () => {
   assert.equal(s.http.requests.length, 9);
 });
 
-test("a 421 InvalidEndpointException evicts the endpoint and the call is sent once more, to a freshly discovered one; a second 421 is the caller's", async () => {
-  let refuse = 1;
+test("a 421 InvalidEndpointException evicts a cached endpoint and the call is sent once more, to a freshly discovered one; a refusal of a fresh one is the caller's", async () => {
+  let refuse = 0;
   const s = service({
     address: (n) => `cell${n}.example.com`,
     reply: (r) =>
-      r.hostname === "cell1.example.com" || refuse > 1
+      (r.hostname === "cell1.example.com" && refuse) || refuse > 1
         ? { status: 421, body: JSON.stringify({ __type: "InvalidEndpointException", message: "not here" }) }
         : undefined,
   });
   const tw = new TimestreamWrite({ ...hermetic(s.http), session: bare() });
   await tw.describeDatabase({ DatabaseName: "db" });
-  assert.deepEqual(s.calls(), ["DescribeEndpoints@" + REGIONAL_WRITE, "DescribeDatabase@cell1.example.com", "DescribeEndpoints@" + REGIONAL_WRITE, "DescribeDatabase@cell2.example.com"]);
-  // Only once: when the fresh endpoint refuses too, the error is the caller's.
+  refuse = 1; // cell1 (cached) now refuses
+  await tw.describeDatabase({ DatabaseName: "db" });
+  await tw.describeDatabase({ DatabaseName: "db" });
+  assert.deepEqual(s.calls(), [
+    "DescribeEndpoints@" + REGIONAL_WRITE,
+    "DescribeDatabase@cell1.example.com",
+    "DescribeDatabase@cell1.example.com",
+    "DescribeEndpoints@" + REGIONAL_WRITE,
+    "DescribeDatabase@cell2.example.com",
+    "DescribeDatabase@cell2.example.com",
+  ]);
+  // Only once: when the fresh endpoint refuses too, the error is the caller's (and evicts it).
   refuse = 2;
-  const before = s.http.requests.length;
+  let before = s.http.requests.length;
   await assert.rejects(tw.describeDatabase({ DatabaseName: "db" }), (e: unknown) => e instanceof ServiceError && e.code === "InvalidEndpointException");
   assert.deepEqual(s.calls().slice(before), ["DescribeDatabase@cell2.example.com", "DescribeEndpoints@" + REGIONAL_WRITE, "DescribeDatabase@cell3.example.com"]);
-  // Another error does not evict.
-  refuse = 0;
-  const s2 = service({ reply: (r) => (target(r) === "DescribeDatabase" ? { status: 400, body: JSON.stringify({ __type: "ValidationException" }) } : undefined) });
+  before = s.http.requests.length;
+  await assert.rejects(tw.describeDatabase({ DatabaseName: "db" }), /not here/);
+  assert.deepEqual(s.calls().slice(before), ["DescribeEndpoints@" + REGIONAL_WRITE, "DescribeDatabase@cell4.example.com"]);
+  // A bare 421 (no error code) evicts too; another error does not.
+  const s2 = service({ address: (n) => `c${n}.example.com`, reply: (r) => (r.hostname === "c1.example.com" && refuse ? { status: refuse, body: "{}" } : undefined) });
   const tw2 = new TimestreamWrite({ ...hermetic(s2.http), session: bare() });
-  await assert.rejects(tw2.describeDatabase({ DatabaseName: "db" }), /ValidationException/);
-  await assert.rejects(tw2.describeDatabase({ DatabaseName: "db" }), /ValidationException/);
+  refuse = 0;
+  await tw2.describeDatabase({ DatabaseName: "db" });
+  refuse = 400;
+  await assert.rejects(tw2.describeDatabase({ DatabaseName: "db" }), ServiceError);
   assert.equal(s2.described(), 1);
+  refuse = 421;
+  await tw2.describeDatabase({ DatabaseName: "db" });
+  assert.equal(s2.described(), 2);
+  assert.equal(s2.http.requests.at(-1)!.hostname, "c2.example.com");
 });
 
 test("a required discovery that fails fails the call with DescribeEndpoints' error, and is tried again on the next call", async () => {
@@ -225,4 +243,27 @@ test("the cache key: the region, the access key, and the operation with its endp
   assert.equal(s.described(), described + 3);
   // DescribeEndpoints was sent without Operation and Identifiers (sendIds 0).
   assert.equal(s.http.requests.filter((r) => target(r) === "DescribeEndpoints").at(-1)!.body, "{}");
+});
+
+test("while DescribeEndpoints fails, endpoints past their period are still used (botocore)", async () => {
+  let now = Date.UTC(2026, 0, 1);
+  let fail = false;
+  const http = recorder((r) =>
+    target(r) !== "DescribeEndpoints"
+      ? {}
+      : fail
+        ? { status: 500, body: JSON.stringify({ __type: "InternalServerException" }) }
+        : { body: JSON.stringify({ Endpoints: [{ Address: CELL, CachePeriodInMinutes: 1 }] }) },
+  );
+  const tw = new TimestreamWrite({ ...hermetic(http), session: bare(), clock: () => now });
+  await tw.describeDatabase({ DatabaseName: "db" });
+  now += 120_000;
+  fail = true;
+  await tw.describeDatabase({ DatabaseName: "db" });
+  assert.deepEqual(http.requests.map((r) => `${target(r)}@${r.hostname}`), [
+    `DescribeEndpoints@${REGIONAL_WRITE}`,
+    `DescribeDatabase@${CELL}`,
+    `DescribeEndpoints@${REGIONAL_WRITE}`,
+    `DescribeDatabase@${CELL}`,
+  ]);
 });

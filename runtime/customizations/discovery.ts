@@ -7,9 +7,9 @@
 // client). Concurrent calls share one DescribeEndpoints. When it fails, endpoints past their
 // period are used if there are any (botocore); otherwise an optional discovery falls back to
 // the regular endpoint, and does not ask again for a minute, and a required one fails with the
-// error. A call answered 421 or InvalidEndpointException evicts its entry (client.ts then
-// sends it once more, discovering afresh).
-import { ServiceError, TsawsError } from "../errors.js";
+// error. A call answered 421 or InvalidEndpointException evicts its entry; client.ts then
+// sends it once more, discovering afresh, when its endpoint came from the cache.
+import { ConfigError, ServiceError, TsawsError } from "../errors.js";
 import type { ClientEndpoint } from "../endpoint.js";
 import type { CallContext, DiscoveryClient, OperationSchema } from "../schema.js";
 
@@ -33,7 +33,7 @@ const RETRY_FAILED_AFTER = 60_000;
 const caches = new WeakMap<object, Map<string, Entry>>();
 
 /** DescribeEndpoints, as every service with discovery models it (codegen/endpoint-discovery.ts checks the model's matches). */
-function describeEndpoints(name: string, sendIds: 1 | undefined): OperationSchema {
+function describeEndpoints(name: string, sendIds: 0 | 1 | undefined): OperationSchema {
   return {
     n: name,
     h: ["POST", "/"],
@@ -46,16 +46,38 @@ interface DescribeEndpointsOutput {
   Endpoints?: { Address?: string; CachePeriodInMinutes?: number }[];
 }
 
+/**
+ * The endpoint of a call to an operation with endpoint discovery (see endpoint-discovery.ts):
+ * the regular one when discovery is off or the endpoint is custom (botocore then registers no
+ * discovery at all, not even the "required" check), or for a presigned URL (botocore presigns
+ * without discovery); a ConfigError when the operation requires discovery and it is off, or
+ * the setting is not true, false or auto; else a discovered one.
+ */
 export async function discover(
+  setting: boolean | string,
+  required: 0 | 1 | undefined,
+  ids: readonly string[] | undefined,
+  sendIds: 0 | 1 | undefined,
   regular: ClientEndpoint,
   input: Record<string, unknown>,
   call: CallContext,
   client: DiscoveryClient,
-  required: 0 | 1 | undefined,
-  ids: readonly string[] | undefined,
-  sendIds: 1 | undefined,
-  name = "DescribeEndpoints",
+  presign?: 1,
 ): Promise<ClientEndpoint> {
+  const c = call.config;
+  const id = call.service.id;
+  if (c.endpoint !== undefined || client.d.endpointUrl(id, c.ignoreConfiguredEndpointUrls) !== undefined) return regular;
+  const v = typeof setting === "string" ? setting.trim().toLowerCase() : setting;
+  if (v !== true && v !== false && v !== "true" && v !== "false" && v !== "auto") {
+    throw new ConfigError(`${id}: the endpoint discovery setting "${setting}" is not true, false or auto (AWS_ENDPOINT_DISCOVERY_ENABLED, endpoint_discovery_enabled)`);
+  }
+  if (v === false || v === "false" || (v === "auto" && !required)) {
+    if (required) {
+      throw new ConfigError(`${id} ${call.op.n} requires endpoint discovery, which is turned off (endpointDiscoveryEnabled, AWS_ENDPOINT_DISCOVERY_ENABLED or endpoint_discovery_enabled is false)`);
+    }
+    return regular;
+  }
+  if (presign) return regular;
   const now = call.config.clock ?? Date.now;
   const { accessKeyId } = await client.credentials();
   let identifiers: Record<string, string> | undefined;
@@ -70,6 +92,8 @@ export async function discover(
   if (!entry) cache.set(key, (entry = {}));
   const e = entry;
   let found = e.endpoints?.find((x) => now() < x.expires);
+  const cached = !!found;
+  const name = "DescribeEndpoints";
   if (!found) {
     let failure: unknown;
     if (required || !(now() < (e.failedUntil ?? 0))) {
@@ -105,7 +129,9 @@ export async function discover(
       if (!(error instanceof ServiceError) || (error.$metadata.httpStatusCode !== 421 && error.code !== "InvalidEndpointException")) return false;
       // Only the endpoints this call used: another call may have refreshed them meanwhile.
       if (e.endpoints?.[0]?.url === url) delete e.endpoints;
-      return true;
+      // Sent again (to a fresh discovery) when the endpoint came from the cache; one this call
+      // has just been given is not asked for again at once (so a call is sent twice at most).
+      return cached;
     },
   };
 }
