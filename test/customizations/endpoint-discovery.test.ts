@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TimestreamWrite, DescribeDatabase } from "tsaws/timestream-write";
 import { DynamoDB } from "tsaws/dynamodb";
+import { TimestreamQuery } from "tsaws/timestream-query";
 import { ConfigError, ServiceError, Session, presign } from "tsaws";
 import type { HttpRequest } from "../../runtime/http/types.js";
 import type { OperationSchema } from "../../runtime/schema.js";
@@ -52,6 +53,13 @@ test("Timestream Write: WriteRecords and DescribeDatabase call DescribeEndpoints
   assert.match(write!.headers.authorization ?? "", /\/us-east-1\/timestream\/aws4_request/);
   assert.equal(write!.protocol, "https:");
   assert.equal(write!.path, "/");
+});
+
+test("Timestream Query: Query goes to the discovered host too", async () => {
+  const s = service({ address: () => "query-cell1.timestream.us-east-1.amazonaws.com" });
+  const tq = new TimestreamQuery({ ...hermetic(s.http), session: bare() });
+  await tq.query({ QueryString: "SELECT 1" }).catch(() => undefined); // `{}` lacks required output members; the hosts are what matter
+  assert.deepEqual(s.calls(), ["DescribeEndpoints@query.timestream.us-east-1.amazonaws.com", "Query@query-cell1.timestream.us-east-1.amazonaws.com"]);
 });
 
 test("the cache: many calls, one DescribeEndpoints; expired after CachePeriodInMinutes on the client's clock", async () => {
