@@ -647,15 +647,23 @@ class Recorder implements HttpHandler {
   request: HttpRequest | undefined;
   body: Uint8Array = new Uint8Array(0);
   answer: (() => HttpResponse) | undefined;
+  /** The operation under test discovers its endpoint (Timestream): its DescribeEndpoints calls are answered, not recorded. */
+  discovers = false;
 
-  reset(answer: () => HttpResponse): void {
+  reset(answer: () => HttpResponse, discovers = false): void {
     this.calls = 0;
     this.request = undefined;
     this.body = new Uint8Array(0);
     this.answer = answer;
+    this.discovers = discovers;
   }
 
   async handle(request: HttpRequest): Promise<HttpResponse> {
+    // Endpoint discovery is tested in test/customizations/endpoint-discovery.test.ts; here the call itself is checked.
+    if (this.discovers && request.headers["x-amz-target"]?.endsWith(".DescribeEndpoints")) {
+      const body = JSON.stringify({ Endpoints: [{ Address: "cell1.discovered.example.com", CachePeriodInMinutes: 60 }] });
+      return { statusCode: 200, headers: { "content-type": "application/x-amz-json-1.0" }, body: textBody(body) };
+    }
     this.calls++;
     this.request = request;
     this.body = await bodyBytes(request.body);
@@ -1238,7 +1246,7 @@ async function callOnce(c: OpContext, client: RuntimeClient, recorder: Recorder,
     return { kind: "failed", why: `the test could not build an input or response: ${describeError(e)}` };
   }
   const streams = outputStreams(c.model, c.mop);
-  recorder.reset(rich ? rich.response : () => cannedResponse(c.protocol, c.op, streams));
+  recorder.reset(rich ? rich.response : () => cannedResponse(c.protocol, c.op, streams), c.op.ed !== undefined);
   let output: unknown;
   try {
     output = await client.send(c.op, input);
