@@ -60,11 +60,47 @@ const apigateway: Customization = (model) => {
   for (const op of Object.values(model.operations)) addStages(op, "request", "acceptJson");
 };
 
+/**
+ * RDS, Neptune and DocumentDB: cross-region copies and replicas take a presigned URL of the same
+ * call for the source region; the AWS SDKs let the caller name `SourceRegion` instead and write
+ * the URL (botocore's inject_presigned_url_rds, on these operations). `SourceRegion` is not in
+ * the models (the service never receives it): it is added to the input so the types have it,
+ * and the input stage (runtime/customizations/source-region.ts) removes it before sending.
+ */
+function sourceRegion(operations: readonly string[]): Customization {
+  return (model) => {
+    for (const name of operations) {
+      const op = model.operations[name];
+      const input = op?.input ? model.shapes[op.input.shape] : undefined;
+      if (!op || !input?.members) continue;
+      model.shapes.String ??= { type: "string" };
+      input.members.SourceRegion ??= {
+        shape: "String",
+        documentation:
+          "<p>The region the source is in (for example <code>us-west-2</code>). When it is given and <code>PreSignedUrl</code> is not, " +
+          "the SDK presigns this call for that region's endpoint, with the client's credentials and <code>DestinationRegion</code> set to the " +
+          "client's region, and sends it as <code>PreSignedUrl</code> (valid 3600 seconds). Not sent to the service.</p>",
+      };
+      addStages(op, "input", "rdsSourceRegion");
+    }
+  };
+}
+
+/** EC2 CopySnapshot: `PresignedUrl` (and `DestinationRegion`) made from `SourceRegion` unless given (botocore's inject_presigned_url_ec2). */
+const ec2: Customization = (model) => {
+  const op = model.operations.CopySnapshot;
+  if (op) addStages(op, "input", "ec2SourceRegion");
+};
+
 const CUSTOMIZATIONS: Record<string, Customization[]> = {
   s3: [s3],
   s3control: [s3control],
   route53: [route53],
   apigateway: [apigateway],
+  rds: [sourceRegion(["CopyDBClusterSnapshot", "CreateDBCluster", "CopyDBSnapshot", "CreateDBInstanceReadReplica", "StartDBInstanceAutomatedBackupsReplication"])],
+  neptune: [sourceRegion(["CopyDBClusterSnapshot", "CreateDBCluster"])],
+  docdb: [sourceRegion(["CopyDBClusterSnapshot", "CreateDBCluster"])],
+  ec2: [ec2],
 };
 
 /** The model as the generator sees it: a customized deep copy where a customization applies. */

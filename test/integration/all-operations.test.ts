@@ -95,6 +95,28 @@ const ENDPOINT_ARNS: Record<string, string> = {
   "kinesis.ConsumerARN": "arn:aws:kinesis:us-east-1:123456789012:stream/abc123/consumer/abc123:1715000000",
 };
 
+/**
+ * Operations whose `SourceRegion` the SDK reads itself (runtime/customizations/source-region.ts),
+ * by `service/Operation`: "rds" (RDS, Neptune, DocumentDB: SourceRegion is tsaws's addition to
+ * the input, not in models/, never sent; a PreSignedUrl presigned for it is sent unless the input
+ * has one) or "ec2" (EC2 CopySnapshot: PresignedUrl and DestinationRegion made from it unless
+ * the input has a PresignedUrl). The input gets a region name there, and what is checked against
+ * the wire is the input as the SDK sends it, the URL checked on its own (see `asSent`).
+ */
+const SOURCE_REGION: Record<string, "rds" | "ec2"> = {
+  "rds/CopyDBClusterSnapshot": "rds",
+  "rds/CreateDBCluster": "rds",
+  "rds/CopyDBSnapshot": "rds",
+  "rds/CreateDBInstanceReadReplica": "rds",
+  "rds/StartDBInstanceAutomatedBackupsReplication": "rds",
+  "neptune/CopyDBClusterSnapshot": "rds",
+  "neptune/CreateDBCluster": "rds",
+  "docdb/CopyDBClusterSnapshot": "rds",
+  "docdb/CreateDBCluster": "rds",
+  "ec2/CopySnapshot": "ec2",
+};
+const SOURCE = "us-west-2";
+
 /** Operations whose output cannot be written unambiguously for the response variant, with why. */
 const NO_RESPONSE_VARIANT: Record<string, string> = {
   "s3/GetBucketNotification":
@@ -988,6 +1010,35 @@ function withTokens(
   return out;
 }
 
+/**
+ * The input as the SDK sends it for a SOURCE_REGION operation (RDS's SourceRegion gone, the
+ * presigned URL it made, EC2's DestinationRegion), and what is wrong with the URL it made: it
+ * must be for the source region, name the operation and the destination region, and carry a
+ * signature the verifier accepts.
+ */
+function asSent(c: OpContext, input: Record<string, unknown>, body: Uint8Array): { input: Record<string, unknown>; problems: string[] } {
+  const kind = SOURCE_REGION[`${c.service}/${c.op.n}`];
+  if (!kind || input.SourceRegion === undefined) return { input, problems: [] };
+  const urlMember = kind === "rds" ? "PreSignedUrl" : "PresignedUrl";
+  const sent = { ...input };
+  if (kind === "rds") delete sent.SourceRegion;
+  if (input[urlMember] !== undefined) return { input: sent, problems: [] };
+  const problems: string[] = [];
+  const raw = new Map(formPairs(new TextDecoder().decode(body))).get(urlMember);
+  if (raw === undefined) return { input: sent, problems: [`no ${urlMember} made from SourceRegion`] };
+  const url = new URL(raw);
+  const query = new Map(formPairs(url.search.slice(1)));
+  if (!url.hostname.split(".").includes(SOURCE)) problems.push(`the ${urlMember} host ${url.hostname} is not the source region's`);
+  if (query.get("Action") !== c.op.n) problems.push(`the ${urlMember} Action is ${query.get("Action")}`);
+  if (query.get("DestinationRegion") !== "us-east-1") problems.push(`the ${urlMember} DestinationRegion is ${query.get("DestinationRegion")}`);
+  if (!(query.get("X-Amz-Credential") ?? "").includes(`/${SOURCE}/`)) problems.push(`the ${urlMember} is not signed for ${SOURCE}`);
+  const verdict = verifySigV4({ method: "GET", path: url.pathname, query: url.search.slice(1), headers: { host: url.host }, body: new Uint8Array(0) }, { secrets: { [CREDENTIALS.accessKeyId]: CREDENTIALS.secretAccessKey }, now: NOW });
+  if (!verdict.ok) problems.push(`the ${urlMember} signature: ${verdict.reason}`);
+  sent[urlMember] = raw;
+  if (kind === "ec2") sent.DestinationRegion = "us-east-1";
+  return { input: sent, problems };
+}
+
 /** Differences between the body sent and the body the protocol rules give for the input. */
 function bodyProblems(c: OpContext, input: Record<string, unknown>, text: string): string[] {
   const shape = c.op.i;
@@ -1233,6 +1284,7 @@ async function callOnce(c: OpContext, client: RuntimeClient, recorder: Recorder,
   let rich: ReturnType<typeof richResponse> | undefined;
   try {
     input = builder.input(c.op, c.mop);
+    if (SOURCE_REGION[key] && input.SourceRegion !== undefined) input = { ...input, SourceRegion: SOURCE };
     if (variant === "response") rich = richResponse(c, new InputBuilder(c.service, c.model, "full", mulberry32(fnv1a(`${key}/output`)), true).output(c.op, c.mop));
   } catch (e) {
     return { kind: "failed", why: `the test could not build an input or response: ${describeError(e)}` };
@@ -1262,7 +1314,11 @@ async function callOnce(c: OpContext, client: RuntimeClient, recorder: Recorder,
     const r = recorder.request;
     console.log(`--- ${key} [${variant}]\n${r.method} https://${r.hostname}${r.path}${r.query ? `?${r.query}` : ""}\n${JSON.stringify(r.headers, null, 1)}\n${new TextDecoder().decode(recorder.body).slice(0, 3000)}`);
   }
-  const problems = requestProblems(c, sent, recorder.request, recorder.body, variant);
+  // The SourceRegion operations' presigned URL is checked on its own (asSent); other input stages
+  // are trusted here (each is tested in test/customizations/) and the request is checked against
+  // the input they handed on.
+  const checked = SOURCE_REGION[key] ? asSent(c, input, recorder.body) : { input: sent, problems: [] };
+  const problems = [...checked.problems, ...requestProblems(c, checked.input, recorder.request, recorder.body, variant)];
   const meta = (output as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata;
   if (typeof output !== "object" || output === null) problems.push(`the output is ${typeof output}`);
   else if (meta?.httpStatusCode !== 200) problems.push(`$metadata.httpStatusCode is ${meta?.httpStatusCode}`);
