@@ -188,6 +188,18 @@ interface ResolvedConfig {
   maxResponseBodyBytes: number;
   /** The service's own scheme for this client (a bearer token, SigV2) when it replaces SigV4: what the schema's `ah` hook answered. */
   ah: Authorize | undefined;
+  /** What a customization stage knows of a call of `op` (`op.pi`, `op.po`). */
+  call: (op: OperationSchema) => CallContext;
+}
+
+/** A call's input after its operation's input stages (service customizations; `op.pi`). */
+async function customizeInput(op: OperationSchema, input: Record<string, unknown>, cfg: ResolvedConfig): Promise<Record<string, unknown>> {
+  const call = cfg.call(op);
+  for (const stage of op.pi!) {
+    const staged = stage(input, call);
+    input = staged instanceof Promise ? await staged : staged;
+  }
+  return input;
 }
 
 /**
@@ -309,6 +321,7 @@ export class RuntimeClient {
       clock: createClock({ now: c.clock }),
       uuid,
       serializeContext: { uuid },
+      call: (op) => ({ client: this, service: this.service, op, config: c, region }),
       userAgent: `tsaws/${VERSION} api/${this.service.id.replace(/ /g, "_")}#${this.service.v}${c.userAgentAppId ? ` app/${c.userAgentAppId}` : ""}`,
     };
   }
@@ -323,7 +336,7 @@ export class RuntimeClient {
       const signal = options?.signal;
       if (signal?.aborted) throw new AbortError(`${op.n} was aborted before it was sent`, { cause: signal.reason });
       const cfg = this.#resolved ?? (await this.#resolve());
-      if (op.pi) input = await this.#customizeInput(op, input, cfg);
+      if (op.pi) input = await customizeInput(op, input, cfg);
       const serialized = this.protocol.serialize(this.service, op, input, cfg.serializeContext);
       const endpoint = cfg.endpoint(op, input);
       const headers = mergeHeaders(serialized.headers, endpoint);
@@ -467,26 +480,11 @@ export class RuntimeClient {
   /** The unsigned request record of a call, formed as `send` forms it, and how to sign it (presign.ts). */
   async #presignPreparation(op: OperationSchema, input: Record<string, unknown>): Promise<PresignPreparation> {
     const cfg = this.#resolved ?? (await this.#resolve());
-    if (op.pi) input = await this.#customizeInput(op, input, cfg);
+    if (op.pi) input = await customizeInput(op, input, cfg);
     const serialized = this.protocol.serialize(this.service, op, input, cfg.serializeContext);
     const endpoint = cfg.endpoint(op, input);
     const request = this.#request(serialized, endpoint.url, mergeHeaders(serialized.headers, endpoint), serialized.body);
     return { request, signing: this.#signingOptions(await cfg.credentials(), endpoint, cfg), sigv4a: endpoint.auth === "sigv4a" };
-  }
-
-  /** What a customization stage knows of a call. */
-  #callContext(op: OperationSchema, cfg: ResolvedConfig): CallContext {
-    return { client: this as RuntimeClientLike, service: this.service, op, config: this.config, region: cfg.region };
-  }
-
-  /** The input after the operation's input stages (service customizations; `op.pi`). */
-  async #customizeInput(op: OperationSchema, input: Record<string, unknown>, cfg: ResolvedConfig): Promise<Record<string, unknown>> {
-    const call = this.#callContext(op, cfg);
-    for (const stage of op.pi!) {
-      const staged = stage(input, call);
-      input = staged instanceof Promise ? await staged : staged;
-    }
-    return input;
   }
 
   /** The request record of a serialized call (its body stages, if any, already run). */
@@ -557,7 +555,7 @@ export class RuntimeClient {
     }
     // Service customizations of the output (S3's URL-encoded listings, response checksums...).
     if (op.po) {
-      const call = this.#callContext(op, cfg);
+      const call = cfg.call(op);
       for (const transform of op.po) transform(output, received, call);
     }
     // An event stream: the member becomes an AsyncIterable of events (RPC protocols first read the initial-response).
