@@ -370,7 +370,7 @@ export class RuntimeClient {
             const loading = this.protocol.load?.(); // what parsing needs, on first use (the XML parser)
             if (loading) await loading;
           }
-          const handled = this.#handleResponse(op, response, streaming, bytes, attempts, totalRetryDelay, cfg);
+          const handled = this.#handleResponse(op, response, streaming, bytes, attempts, totalRetryDelay, cfg, rawInput);
           const result = handled instanceof Promise ? await handled : handled;
           if (!(result instanceof Failed)) {
             cfg.clock.observe(response.headers.date);
@@ -475,8 +475,9 @@ export class RuntimeClient {
   }
 
   /** What a customization stage knows of a call. */
-  #callContext(op: OperationSchema, cfg: ResolvedConfig): CallContext {
-    return { client: this as RuntimeClientLike, service: this.service, op, config: this.config, region: cfg.region };
+  #callContext(op: OperationSchema, cfg: ResolvedConfig, input?: Record<string, unknown>): CallContext {
+    const call = { client: this as RuntimeClientLike, service: this.service, op, config: this.config, region: cfg.region };
+    return input ? { ...call, input } : call;
   }
 
   /** The input after the operation's input stages (service customizations; `op.pi`). */
@@ -525,6 +526,7 @@ export class RuntimeClient {
     attempts: number,
     totalRetryDelay: number,
     cfg: ResolvedConfig,
+    input?: unknown,
   ): Record<string, unknown> | Failed | Promise<Record<string, unknown>> {
     const h = response.headers;
     const status = response.statusCode;
@@ -557,7 +559,7 @@ export class RuntimeClient {
     }
     // Service customizations of the output (S3's URL-encoded listings, response checksums...).
     if (op.po) {
-      const call = this.#callContext(op, cfg);
+      const call = this.#callContext(op, cfg, (input ?? {}) as Record<string, unknown>);
       for (const transform of op.po) transform(output, received, call);
     }
     // An event stream: the member becomes an AsyncIterable of events (RPC protocols first read the initial-response).

@@ -230,6 +230,8 @@ export interface CallContext {
   readonly op: OperationSchema;
   readonly config: Readonly<ClientConfig>;
   readonly region: string;
+  /** The call's input as the caller gave it (given to output transforms; input stages get it as their argument). */
+  readonly input?: Readonly<Record<string, unknown>>;
 }
 
 /** The part of RuntimeClient a stage may use (a structural type: schema.ts imports no classes). */
