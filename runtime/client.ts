@@ -475,18 +475,14 @@ export class RuntimeClient {
   }
 
   /** What a customization stage knows of a call. */
-  #callContext(op: OperationSchema, cfg: ResolvedConfig, input?: Record<string, unknown>): CallContext {
-    const call = { client: this as RuntimeClientLike, service: this.service, op, config: this.config, region: cfg.region };
-    return input ? { ...call, input } : call;
+  #callContext(op: OperationSchema, cfg: ResolvedConfig): CallContext {
+    return { client: this as RuntimeClientLike, service: this.service, op, config: this.config, region: cfg.region };
   }
 
   /** The input after the operation's input stages (service customizations; `op.pi`). */
   async #customizeInput(op: OperationSchema, input: Record<string, unknown>, cfg: ResolvedConfig): Promise<Record<string, unknown>> {
     const call = this.#callContext(op, cfg);
-    for (const stage of op.pi!) {
-      const staged = stage(input, call);
-      input = staged instanceof Promise ? await staged : staged;
-    }
+    for (const stage of op.pi!) input = await stage(input, call);
     return input;
   }
 
@@ -559,8 +555,8 @@ export class RuntimeClient {
     }
     // Service customizations of the output (S3's URL-encoded listings, response checksums...).
     if (op.po) {
-      const call = this.#callContext(op, cfg, (input ?? {}) as Record<string, unknown>);
-      for (const transform of op.po) transform(output, received, call);
+      const call = this.#callContext(op, cfg);
+      for (const transform of op.po) transform(output, received, call, input as Record<string, unknown> | undefined);
     }
     // An event stream: the member becomes an AsyncIterable of events (RPC protocols first read the initial-response).
     // (The reader is attached to event-stream operations only: `op.ev`, runtime/eventstream.ts.)

@@ -230,8 +230,6 @@ export interface CallContext {
   readonly op: OperationSchema;
   readonly config: Readonly<ClientConfig>;
   readonly region: string;
-  /** The call's input as the caller gave it (given to output transforms; input stages get it as their argument). */
-  readonly input?: Readonly<Record<string, unknown>>;
 }
 
 /** The part of RuntimeClient a stage may use (a structural type: schema.ts imports no classes). */
@@ -251,8 +249,17 @@ export type InputStage = (
   call: CallContext,
 ) => Record<string, unknown> | Promise<Record<string, unknown>>;
 
-/** A service customization run on a parsed output, in place, before the caller sees it. */
-export type OutputTransform = (output: Record<string, unknown>, response: ReceivedResponse, call: CallContext) => void;
+/**
+ * A service customization run on a parsed output, in place, before the caller sees it; `input` is
+ * the call's input as the caller gave it (before input stages), for a transform that depends on
+ * what the caller asked (S3's listings are decoded only when the caller chose no EncodingType).
+ */
+export type OutputTransform = (
+  output: Record<string, unknown>,
+  response: ReceivedResponse,
+  call: CallContext,
+  input: Readonly<Record<string, unknown>> | undefined,
+) => void;
 
 /** Reads a streamed output into `output` after the protocol parsed the rest (event streams). */
 export type OutputStage = (

@@ -10,6 +10,7 @@
 //   v3 does): a key's base64 is 44 ASCII characters, never a key's 32 UTF-8 bytes, so the two
 //   readings never meet on a valid key, and a key already encoded is never encoded twice. A key that is
 //   not 32 bytes is refused before sending (S3 would refuse it too), naming only its length.
+//   The MD5 code is imported on the first call that carries a key (s3-md5.ts).
 // - Listings: ListObjects, ListObjectsV2, ListObjectVersions (botocore) and ListMultipartUploads
 //   (S3 encodes its keys the same way) ask for `encoding-type=url` when the caller did not set
 //   EncodingType, so keys with characters XML 1.0 cannot carry can be listed, and the members
@@ -18,10 +19,9 @@
 //   output as S3 sent it.
 // - `Expect: 100-continue` on PutObject and UploadPart bodies of 2 MiB or more, or of unknown
 //   length, on Node (the Node transport then waits for the 100 before sending the body).
-import type { BodyStage, CallContext, InputStage, OutputTransform } from "../schema.js";
+import type { BodyStage, InputStage, OutputTransform } from "../schema.js";
 import { RequestFormError } from "../errors.js";
 import { fromBase64, fromUtf8, toBase64, utf8 } from "../encoding.js";
-import { md5 } from "#crypto";
 
 const CANONICAL_BASE64_32 = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
 
@@ -51,7 +51,7 @@ export function s3SseCustomerKeys(prefixes: readonly string[]): InputStage {
       const bytes = sseKeyBytes(value, `${p}Key`);
       copy ??= { ...input };
       copy[`${p}Key`] = bytes;
-      if (input[`${p}KeyMD5`] === undefined) copy[`${p}KeyMD5`] = toBase64(await md5(bytes));
+      if (input[`${p}KeyMD5`] === undefined) copy[`${p}KeyMD5`] = toBase64(await (await import("./s3-md5.js")).md5(bytes));
     }
     return copy ?? input;
   };
@@ -76,8 +76,8 @@ export function urlDecode(text: string): string {
  * them because this call asked for it (the caller set no EncodingType).
  */
 export function s3DecodeListing(top: readonly string[], nested: readonly (readonly [string, string])[]): OutputTransform {
-  return (output, _response, call: CallContext) => {
-    if (output.EncodingType !== "url" || call.input?.EncodingType !== undefined) return;
+  return (output, _response, _call, input) => {
+    if (output.EncodingType !== "url" || input?.EncodingType !== undefined) return;
     for (const m of top) {
       const v = output[m];
       if (typeof v === "string") output[m] = urlDecode(v);
