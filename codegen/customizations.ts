@@ -18,6 +18,13 @@ const s3: Customization = (model) => {
     const op = model.operations[name];
     if (op) op.bodyRequiredOn200 = true;
   }
+  s3Keys(model);
+  s3Listings(model);
+  // Large uploads wait for the server's 100 Continue (botocore's add_expect_header; Node only).
+  for (const name of ["PutObject", "UploadPart"]) {
+    const op = model.operations[name];
+    if (op) addStages(op, "request", "s3ExpectContinue");
+  }
   for (const op of Object.values(model.operations)) {
     const uri = op.http.requestUri;
     if (uri.startsWith("/{Bucket}")) {
@@ -26,6 +33,59 @@ const s3: Customization = (model) => {
     }
   }
 };
+
+/**
+ * S3 SSE-C (botocore's sse_md5 / copy_source_sse_md5, AWS SDK v3's middleware-ssec): the key
+ * members take the raw 256-bit key as bytes or a string (runtime/customizations/s3.ts says how a
+ * string is read), so their shapes become blobs, which the serializer base64-encodes; every
+ * operation carrying one gets the stage that checks the key and fills its `...KeyMD5`.
+ */
+function s3Keys(model: BotoServiceModel): void {
+  const note =
+    "<p>tsaws: the raw 256-bit key, as 32 bytes or a string (its UTF-8 bytes; a string that is the base64 of 32 bytes is taken as already encoded). It is sent base64-encoded, and the MD5 member is filled unless given.</p>";
+  for (const name of ["SSECustomerKey", "CopySourceSSECustomerKey"]) {
+    const shape = model.shapes[name];
+    if (shape) model.shapes[name] = { ...shape, type: "blob" };
+  }
+  for (const op of Object.values(model.operations)) {
+    const input = op.input ? model.shapes[op.input.shape] : undefined;
+    const prefixes: string[] = [];
+    for (const [member, ref] of Object.entries(input?.members ?? {})) {
+      if ((ref.shape === "SSECustomerKey" || ref.shape === "CopySourceSSECustomerKey") && member.endsWith("Key")) {
+        prefixes.push(member.slice(0, -"Key".length));
+        ref.documentation = (ref.documentation ?? "") + note;
+      }
+    }
+    if (prefixes.length) addStages(op, "input", ["s3SseCustomerKeys", prefixes]);
+  }
+}
+
+/**
+ * S3 listings (botocore's set_list_objects_encoding_type_url and decode_list_object*): URL-encoded
+ * keys unless the caller chose an EncodingType, decoded in the output; the members each
+ * operation decodes are botocore's (ListMultipartUploads, which botocore leaves alone, has the
+ * members S3 documents as encoded).
+ */
+function s3Listings(model: BotoServiceModel): void {
+  const decoded: Record<string, [string[], [string, string][]]> = {
+    ListObjects: [["Delimiter", "Marker", "NextMarker"], [["Contents", "Key"], ["CommonPrefixes", "Prefix"]]],
+    ListObjectsV2: [["Delimiter", "Prefix", "StartAfter"], [["Contents", "Key"], ["CommonPrefixes", "Prefix"]]],
+    ListObjectVersions: [
+      ["KeyMarker", "NextKeyMarker", "Prefix", "Delimiter"],
+      [["Versions", "Key"], ["DeleteMarkers", "Key"], ["CommonPrefixes", "Prefix"]],
+    ],
+    ListMultipartUploads: [
+      ["Delimiter", "KeyMarker", "NextKeyMarker", "Prefix"],
+      [["Uploads", "Key"], ["CommonPrefixes", "Prefix"]],
+    ],
+  };
+  for (const [name, [top, nested]] of Object.entries(decoded)) {
+    const op = model.operations[name];
+    if (!op) continue;
+    addStages(op, "input", "s3UrlEncodedListing");
+    addStages(op, "output", ["s3DecodeListing", top, nested]);
+  }
+}
 
 /** S3 Control: the rule set puts the account id in the host, so the `{AccountId}.` host prefix goes. */
 const s3control: Customization = (model) => {

@@ -195,10 +195,7 @@ interface ResolvedConfig {
 /** A call's input after its operation's input stages (service customizations; `op.pi`). */
 async function customizeInput(op: OperationSchema, input: Record<string, unknown>, cfg: ResolvedConfig): Promise<Record<string, unknown>> {
   const call = cfg.call(op);
-  for (const stage of op.pi!) {
-    const staged = stage(input, call);
-    input = staged instanceof Promise ? await staged : staged;
-  }
+  for (const stage of op.pi!) input = await stage(input, call);
   return input;
 }
 
@@ -383,7 +380,7 @@ export class RuntimeClient {
             const loading = this.protocol.load?.(); // what parsing needs, on first use (the XML parser)
             if (loading) await loading;
           }
-          const handled = this.#handleResponse(op, response, streaming, bytes, attempts, totalRetryDelay, cfg);
+          const handled = this.#handleResponse(op, response, streaming, bytes, attempts, totalRetryDelay, cfg, rawInput);
           const result = handled instanceof Promise ? await handled : handled;
           if (!(result instanceof Failed)) {
             cfg.clock.observe(response.headers.date);
@@ -523,6 +520,7 @@ export class RuntimeClient {
     attempts: number,
     totalRetryDelay: number,
     cfg: ResolvedConfig,
+    input?: unknown,
   ): Record<string, unknown> | Failed | Promise<Record<string, unknown>> {
     const h = response.headers;
     const status = response.statusCode;
@@ -556,7 +554,7 @@ export class RuntimeClient {
     // Service customizations of the output (S3's URL-encoded listings, response checksums...).
     if (op.po) {
       const call = cfg.call(op);
-      for (const transform of op.po) transform(output, received, call);
+      for (const transform of op.po) transform(output, received, call, input as Record<string, unknown> | undefined);
     }
     // An event stream: the member becomes an AsyncIterable of events (RPC protocols first read the initial-response).
     // (The reader is attached to event-stream operations only: `op.ev`, runtime/eventstream.ts.)

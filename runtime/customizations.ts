@@ -30,3 +30,4 @@ export const acceptJson: BodyStage = (_op, _config, headers, body) => {
   return body;
 };
 export * from "./customizations/source-region.js";
+export * from "./customizations/s3.js";

@@ -249,8 +249,17 @@ export type InputStage = (
   call: CallContext,
 ) => Record<string, unknown> | Promise<Record<string, unknown>>;
 
-/** A service customization run on a parsed output, in place, before the caller sees it. */
-export type OutputTransform = (output: Record<string, unknown>, response: ReceivedResponse, call: CallContext) => void;
+/**
+ * A service customization run on a parsed output, in place, before the caller sees it; `input` is
+ * the call's input as the caller gave it (before input stages), for a transform that depends on
+ * what the caller asked (S3's listings are decoded only when the caller chose no EncodingType).
+ */
+export type OutputTransform = (
+  output: Record<string, unknown>,
+  response: ReceivedResponse,
+  call: CallContext,
+  input: Readonly<Record<string, unknown>> | undefined,
+) => void;
 
 /** Reads a streamed output into `output` after the protocol parsed the rest (event streams). */
 export type OutputStage = (

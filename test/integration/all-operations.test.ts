@@ -43,7 +43,7 @@ import { Session, TsawsError } from "tsaws";
 import { RuntimeClient } from "../../runtime/client.ts";
 import { decodeCbor } from "../../runtime/protocols/cbor.ts";
 import type { HttpHandler, HttpRequest, HttpResponse, RequestBody } from "../../runtime/http/types.ts";
-import type { ListShape, MapShape, Member, OperationSchema, ScalarShape, StructureShape, TimestampFormat } from "../../runtime/schema.ts";
+import type { ListShape, MapShape, Member, OperationSchema, ScalarShape, ServiceSchema, StructureShape, TimestampFormat } from "../../runtime/schema.ts";
 import { kind, scalarTraits, target, traits } from "../../runtime/schema.ts";
 import { textBody } from "../support/bodies.ts";
 import { countedTests } from "../support/counted.ts";
@@ -397,6 +397,8 @@ class InputBuilder {
       case 3:
         return this.full ? 2.5 : 1;
       case 4: {
+        // S3's SSE-C keys (headers *-customer-key) must be 256 bits: the runtime refuses others.
+        if (place.header?.endsWith("-customer-key")) return new Uint8Array(32).fill(7);
         const bytes = new Uint8Array([115, 0, 255]);
         // The full variant sends a streaming payload as a web stream (one that can be read only once).
         if (this.full && (scalarTraits(shape) as ScalarShape).st) {
@@ -1324,7 +1326,16 @@ async function callOnce(c: OpContext, client: RuntimeClient, recorder: Recorder,
   else if (meta?.httpStatusCode !== 200) problems.push(`$metadata.httpStatusCode is ${meta?.httpStatusCode}`);
   else if (rich) {
     try {
-      assert.deepStrictEqual(comparable(output), comparable(rich.expected));
+      // A service customization may adjust the output (S3's URL-encoded listings; tested on their
+      // own in test/customizations/): the expected output goes through the operation's transforms.
+      let expected = rich.expected;
+      if (c.op.po) {
+        const copy = structuredClone(expected) as Record<string, unknown>;
+        const received = { statusCode: 200, headers: {}, body: new Uint8Array(0) };
+        for (const t of c.op.po) t(copy, received, { client, service: (client as unknown as { service: ServiceSchema }).service, op: c.op, config: client.config, region: "us-east-1" }, input as Record<string, unknown>);
+        expected = copy;
+      }
+      assert.deepStrictEqual(comparable(output), comparable(expected));
     } catch (e) {
       problems.push(`the output read from a full response differs: ${(e as Error).message.split("\n").slice(0, 24).join(" | ").slice(0, 1200)}`);
     }
