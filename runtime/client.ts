@@ -127,6 +127,14 @@ export interface ClientConfig {
    * (only where the operation requires one; what S3-compatible stores expect).
    */
   requestChecksumCalculation?: "when_supported" | "when_required" | undefined;
+  /**
+   * Checksums on responses: "when_supported" (default, as botocore and AWS SDK v3) asks for one
+   * where the operation can return one (S3 GetObject's ChecksumMode) and validates it;
+   * "when_required" validates only where the call asked (ChecksumMode: "ENABLED").
+   * Also AWS_RESPONSE_CHECKSUM_VALIDATION and the profile's response_checksum_validation;
+   * requestChecksumCalculation likewise reads AWS_REQUEST_CHECKSUM_CALCULATION and request_checksum_calculation.
+   */
+  responseChecksumValidation?: "when_supported" | "when_required" | undefined;
   /** Turn off gzip request compression (used by operations that allow it, such as CloudWatch PutMetricData). */
   disableRequestCompression?: boolean | undefined;
   /** Bodies smaller than this many bytes are not compressed (default 10240). */
@@ -186,6 +194,8 @@ interface ResolvedConfig {
   serializeContext: SerializeContext;
   userAgent: string;
   maxResponseBodyBytes: number;
+  /** The configuration with the settings read from the environment and the profile laid in (what stages see). */
+  settings: Readonly<Record<string, unknown>>;
   /** The service's own scheme for this client (a bearer token, SigV2) when it replaces SigV4: what the schema's `ah` hook answered. */
   ah: Authorize | undefined;
 }
@@ -298,6 +308,7 @@ export class RuntimeClient {
     return {
       ah: await this.service.ah?.(c, d),
       maxResponseBodyBytes,
+      settings: endpointConfig,
       region,
       credentials,
       staticCredentials,
@@ -332,7 +343,7 @@ export class RuntimeClient {
       let body = serialized.body;
       if (op.x) {
         for (const stage of op.x) {
-          const staged = stage(op, this.config as Readonly<Record<string, unknown>>, headers, body, input);
+          const staged = stage(op, cfg.settings, headers, body, input);
           body = staged instanceof Promise ? await staged : staged;
         }
       }
@@ -370,7 +381,7 @@ export class RuntimeClient {
             const loading = this.protocol.load?.(); // what parsing needs, on first use (the XML parser)
             if (loading) await loading;
           }
-          const handled = this.#handleResponse(op, response, streaming, bytes, attempts, totalRetryDelay, cfg);
+          const handled = this.#handleResponse(op, input, response, streaming, bytes, attempts, totalRetryDelay, cfg);
           const result = handled instanceof Promise ? await handled : handled;
           if (!(result instanceof Failed)) {
             cfg.clock.observe(response.headers.date);
@@ -467,21 +478,21 @@ export class RuntimeClient {
   /** The unsigned request record of a call, formed as `send` forms it, and how to sign it (presign.ts). */
   async #presignPreparation(op: OperationSchema, input: Record<string, unknown>): Promise<PresignPreparation> {
     const cfg = this.#resolved ?? (await this.#resolve());
-    if (op.pi) input = await this.#customizeInput(op, input, cfg);
+    if (op.pi) input = await this.#customizeInput(op, input, cfg, 1);
     const serialized = this.protocol.serialize(this.service, op, input, cfg.serializeContext);
     const endpoint = cfg.endpoint(op, input);
     const request = this.#request(serialized, endpoint.url, mergeHeaders(serialized.headers, endpoint), serialized.body);
     return { request, signing: this.#signingOptions(await cfg.credentials(), endpoint, cfg), sigv4a: endpoint.auth === "sigv4a" };
   }
 
-  /** What a customization stage knows of a call. */
-  #callContext(op: OperationSchema, cfg: ResolvedConfig): CallContext {
-    return { client: this as RuntimeClientLike, service: this.service, op, config: this.config, region: cfg.region };
+  /** What a customization stage knows of a call (`presign` set when the call is presigned, not sent). */
+  #callContext(op: OperationSchema, cfg: ResolvedConfig, input: Record<string, unknown>, presign?: 1): CallContext {
+    return { client: this as RuntimeClientLike, service: this.service, op, config: cfg.settings, region: cfg.region, input, presign };
   }
 
   /** The input after the operation's input stages (service customizations; `op.pi`). */
-  async #customizeInput(op: OperationSchema, input: Record<string, unknown>, cfg: ResolvedConfig): Promise<Record<string, unknown>> {
-    const call = this.#callContext(op, cfg);
+  async #customizeInput(op: OperationSchema, input: Record<string, unknown>, cfg: ResolvedConfig, presign?: 1): Promise<Record<string, unknown>> {
+    const call = this.#callContext(op, cfg, input, presign);
     for (const stage of op.pi!) {
       const staged = stage(input, call);
       input = staged instanceof Promise ? await staged : staged;
@@ -519,6 +530,7 @@ export class RuntimeClient {
    */
   #handleResponse(
     op: OperationSchema,
+    input: Record<string, unknown>,
     response: HttpResponse,
     streaming: boolean,
     bytes: Uint8Array,
@@ -557,7 +569,7 @@ export class RuntimeClient {
     }
     // Service customizations of the output (S3's URL-encoded listings, response checksums...).
     if (op.po) {
-      const call = this.#callContext(op, cfg);
+      const call = this.#callContext(op, cfg, input);
       for (const transform of op.po) transform(output, received, call);
     }
     // An event stream: the member becomes an AsyncIterable of events (RPC protocols first read the initial-response).

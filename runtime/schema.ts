@@ -222,7 +222,9 @@ export interface OperationSchema {
 
 /**
  * What an input stage or output transform knows of its call: the client (to send or presign
- * another call), the service and operation, the configuration as given, and the region.
+ * another call), the service and operation, the configuration as given with the settings the
+ * client read from the environment and the profile laid in (`client.config` is it as given),
+ * the region, and the input (an input stage's input; an output transform's: the input as sent).
  */
 export interface CallContext {
   readonly client: RuntimeClientLike;
@@ -230,6 +232,9 @@ export interface CallContext {
   readonly op: OperationSchema;
   readonly config: Readonly<ClientConfig>;
   readonly region: string;
+  readonly input: Readonly<Record<string, unknown>>;
+  /** Set when the call is being presigned (presign.ts), not sent. */
+  readonly presign?: 1 | undefined;
 }
 
 /** The part of RuntimeClient a stage may use (a structural type: schema.ts imports no classes). */
