@@ -478,21 +478,21 @@ export class RuntimeClient {
   /** The unsigned request record of a call, formed as `send` forms it, and how to sign it (presign.ts). */
   async #presignPreparation(op: OperationSchema, input: Record<string, unknown>): Promise<PresignPreparation> {
     const cfg = this.#resolved ?? (await this.#resolve());
-    if (op.pi) input = await this.#customizeInput(op, input, cfg, 1);
+    if (op.pi) input = await this.#customizeInput(op, input, cfg);
     const serialized = this.protocol.serialize(this.service, op, input, cfg.serializeContext);
     const endpoint = cfg.endpoint(op, input);
     const request = this.#request(serialized, endpoint.url, mergeHeaders(serialized.headers, endpoint), serialized.body);
     return { request, signing: this.#signingOptions(await cfg.credentials(), endpoint, cfg), sigv4a: endpoint.auth === "sigv4a" };
   }
 
-  /** What a customization stage knows of a call (`presign` set when the call is presigned, not sent). */
-  #callContext(op: OperationSchema, cfg: ResolvedConfig, input: Record<string, unknown>, presign?: 1): CallContext {
-    return { client: this as RuntimeClientLike, service: this.service, op, config: cfg.settings, region: cfg.region, input, presign };
+  /** What a customization stage knows of a call. */
+  #callContext(op: OperationSchema, cfg: ResolvedConfig, input: Record<string, unknown>): CallContext {
+    return { client: this as RuntimeClientLike, service: this.service, op, config: cfg.settings, region: cfg.region, input };
   }
 
   /** The input after the operation's input stages (service customizations; `op.pi`). */
-  async #customizeInput(op: OperationSchema, input: Record<string, unknown>, cfg: ResolvedConfig, presign?: 1): Promise<Record<string, unknown>> {
-    const call = this.#callContext(op, cfg, input, presign);
+  async #customizeInput(op: OperationSchema, input: Record<string, unknown>, cfg: ResolvedConfig): Promise<Record<string, unknown>> {
+    const call = this.#callContext(op, cfg, input);
     for (const stage of op.pi!) {
       const staged = stage(input, call);
       input = staged instanceof Promise ? await staged : staged;

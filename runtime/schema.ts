@@ -233,8 +233,6 @@ export interface CallContext {
   readonly config: Readonly<ClientConfig>;
   readonly region: string;
   readonly input: Readonly<Record<string, unknown>>;
-  /** Set when the call is being presigned (presign.ts), not sent. */
-  readonly presign?: 1 | undefined;
 }
 
 /** The part of RuntimeClient a stage may use (a structural type: schema.ts imports no classes). */
@@ -249,10 +247,14 @@ export interface RuntimeClientLike {
  * the input to use, a copy when it changed anything: the caller's object is never modified.
  * A promise only when it had to wait.
  */
-export type InputStage = (
-  input: Record<string, unknown>,
-  call: CallContext,
-) => Record<string, unknown> | Promise<Record<string, unknown>>;
+export interface InputStage {
+  (input: Record<string, unknown>, call: CallContext): Record<string, unknown> | Promise<Record<string, unknown>>;
+  /**
+   * Run by `send` only, not when presigning (presign.ts leaves it out, so the client core carries
+   * no presign case): for a stage about the response, which the URL's holder reads.
+   */
+  readonly sendOnly?: 1;
+}
 
 /** A service customization run on a parsed output, in place, before the caller sees it. */
 export type OutputTransform = (output: Record<string, unknown>, response: ReceivedResponse, call: CallContext) => void;

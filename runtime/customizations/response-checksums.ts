@@ -65,17 +65,21 @@ function streams(call: CallContext): boolean {
 
 /**
  * Sets the operation's validation-mode member to ENABLED when unset, in "when_supported" mode
- * (a copy of the input); not when presigning, as botocore. For an output read whole (none in
- * the models today), the hash functions are loaded first, so the check after parsing is synchronous.
+ * (a copy of the input). Send only: a presigned URL gets no ChecksumMode unless asked, as in
+ * botocore. For an output read whole (none in the models today), the hash functions are loaded
+ * first, so the check after parsing is synchronous.
  */
-export const enableChecksumMode: InputStage = (input, call) => {
-  const member = call.op.ck?.vm;
-  let out = input;
-  if (member && input[member] === undefined && !call.presign && call.config.responseChecksumValidation !== "when_required") {
-    out = { ...input, [member]: "ENABLED" };
-  }
-  return member && out[member] !== undefined && !call.presign && !streams(call) && !cryptoModule ? loadCrypto().then(() => out) : out;
-};
+export const enableChecksumMode: InputStage = Object.assign(
+  (input: Record<string, unknown>, call: CallContext) => {
+    const member = call.op.ck?.vm;
+    let out = input;
+    if (member && input[member] === undefined && call.config.responseChecksumValidation !== "when_required") {
+      out = { ...input, [member]: "ENABLED" };
+    }
+    return member && out[member] !== undefined && !streams(call) && !cryptoModule ? loadCrypto().then(() => out) : out;
+  },
+  { sendOnly: 1 as const },
+);
 
 /** The algorithm and expected value to check a response against, or undefined when there is none to check. */
 function expectedChecksum(algorithms: readonly string[], headers: Record<string, string>): [ChecksumAlgorithm, string] | undefined {
