@@ -152,8 +152,23 @@ const ec2: Customization = (model) => {
   if (op) addStages(op, "input", "ec2SourceRegion");
 };
 
+/**
+ * Response checksums (botocore's httpchecksum, AWS SDK v3's flexible checksums middleware): on
+ * each operation whose httpChecksum names a validation-mode member (S3 GetObject's ChecksumMode),
+ * an input stage that enables it in "when_supported" mode and an output transform that checks
+ * the response's x-amz-checksum-* (runtime/customizations/response-checksums.ts). S3 is the only
+ * model with the trait; other operations and bundles carry none of it.
+ */
+const responseChecksums: Customization = (model) => {
+  for (const op of Object.values(model.operations)) {
+    if (!op.httpChecksum?.requestValidationModeMember) continue;
+    addStages(op, "input", "enableChecksumMode");
+    addStages(op, "output", "validateResponseChecksum");
+  }
+};
+
 const CUSTOMIZATIONS: Record<string, Customization[]> = {
-  s3: [s3],
+  s3: [s3, responseChecksums],
   s3control: [s3control],
   route53: [route53],
   apigateway: [apigateway],

@@ -127,6 +127,14 @@ export interface ClientConfig {
    * (only where the operation requires one; what S3-compatible stores expect).
    */
   requestChecksumCalculation?: "when_supported" | "when_required" | undefined;
+  /**
+   * Checksums on responses: "when_supported" (default, as botocore and AWS SDK v3) asks for one
+   * where the operation can return one (S3 GetObject's ChecksumMode) and validates it;
+   * "when_required" validates only where the call asked (ChecksumMode: "ENABLED").
+   * Also AWS_RESPONSE_CHECKSUM_VALIDATION and the profile's response_checksum_validation;
+   * requestChecksumCalculation likewise reads AWS_REQUEST_CHECKSUM_CALCULATION and request_checksum_calculation.
+   */
+  responseChecksumValidation?: "when_supported" | "when_required" | undefined;
   /** Turn off gzip request compression (used by operations that allow it, such as CloudWatch PutMetricData). */
   disableRequestCompression?: boolean | undefined;
   /** Bodies smaller than this many bytes are not compressed (default 10240). */
@@ -186,15 +194,17 @@ interface ResolvedConfig {
   serializeContext: SerializeContext;
   userAgent: string;
   maxResponseBodyBytes: number;
+  /** The configuration with the settings read from the environment and the profile laid in (what stages see). */
+  settings: Readonly<Record<string, unknown>>;
   /** The service's own scheme for this client (a bearer token, SigV2) when it replaces SigV4: what the schema's `ah` hook answered. */
   ah: Authorize | undefined;
-  /** What a customization stage knows of a call of `op` (`op.pi`, `op.po`). */
-  call: (op: OperationSchema) => CallContext;
+  /** What a customization stage knows of a call of `op` with the caller's `input` (`op.pi`, `op.po`). */
+  call: (op: OperationSchema, input: Record<string, unknown>) => CallContext;
 }
 
 /** A call's input after its operation's input stages (service customizations; `op.pi`). */
 async function customizeInput(op: OperationSchema, input: Record<string, unknown>, cfg: ResolvedConfig): Promise<Record<string, unknown>> {
-  const call = cfg.call(op);
+  const call = cfg.call(op, input);
   for (const stage of op.pi!) input = await stage(input, call);
   return input;
 }
@@ -307,6 +317,7 @@ export class RuntimeClient {
     return {
       ah: await this.service.ah?.(c, d),
       maxResponseBodyBytes,
+      settings: endpointConfig,
       region,
       credentials,
       staticCredentials,
@@ -318,7 +329,7 @@ export class RuntimeClient {
       clock: createClock({ now: c.clock }),
       uuid,
       serializeContext: { uuid },
-      call: (op) => ({ client: this, service: this.service, op, config: c, region }),
+      call: (op, input) => ({ client: this, service: this.service, op, config: endpointConfig, region, input }),
       userAgent: `tsaws/${VERSION} api/${this.service.id.replace(/ /g, "_")}#${this.service.v}${c.userAgentAppId ? ` app/${c.userAgentAppId}` : ""}`,
     };
   }
@@ -328,7 +339,8 @@ export class RuntimeClient {
     // One async layer per call: the pipeline is inlined here, and signing and parsing only
     // return promises when they really wait (a credentials provider, an event stream).
     const op: OperationSchema = operation;
-    let input = (rawInput ?? {}) as Record<string, unknown>;
+    const given = (rawInput ?? {}) as Record<string, unknown>;
+    let input = given;
     try {
       const signal = options?.signal;
       if (signal?.aborted) throw new AbortError(`${op.n} was aborted before it was sent`, { cause: signal.reason });
@@ -342,7 +354,7 @@ export class RuntimeClient {
       let body = serialized.body;
       if (op.x) {
         for (const stage of op.x) {
-          const staged = stage(op, this.config as Readonly<Record<string, unknown>>, headers, body, input);
+          const staged = stage(op, cfg.settings, headers, body, input);
           body = staged instanceof Promise ? await staged : staged;
         }
       }
@@ -380,7 +392,7 @@ export class RuntimeClient {
             const loading = this.protocol.load?.(); // what parsing needs, on first use (the XML parser)
             if (loading) await loading;
           }
-          const handled = this.#handleResponse(op, response, streaming, bytes, attempts, totalRetryDelay, cfg, rawInput);
+          const handled = this.#handleResponse(op, input, response, streaming, bytes, attempts, totalRetryDelay, cfg, given);
           const result = handled instanceof Promise ? await handled : handled;
           if (!(result instanceof Failed)) {
             cfg.clock.observe(response.headers.date);
@@ -514,13 +526,14 @@ export class RuntimeClient {
    */
   #handleResponse(
     op: OperationSchema,
+    input: Record<string, unknown>,
     response: HttpResponse,
     streaming: boolean,
     bytes: Uint8Array,
     attempts: number,
     totalRetryDelay: number,
     cfg: ResolvedConfig,
-    input?: unknown,
+    given: Record<string, unknown>,
   ): Record<string, unknown> | Failed | Promise<Record<string, unknown>> {
     const h = response.headers;
     const status = response.statusCode;
@@ -553,8 +566,8 @@ export class RuntimeClient {
     }
     // Service customizations of the output (S3's URL-encoded listings, response checksums...).
     if (op.po) {
-      const call = cfg.call(op);
-      for (const transform of op.po) transform(output, received, call, input as Record<string, unknown> | undefined);
+      const call = cfg.call(op, given);
+      for (const transform of op.po) transform(output, received, call, input);
     }
     // An event stream: the member becomes an AsyncIterable of events (RPC protocols first read the initial-response).
     // (The reader is attached to event-stream operations only: `op.ev`, runtime/eventstream.ts.)

@@ -31,3 +31,4 @@ export const acceptJson: BodyStage = (_op, _config, headers, body) => {
 };
 export * from "./customizations/source-region.js";
 export * from "./customizations/s3.js";
+export * from "./customizations/response-checksums.js";

@@ -55,7 +55,10 @@ export async function presign<C extends RuntimeClient, I, O>(
   if (service.au && !service.au.some((a) => a === "aws.auth#sigv4" || a === "aws.auth#sigv4a")) {
     throw new ConfigError(`${service.id} cannot be presigned: it authenticates with ${service.au.join(", ")}, and only SigV4 signs in a URL`);
   }
-  const { request, signing, sigv4a } = await presignPreparation(client, operation, (input ?? {}) as Record<string, unknown>);
+  // Input stages about the response (S3's ChecksumMode) are the URL holder's business, as in botocore.
+  const pi = operation.pi;
+  const op = pi?.some((s) => s.sendOnly) ? { ...operation, pi: pi.filter((s) => !s.sendOnly) } : operation;
+  const { request, signing, sigv4a } = await presignPreparation(client, op, (input ?? {}) as Record<string, unknown>);
   const headers = request.headers;
   for (const h of ["user-agent", "x-amz-user-agent", "content-length"]) delete headers[h];
   if (typeof request.body === "string" && headers["content-type"]?.startsWith("application/x-www-form-urlencoded")) {

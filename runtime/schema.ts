@@ -222,7 +222,9 @@ export interface OperationSchema {
 
 /**
  * What an input stage or output transform knows of its call: the client (to send or presign
- * another call), the service and operation, the configuration as given, and the region.
+ * another call), the service and operation, the configuration as given with the settings the
+ * client read from the environment and the profile laid in (`client.config` is it as given),
+ * the region, and the call's input as the caller gave it (before any input stage).
  */
 export interface CallContext {
   readonly client: RuntimeClientLike;
@@ -230,6 +232,7 @@ export interface CallContext {
   readonly op: OperationSchema;
   readonly config: Readonly<ClientConfig>;
   readonly region: string;
+  readonly input: Readonly<Record<string, unknown>>;
 }
 
 /** The part of RuntimeClient a stage may use (a structural type: schema.ts imports no classes). */
@@ -244,21 +247,25 @@ export interface RuntimeClientLike {
  * the input to use, a copy when it changed anything: the caller's object is never modified.
  * A promise only when it had to wait.
  */
-export type InputStage = (
-  input: Record<string, unknown>,
-  call: CallContext,
-) => Record<string, unknown> | Promise<Record<string, unknown>>;
+export interface InputStage {
+  (input: Record<string, unknown>, call: CallContext): Record<string, unknown> | Promise<Record<string, unknown>>;
+  /**
+   * Run by `send` only, not when presigning (presign.ts leaves it out, so the client core carries
+   * no presign case): for a stage about the response, which the URL's holder reads.
+   */
+  readonly sendOnly?: 1;
+}
 
 /**
- * A service customization run on a parsed output, in place, before the caller sees it; `input` is
- * the call's input as the caller gave it (before input stages), for a transform that depends on
- * what the caller asked (S3's listings are decoded only when the caller chose no EncodingType).
+ * A service customization run on a parsed output, in place, before the caller sees it. `sent` is
+ * the input as sent (after the input stages: S3 GetObject's ChecksumMode as enabled); `call.input`
+ * is what the caller gave (S3's listings are decoded only when the caller chose no EncodingType).
  */
 export type OutputTransform = (
   output: Record<string, unknown>,
   response: ReceivedResponse,
   call: CallContext,
-  input: Readonly<Record<string, unknown>> | undefined,
+  sent: Readonly<Record<string, unknown>>,
 ) => void;
 
 /** Reads a streamed output into `output` after the protocol parsed the rest (event streams). */

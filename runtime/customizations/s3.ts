@@ -76,8 +76,8 @@ export function urlDecode(text: string): string {
  * them because this call asked for it (the caller set no EncodingType).
  */
 export function s3DecodeListing(top: readonly string[], nested: readonly (readonly [string, string])[]): OutputTransform {
-  return (output, _response, _call, input) => {
-    if (output.EncodingType !== "url" || input?.EncodingType !== undefined) return;
+  return (output, _response, call) => {
+    if (output.EncodingType !== "url" || call.input.EncodingType !== undefined) return;
     for (const m of top) {
       const v = output[m];
       if (typeof v === "string") output[m] = urlDecode(v);
