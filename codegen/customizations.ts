@@ -18,6 +18,13 @@ const s3: Customization = (model) => {
     const op = model.operations[name];
     if (op) op.bodyRequiredOn200 = true;
   }
+  s3Keys(model);
+  s3Listings(model);
+  // Large uploads wait for the server's 100 Continue (botocore's add_expect_header; Node only).
+  for (const name of ["PutObject", "UploadPart"]) {
+    const op = model.operations[name];
+    if (op) addStages(op, "request", "s3ExpectContinue");
+  }
   for (const op of Object.values(model.operations)) {
     const uri = op.http.requestUri;
     if (uri.startsWith("/{Bucket}")) {
@@ -26,6 +33,59 @@ const s3: Customization = (model) => {
     }
   }
 };
+
+/**
+ * S3 SSE-C (botocore's sse_md5 / copy_source_sse_md5, AWS SDK v3's middleware-ssec): the key
+ * members take the raw 256-bit key as bytes or a string (runtime/customizations/s3.ts says how a
+ * string is read), so their shapes become blobs, which the serializer base64-encodes; every
+ * operation carrying one gets the stage that checks the key and fills its `...KeyMD5`.
+ */
+function s3Keys(model: BotoServiceModel): void {
+  const note =
+    "<p>tsaws: the raw 256-bit key, as 32 bytes or a string (its UTF-8 bytes; a string that is the base64 of 32 bytes is taken as already encoded). It is sent base64-encoded, and the MD5 member is filled unless given.</p>";
+  for (const name of ["SSECustomerKey", "CopySourceSSECustomerKey"]) {
+    const shape = model.shapes[name];
+    if (shape) model.shapes[name] = { ...shape, type: "blob" };
+  }
+  for (const op of Object.values(model.operations)) {
+    const input = op.input ? model.shapes[op.input.shape] : undefined;
+    const prefixes: string[] = [];
+    for (const [member, ref] of Object.entries(input?.members ?? {})) {
+      if ((ref.shape === "SSECustomerKey" || ref.shape === "CopySourceSSECustomerKey") && member.endsWith("Key")) {
+        prefixes.push(member.slice(0, -"Key".length));
+        ref.documentation = (ref.documentation ?? "") + note;
+      }
+    }
+    if (prefixes.length) addStages(op, "input", ["s3SseCustomerKeys", prefixes]);
+  }
+}
+
+/**
+ * S3 listings (botocore's set_list_objects_encoding_type_url and decode_list_object*): URL-encoded
+ * keys unless the caller chose an EncodingType, decoded in the output; the members each
+ * operation decodes are botocore's (ListMultipartUploads, which botocore leaves alone, has the
+ * members S3 documents as encoded).
+ */
+function s3Listings(model: BotoServiceModel): void {
+  const decoded: Record<string, [string[], [string, string][]]> = {
+    ListObjects: [["Delimiter", "Marker", "NextMarker"], [["Contents", "Key"], ["CommonPrefixes", "Prefix"]]],
+    ListObjectsV2: [["Delimiter", "Prefix", "StartAfter"], [["Contents", "Key"], ["CommonPrefixes", "Prefix"]]],
+    ListObjectVersions: [
+      ["KeyMarker", "NextKeyMarker", "Prefix", "Delimiter"],
+      [["Versions", "Key"], ["DeleteMarkers", "Key"], ["CommonPrefixes", "Prefix"]],
+    ],
+    ListMultipartUploads: [
+      ["Delimiter", "KeyMarker", "NextKeyMarker", "Prefix"],
+      [["Uploads", "Key"], ["CommonPrefixes", "Prefix"]],
+    ],
+  };
+  for (const [name, [top, nested]] of Object.entries(decoded)) {
+    const op = model.operations[name];
+    if (!op) continue;
+    addStages(op, "input", "s3UrlEncodedListing");
+    addStages(op, "output", ["s3DecodeListing", top, nested]);
+  }
+}
 
 /** S3 Control: the rule set puts the account id in the host, so the `{AccountId}.` host prefix goes. */
 const s3control: Customization = (model) => {
@@ -60,11 +120,62 @@ const apigateway: Customization = (model) => {
   for (const op of Object.values(model.operations)) addStages(op, "request", "acceptJson");
 };
 
+/**
+ * RDS, Neptune and DocumentDB: cross-region copies and replicas take a presigned URL of the same
+ * call for the source region; the AWS SDKs let the caller name `SourceRegion` instead and write
+ * the URL (botocore's inject_presigned_url_rds, on these operations). `SourceRegion` is not in
+ * the models (the service never receives it): it is added to the input so the types have it,
+ * and the input stage (runtime/customizations/source-region.ts) removes it before sending.
+ */
+function sourceRegion(operations: readonly string[]): Customization {
+  return (model) => {
+    for (const name of operations) {
+      const op = model.operations[name];
+      const input = op?.input ? model.shapes[op.input.shape] : undefined;
+      if (!op || !input?.members) continue;
+      model.shapes.String ??= { type: "string" };
+      input.members.SourceRegion ??= {
+        shape: "String",
+        documentation:
+          "<p>The region the source is in (for example <code>us-west-2</code>). When it is given and <code>PreSignedUrl</code> is not, " +
+          "the SDK presigns this call for that region's endpoint, with the client's credentials and <code>DestinationRegion</code> set to the " +
+          "client's region, and sends it as <code>PreSignedUrl</code> (valid 3600 seconds). Not sent to the service.</p>",
+      };
+      addStages(op, "input", "rdsSourceRegion");
+    }
+  };
+}
+
+/** EC2 CopySnapshot: `PresignedUrl` (and `DestinationRegion`) made from `SourceRegion` unless given (botocore's inject_presigned_url_ec2). */
+const ec2: Customization = (model) => {
+  const op = model.operations.CopySnapshot;
+  if (op) addStages(op, "input", "ec2SourceRegion");
+};
+
+/**
+ * Response checksums (botocore's httpchecksum, AWS SDK v3's flexible checksums middleware): on
+ * each operation whose httpChecksum names a validation-mode member (S3 GetObject's ChecksumMode),
+ * an input stage that enables it in "when_supported" mode and an output transform that checks
+ * the response's x-amz-checksum-* (runtime/customizations/response-checksums.ts). S3 is the only
+ * model with the trait; other operations and bundles carry none of it.
+ */
+const responseChecksums: Customization = (model) => {
+  for (const op of Object.values(model.operations)) {
+    if (!op.httpChecksum?.requestValidationModeMember) continue;
+    addStages(op, "input", "enableChecksumMode");
+    addStages(op, "output", "validateResponseChecksum");
+  }
+};
+
 const CUSTOMIZATIONS: Record<string, Customization[]> = {
-  s3: [s3],
+  s3: [s3, responseChecksums],
   s3control: [s3control],
   route53: [route53],
   apigateway: [apigateway],
+  rds: [sourceRegion(["CopyDBClusterSnapshot", "CreateDBCluster", "CopyDBSnapshot", "CreateDBInstanceReadReplica", "StartDBInstanceAutomatedBackupsReplication"])],
+  neptune: [sourceRegion(["CopyDBClusterSnapshot", "CreateDBCluster"])],
+  docdb: [sourceRegion(["CopyDBClusterSnapshot", "CreateDBCluster"])],
+  ec2: [ec2],
 };
 
 /** The model as the generator sees it: a customized deep copy where a customization applies. */

@@ -653,7 +653,8 @@ export function emitService(original: ServiceFiles, compactRuleSet: (ruleset: un
       return { name: configKey(p), type: d.type === "boolean" ? "boolean" : "string", doc: jsdoc(htmlToMarkdown(d.documentation), "  ") };
     });
   const service: Record<string, unknown> = { ...svc, ...(Object.keys(cc).length ? { cc } : {}) };
-  const settingsHook = SERVICE_SETTINGS[files.name];
+  // Services with endpoint discovery read its setting from the environment and the profile (codegen/endpoint-discovery.ts).
+  const settingsHook = SERVICE_SETTINGS[files.name] ?? (Object.values(files.service.operations).some((o) => o.endpointdiscovery) ? "discoverySettings" : undefined);
   // SigV4a only where the rule set or the model can ask for it (the signer is a reference, not data).
   const needsV4a = JSON.stringify(files.ruleset ?? null).includes('"sigv4a"') || !!meta.auth?.includes("aws.auth#sigv4a");
   // A scheme of the service's own in place of SigV4 (a bearer token, SigV2): its module is imported

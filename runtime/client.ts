@@ -29,10 +29,9 @@ import { readBody, utf8Length } from "./http/body.js";
 import { Session } from "./session.js";
 import { resolveRetryConfig, DEFAULT_MAX_ATTEMPTS } from "./retry/config.js";
 import type { DefaultsMode } from "./defaults-mode.js";
-import type { LoadedDefaults } from "./defaults/types.js";
 
 export { ServiceError, errorClass } from "./errors.js";
-export { s3Settings, s3ControlSettings, stsSettings } from "./service-settings.js";
+export { s3Settings, s3ControlSettings, stsSettings, discoverySettings } from "./service-settings.js";
 export { contextPath } from "./endpoints/path.js";
 export type { ResponseMetadata } from "./errors.js";
 export type { Credentials } from "./signer/sigv4.js";
@@ -128,6 +127,14 @@ export interface ClientConfig {
    * (only where the operation requires one; what S3-compatible stores expect).
    */
   requestChecksumCalculation?: "when_supported" | "when_required" | undefined;
+  /**
+   * Checksums on responses: "when_supported" (default, as botocore and AWS SDK v3) asks for one
+   * where the operation can return one (S3 GetObject's ChecksumMode) and validates it;
+   * "when_required" validates only where the call asked (ChecksumMode: "ENABLED").
+   * Also AWS_RESPONSE_CHECKSUM_VALIDATION and the profile's response_checksum_validation;
+   * requestChecksumCalculation likewise reads AWS_REQUEST_CHECKSUM_CALCULATION and request_checksum_calculation.
+   */
+  responseChecksumValidation?: "when_supported" | "when_required" | undefined;
   /** Turn off gzip request compression (used by operations that allow it, such as CloudWatch PutMetricData). */
   disableRequestCompression?: boolean | undefined;
   /** Bodies smaller than this many bytes are not compressed (default 10240). */
@@ -196,12 +203,19 @@ interface ResolvedConfig {
   serializeContext: SerializeContext;
   userAgent: string;
   maxResponseBodyBytes: number;
+  /** The configuration with the settings read from the environment and the profile laid in (what stages see). */
+  settings: Readonly<Record<string, unknown>>;
   /** The service's own scheme for this client (a bearer token, SigV2) when it replaces SigV4: what the schema's `ah` hook answered. */
   ah: Authorize | undefined;
-  /** The session's defaults (configured endpoint URLs...), for endpoint discovery. */
-  d: LoadedDefaults;
-  /** A setting: the environment's AWS_<NAME>, else the profile's <name>. */
-  setting: (name: string) => string | undefined;
+  /** What a customization stage knows of a call of `op` with the caller's `input` (`op.pi`, `op.po`). */
+  call: (op: OperationSchema, input: Record<string, unknown>) => CallContext;
+}
+
+/** A call's input after its operation's input stages (service customizations; `op.pi`). */
+async function customizeInput(op: OperationSchema, input: Record<string, unknown>, cfg: ResolvedConfig): Promise<Record<string, unknown>> {
+  const call = cfg.call(op, input);
+  for (const stage of op.pi!) input = await stage(input, call);
+  return input;
 }
 
 /**
@@ -311,9 +325,8 @@ export class RuntimeClient {
     if (!(maxResponseBodyBytes > 0)) throw new ConfigError(`${this.service.id}: maxResponseBodyBytes must be a positive number, not ${maxResponseBodyBytes}`);
     return {
       ah: await this.service.ah?.(c, d),
-      d,
-      setting,
       maxResponseBodyBytes,
+      settings: endpointConfig,
       region,
       credentials,
       staticCredentials,
@@ -325,6 +338,7 @@ export class RuntimeClient {
       clock: createClock({ now: c.clock }),
       uuid,
       serializeContext: { uuid },
+      call: (op, input) => ({ client: this, service: this.service, op, config: endpointConfig, region, input }),
       userAgent: `tsaws/${VERSION} api/${this.service.id.replace(/ /g, "_")}#${this.service.v}${c.userAgentAppId ? ` app/${c.userAgentAppId}` : ""}`,
     };
   }
@@ -334,23 +348,24 @@ export class RuntimeClient {
     // One async layer per call: the pipeline is inlined here, and signing and parsing only
     // return promises when they really wait (a credentials provider, an event stream).
     const op: OperationSchema = operation;
-    let input = (rawInput ?? {}) as Record<string, unknown>;
+    const given = (rawInput ?? {}) as Record<string, unknown>;
+    let input = given;
     let endpoint: ClientEndpoint | undefined;
     try {
       const signal = options?.signal;
       if (signal?.aborted) throw new AbortError(`${op.n} was aborted before it was sent`, { cause: signal.reason });
       const cfg = this.#resolved ?? (await this.#resolve());
-      if (op.pi) input = await this.#customizeInput(op, input, cfg);
+      if (op.pi) input = await customizeInput(op, input, cfg);
       const serialized = this.protocol.serialize(this.service, op, input, cfg.serializeContext);
       endpoint = cfg.endpoint(op, input);
-      if (op.ed) endpoint = await op.ed(endpoint, input, this.#callContext(op, cfg), cfg);
+      if (op.ed) endpoint = await op.ed(endpoint, cfg.call(op, input), cfg);
       const headers = mergeHeaders(serialized.headers, endpoint);
       headers["user-agent"] ??= cfg.userAgent;
       headers["x-amz-user-agent"] ??= cfg.userAgent;
       let body = serialized.body;
       if (op.x) {
         for (const stage of op.x) {
-          const staged = stage(op, this.config as Readonly<Record<string, unknown>>, headers, body, input);
+          const staged = stage(op, cfg.settings, headers, body, input);
           body = staged instanceof Promise ? await staged : staged;
         }
       }
@@ -388,7 +403,7 @@ export class RuntimeClient {
             const loading = this.protocol.load?.(); // what parsing needs, on first use (the XML parser)
             if (loading) await loading;
           }
-          const handled = this.#handleResponse(op, response, streaming, bytes, attempts, totalRetryDelay, cfg);
+          const handled = this.#handleResponse(op, input, response, streaming, bytes, attempts, totalRetryDelay, cfg, given);
           const result = handled instanceof Promise ? await handled : handled;
           if (!(result instanceof Failed)) {
             cfg.clock.observe(response.headers.date);
@@ -488,28 +503,12 @@ export class RuntimeClient {
   /** The unsigned request record of a call, formed as `send` forms it, and how to sign it (presign.ts). */
   async #presignPreparation(op: OperationSchema, input: Record<string, unknown>): Promise<PresignPreparation> {
     const cfg = this.#resolved ?? (await this.#resolve());
-    if (op.pi) input = await this.#customizeInput(op, input, cfg);
+    if (op.pi) input = await customizeInput(op, input, cfg);
     const serialized = this.protocol.serialize(this.service, op, input, cfg.serializeContext);
-    // Presigned URLs use the regular endpoint, as botocore's do (`ed` only checks discovery is allowed).
-    const endpoint = cfg.endpoint(op, input);
-    if (op.ed) await op.ed(endpoint, input, this.#callContext(op, cfg), cfg, 1);
+    let endpoint = cfg.endpoint(op, input);
+    if (op.ed) endpoint = await op.ed(endpoint, cfg.call(op, input), cfg); // (presign.ts passes an `ed` that keeps the regular endpoint)
     const request = this.#request(serialized, endpoint.url, mergeHeaders(serialized.headers, endpoint), serialized.body);
     return { request, signing: this.#signingOptions(await cfg.credentials(), endpoint, cfg), sigv4a: endpoint.auth === "sigv4a" };
-  }
-
-  /** What a customization stage knows of a call. */
-  #callContext(op: OperationSchema, cfg: ResolvedConfig): CallContext {
-    return { client: this as RuntimeClientLike, service: this.service, op, config: this.config, region: cfg.region };
-  }
-
-  /** The input after the operation's input stages (service customizations; `op.pi`). */
-  async #customizeInput(op: OperationSchema, input: Record<string, unknown>, cfg: ResolvedConfig): Promise<Record<string, unknown>> {
-    const call = this.#callContext(op, cfg);
-    for (const stage of op.pi!) {
-      const staged = stage(input, call);
-      input = staged instanceof Promise ? await staged : staged;
-    }
-    return input;
   }
 
   /** The request record of a serialized call (its body stages, if any, already run). */
@@ -542,12 +541,14 @@ export class RuntimeClient {
    */
   #handleResponse(
     op: OperationSchema,
+    input: Record<string, unknown>,
     response: HttpResponse,
     streaming: boolean,
     bytes: Uint8Array,
     attempts: number,
     totalRetryDelay: number,
     cfg: ResolvedConfig,
+    given: Record<string, unknown>,
   ): Record<string, unknown> | Failed | Promise<Record<string, unknown>> {
     const h = response.headers;
     const status = response.statusCode;
@@ -580,8 +581,8 @@ export class RuntimeClient {
     }
     // Service customizations of the output (S3's URL-encoded listings, response checksums...).
     if (op.po) {
-      const call = this.#callContext(op, cfg);
-      for (const transform of op.po) transform(output, received, call);
+      const call = cfg.call(op, given);
+      for (const transform of op.po) transform(output, received, call, input);
     }
     // An event stream: the member becomes an AsyncIterable of events (RPC protocols first read the initial-response).
     // (The reader is attached to event-stream operations only: `op.ev`, runtime/eventstream.ts.)

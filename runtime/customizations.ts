@@ -29,4 +29,7 @@ export const acceptJson: BodyStage = (_op, _config, headers, body) => {
   headers.accept ??= "application/json";
   return body;
 };
+export * from "./customizations/source-region.js";
+export * from "./customizations/s3.js";
+export * from "./customizations/response-checksums.js";
 export * from "./customizations/endpoint-discovery.js";

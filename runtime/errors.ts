@@ -135,3 +135,24 @@ export class TimeoutError extends NetworkError {
 export class AbortError extends TsawsError {
   override name = "AbortError";
 }
+
+/**
+ * A response's body does not match the checksum the service sent with it (x-amz-checksum-*):
+ * the data was corrupted on the way. Raised by the read that reaches the end of a streamed body
+ * (or by the call, for a body read whole). Holds only checksums, never the data.
+ */
+export class ChecksumMismatchError extends TsawsError {
+  override name = "ChecksumMismatchError";
+  /** The algorithm, e.g. "CRC32". */
+  readonly algorithm: string;
+  /** The checksum the response header gave (base64). */
+  readonly expected: string;
+  /** The checksum of the bytes received (base64). */
+  readonly computed: string;
+  constructor(operation: string, algorithm: string, expected: string, computed: string) {
+    super(`${operation}: the response body's ${algorithm} checksum is ${computed}, but x-amz-checksum-${algorithm.toLowerCase()} says ${expected}`);
+    this.algorithm = algorithm;
+    this.expected = expected;
+    this.computed = computed;
+  }
+}

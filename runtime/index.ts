@@ -11,6 +11,7 @@ export {
   NetworkError,
   TimeoutError,
   AbortError,
+  ChecksumMismatchError,
 } from "./errors.js";
 export type { ResponseMetadata } from "./errors.js";
 export type {

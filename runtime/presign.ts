@@ -15,7 +15,7 @@
 import { presignPreparation, type Operation, type RuntimeClient } from "./client.js";
 import { presignRequest } from "./signer/query.js";
 import { ConfigError } from "./errors.js";
-import type { ServiceSchema } from "./schema.js";
+import type { OperationSchema, ServiceSchema } from "./schema.js";
 
 export interface PresignOptions {
   /** Seconds the URL stays valid, 1 to 604800 (seven days). Default 3600, as boto3. */
@@ -55,7 +55,14 @@ export async function presign<C extends RuntimeClient, I, O>(
   if (service.au && !service.au.some((a) => a === "aws.auth#sigv4" || a === "aws.auth#sigv4a")) {
     throw new ConfigError(`${service.id} cannot be presigned: it authenticates with ${service.au.join(", ")}, and only SigV4 signs in a URL`);
   }
-  const { request, signing, sigv4a } = await presignPreparation(client, operation, (input ?? {}) as Record<string, unknown>);
+  // Input stages about the response (S3's ChecksumMode) are the URL holder's business, as in botocore.
+  const pi = operation.pi;
+  let op: OperationSchema = pi?.some((s) => s.sendOnly) ? { ...operation, pi: pi.filter((s) => !s.sendOnly) } : operation;
+  // A URL is presigned for the regular endpoint, not a discovered one, as botocore presigns; the
+  // operation's `ed` still refuses one that requires discovery when it is turned off.
+  const ed = op.ed;
+  if (ed) op = { ...op, ed: (regular, call, c) => ed(regular, call, c, 1) };
+  const { request, signing, sigv4a } = await presignPreparation(client, op, (input ?? {}) as Record<string, unknown>);
   const headers = request.headers;
   for (const h of ["user-agent", "x-amz-user-agent", "content-length"]) delete headers[h];
   if (typeof request.body === "string" && headers["content-type"]?.startsWith("application/x-www-form-urlencoded")) {

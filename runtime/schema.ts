@@ -229,15 +229,14 @@ export interface OperationSchema {
 
 /**
  * Picks the endpoint of a call to an operation with endpoint discovery: `regular` (the rule
- * set's) or a copy with a discovered URL and an `evict` hook (the client asks it once, on a
- * failure, whether the call should be sent again with a fresh discovery: once, when the
- * endpoint came from the cache). Throws a ConfigError
- * when discovery is off but the operation requires it. `presign`: only that check (presigned
- * URLs keep the regular endpoint, as botocore's do).
+ * set's) or a copy with a discovered URL and an `evict` hook (the client asks it, on a failure,
+ * whether to send the call again: once, when the endpoint came from the cache). Reads
+ * `endpointDiscoveryEnabled` from `call.config` (the service's settings hook, `es`, lays the
+ * environment's and the profile's value in). Throws a ConfigError when discovery is off but the
+ * operation requires it. `presign` (presign.ts): only that check, the regular endpoint kept.
  */
 export type EndpointDiscovery = (
   regular: ClientEndpoint,
-  input: Record<string, unknown>,
   call: CallContext,
   client: DiscoveryClient,
   presign?: 1,
@@ -247,15 +246,13 @@ export type EndpointDiscovery = (
 export interface DiscoveryClient {
   /** The client's checked credentials (their access key is part of the cache key). */
   readonly credentials: () => Promise<Credentials>;
-  /** The session's defaults: configured endpoint URLs. */
-  readonly d: LoadedDefaults;
-  /** A setting: the environment's AWS_<NAME>, else the profile's <name>. */
-  readonly setting: (name: string) => string | undefined;
 }
 
 /**
  * What an input stage or output transform knows of its call: the client (to send or presign
- * another call), the service and operation, the configuration as given, and the region.
+ * another call), the service and operation, the configuration as given with the settings the
+ * client read from the environment and the profile laid in (`client.config` is it as given),
+ * the region, and the call's input as the caller gave it (before any input stage).
  */
 export interface CallContext {
   readonly client: RuntimeClientLike;
@@ -263,6 +260,7 @@ export interface CallContext {
   readonly op: OperationSchema;
   readonly config: Readonly<ClientConfig>;
   readonly region: string;
+  readonly input: Readonly<Record<string, unknown>>;
 }
 
 /** The part of RuntimeClient a stage may use (a structural type: schema.ts imports no classes). */
@@ -277,13 +275,26 @@ export interface RuntimeClientLike {
  * the input to use, a copy when it changed anything: the caller's object is never modified.
  * A promise only when it had to wait.
  */
-export type InputStage = (
-  input: Record<string, unknown>,
-  call: CallContext,
-) => Record<string, unknown> | Promise<Record<string, unknown>>;
+export interface InputStage {
+  (input: Record<string, unknown>, call: CallContext): Record<string, unknown> | Promise<Record<string, unknown>>;
+  /**
+   * Run by `send` only, not when presigning (presign.ts leaves it out, so the client core carries
+   * no presign case): for a stage about the response, which the URL's holder reads.
+   */
+  readonly sendOnly?: 1;
+}
 
-/** A service customization run on a parsed output, in place, before the caller sees it. */
-export type OutputTransform = (output: Record<string, unknown>, response: ReceivedResponse, call: CallContext) => void;
+/**
+ * A service customization run on a parsed output, in place, before the caller sees it. `sent` is
+ * the input as sent (after the input stages: S3 GetObject's ChecksumMode as enabled); `call.input`
+ * is what the caller gave (S3's listings are decoded only when the caller chose no EncodingType).
+ */
+export type OutputTransform = (
+  output: Record<string, unknown>,
+  response: ReceivedResponse,
+  call: CallContext,
+  sent: Readonly<Record<string, unknown>>,
+) => void;
 
 /** Reads a streamed output into `output` after the protocol parsed the rest (event streams). */
 export type OutputStage = (

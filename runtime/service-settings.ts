@@ -28,8 +28,31 @@ export function s3ControlSettings(config: EndpointConfig, from: SettingSources):
   config.useArnRegion ??= flag(from.setting("s3_use_arn_region"));
 }
 
-/** S3: us-east-1's regional endpoint, then the profile's `s3` section (addressing_style, use_accelerate_endpoint) and the ARN region. */
+/**
+ * The flexible-checksum settings, requestChecksumCalculation and responseChecksumValidation:
+ * client config, then AWS_REQUEST_CHECKSUM_CALCULATION / request_checksum_calculation (and
+ * the response pair), then "when_supported"; anything else is a ConfigError. Only services
+ * with checksummed operations (S3) carry this; the stages read the result from the config.
+ */
+export function checksumSettings(config: EndpointConfig, from: SettingSources): void {
+  for (const [key, name] of [
+    ["requestChecksumCalculation", "request_checksum_calculation"],
+    ["responseChecksumValidation", "response_checksum_validation"],
+  ] as const) {
+    const raw = config[key] ?? from.setting(name);
+    const v = typeof raw === "string" ? raw.trim().toLowerCase() : raw ?? "when_supported";
+    if (v !== "when_supported" && v !== "when_required") {
+      throw new ConfigError(
+        `${from.service}: ${key} / AWS_${name.toUpperCase()} / ${name} must be "when_supported" or "when_required", not ${JSON.stringify(raw)}`,
+      );
+    }
+    config[key] = v;
+  }
+}
+
+/** S3: us-east-1's regional endpoint, then the profile's `s3` section (addressing_style, use_accelerate_endpoint) and the ARN region; the checksum settings. */
 export function s3Settings(config: EndpointConfig, from: SettingSources): void {
+  checksumSettings(config, from);
   regional(config, from, "s3UsEast1RegionalEndpoint", "s3_us_east_1_regional_endpoint", from.defaults.s3UsEast1RegionalEndpoints);
   if (config.forcePathStyle === undefined && from.nested("s3", "addressing_style") === "path") config.forcePathStyle = true;
   if (config.useAccelerateEndpoint === undefined && from.nested("s3", "use_accelerate_endpoint") === "true") config.useAccelerateEndpoint = true;
@@ -39,4 +62,22 @@ export function s3Settings(config: EndpointConfig, from: SettingSources): void {
 /** STS: regional or the global endpoint (sts_regional_endpoints). */
 export function stsSettings(config: EndpointConfig, from: SettingSources): void {
   regional(config, from, "stsRegionalEndpoints", "sts_regional_endpoints", from.defaults.stsRegionalEndpoints);
+}
+
+/**
+ * Endpoint discovery (services with DescribeEndpoints: DynamoDB, Timestream): the client's
+ * endpointDiscoveryEnabled, then AWS_ENDPOINT_DISCOVERY_ENABLED / endpoint_discovery_enabled;
+ * true or false, or left unset for "auto" (runtime/customizations/endpoint-discovery.ts reads
+ * it); anything else is a ConfigError, as botocore refuses it when the client is made.
+ */
+export function discoverySettings(config: EndpointConfig, from: SettingSources): void {
+  const key = "endpointDiscoveryEnabled";
+  const name = "endpoint_discovery_enabled";
+  const raw = config[key] ?? from.setting(name);
+  const v = typeof raw === "string" ? raw.trim().toLowerCase() : raw;
+  if (v === "true" || v === "false") config[key] = v === "true";
+  else if (v === "auto") config[key] = undefined;
+  else if (v !== undefined && typeof v !== "boolean") {
+    throw new ConfigError(`${from.service}: ${key} / AWS_${name.toUpperCase()} / ${name} must be true, false or auto, not ${JSON.stringify(raw)}`);
+  }
 }

@@ -48,36 +48,32 @@ interface DescribeEndpointsOutput {
 
 /**
  * The endpoint of a call to an operation with endpoint discovery (see endpoint-discovery.ts):
- * the regular one when discovery is off or the endpoint is custom (botocore then registers no
- * discovery at all, not even the "required" check), or for a presigned URL (botocore presigns
- * without discovery); a ConfigError when the operation requires discovery and it is off, or
- * the setting is not true, false or auto; else a discovered one.
+ * the regular one when the endpoint is custom or configured (botocore then registers no
+ * discovery at all, not even the "required" check), when discovery is off, or for a presigned
+ * URL (botocore presigns without discovery); a ConfigError when the operation requires
+ * discovery and it is off; else a discovered one.
  */
 export async function discover(
-  setting: boolean | string,
   required: 0 | 1 | undefined,
   ids: readonly string[] | undefined,
   sendIds: 0 | 1 | undefined,
   regular: ClientEndpoint,
-  input: Record<string, unknown>,
   call: CallContext,
   client: DiscoveryClient,
   presign?: 1,
 ): Promise<ClientEndpoint> {
   const c = call.config;
-  const id = call.service.id;
-  if (c.endpoint !== undefined || client.d.endpointUrl(id, c.ignoreConfiguredEndpointUrls) !== undefined) return regular;
-  const v = typeof setting === "string" ? setting.trim().toLowerCase() : setting;
-  if (v !== true && v !== false && v !== "true" && v !== "false" && v !== "auto") {
-    throw new ConfigError(`${id}: the endpoint discovery setting "${setting}" is not true, false or auto (AWS_ENDPOINT_DISCOVERY_ENABLED, endpoint_discovery_enabled)`);
-  }
-  if (v === false || v === "false" || (v === "auto" && !required)) {
+  if (c.endpoint !== undefined) return regular;
+  if (c.endpointDiscoveryEnabled === false) {
     if (required) {
-      throw new ConfigError(`${id} ${call.op.n} requires endpoint discovery, which is turned off (endpointDiscoveryEnabled, AWS_ENDPOINT_DISCOVERY_ENABLED or endpoint_discovery_enabled is false)`);
+      throw new ConfigError(
+        `${call.service.id} ${call.op.n} requires endpoint discovery, which is turned off (endpointDiscoveryEnabled, AWS_ENDPOINT_DISCOVERY_ENABLED or endpoint_discovery_enabled is false)`,
+      );
     }
     return regular;
   }
   if (presign) return regular;
+  const input = call.input;
   const now = call.config.clock ?? Date.now;
   const { accessKeyId } = await client.credentials();
   let identifiers: Record<string, string> | undefined;

@@ -58,7 +58,8 @@ function alreadyRead(): TsawsError {
   return new TsawsError("The response body has already been read; a body can be read only once.");
 }
 
-function decode(bytes: Uint8Array, encoding: string | undefined): string {
+/** Bytes as text in `encoding` (utf-8 by default; also base64, hex, or any TextDecoder label). */
+export function decode(bytes: Uint8Array, encoding: string | undefined): string {
   const enc = encoding ? encoding.toLowerCase() : "utf-8";
   if (enc === "utf-8" || enc === "utf8") return fromUtf8(bytes);
   if (enc === "base64") return toBase64(bytes);

@@ -22,6 +22,12 @@
 // or its first request while a proxy is configured; that one request waits for the import, every
 // later one takes the synchronous path. A client of a plain-http endpoint never loads TLS.
 //
+// Expect: 100-continue (S3 uploads: runtime/customizations/s3.ts sets it): the headers go out
+// first and the body waits for the server's 100 Continue, or `expectContinueTimeout` ms without
+// one (RFC 9110 §10.1.1: a client need not wait forever), then goes anyway. A final status that
+// arrives first is the answer: the body is never sent, and the connection, left mid-request, is
+// closed once that response has been read.
+//
 // Pool diagnostic: when a call has to queue for a socket, a timer (only then) checks after
 // `socketAcquisitionWarningTimeout` ms whether it is still waiting, and logs one warning per
 // handler naming the client.
@@ -55,6 +61,8 @@ export interface HttpHandlerConfig {
   logger?: { warn(message: string): void };
   /** Warn (once) when a call waits longer than this for a pooled socket. Default 2000 ms. */
   socketAcquisitionWarningTimeout?: number;
+  /** How long a request with `Expect: 100-continue` waits for the 100 before sending its body anyway. Default 1000 ms. */
+  expectContinueTimeout?: number;
 }
 
 const kExchange = Symbol("tsaws.exchange");
@@ -93,6 +101,9 @@ class Exchange {
   req!: http.ClientRequest;
   res: http.IncomingMessage | undefined = undefined;
   connectTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** Expect: 100-continue: the body waits for the 100 (or this timer). */
+  continueTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  bodyPending = false;
   settled = false;
 
   constructor(
@@ -140,7 +151,16 @@ class Exchange {
       clearTimeout(this.connectTimer);
       this.connectTimer = undefined;
     }
+    this.stopWaitingForContinue();
     this.signal?.removeEventListener("abort", this);
+  }
+
+  stopWaitingForContinue(): void {
+    this.bodyPending = false;
+    if (this.continueTimer !== undefined) {
+      clearTimeout(this.continueTimer);
+      this.continueTimer = undefined;
+    }
   }
 
   where(): string {
@@ -212,6 +232,14 @@ function onResponse(this: http.ClientRequest, res: http.IncomingMessage): void {
   }
   ex.res = res;
   ex.settled = true;
+  if (ex.bodyPending) {
+    // A final status before the 100 Continue: the body is not sent; the request was never
+    // finished, so its connection cannot carry another and is closed after this response.
+    ex.stopWaitingForContinue();
+    (res as unknown as TrackedRequest)[kExchange] = ex;
+    res.once("end", onUnfinishedRequestAnswered);
+    res.once("close", onUnfinishedRequestAnswered);
+  }
   if (ex.connectTimer !== undefined) {
     clearTimeout(ex.connectTimer);
     ex.connectTimer = undefined;
@@ -227,6 +255,26 @@ function onResponse(this: http.ClientRequest, res: http.IncomingMessage): void {
     headers: headerRecord(res.rawHeaders),
     body: new NodeStreamBody(res, toNetworkError),
   });
+}
+
+function onUnfinishedRequestAnswered(this: http.IncomingMessage): void {
+  exchangeOf(this).req.destroy();
+}
+
+/** The server's 100 Continue, or the wait for it timed out: the body goes now (once). */
+function onContinue(this: http.ClientRequest): void {
+  releaseBody(exchangeOf(this));
+}
+
+function onContinueTimeout(req: http.ClientRequest): void {
+  releaseBody(exchangeOf(req));
+}
+
+function releaseBody(ex: Exchange): void {
+  if (!ex.bodyPending) return;
+  ex.stopWaitingForContinue();
+  if (ex.settled || ex.req.destroyed) return;
+  sendBody(ex.req, ex.request.body, ex, ex.request.headers);
 }
 
 function onQueuedTooLong(req: http.ClientRequest, handler: NodeHttpHandler, agent: http.Agent): void {
@@ -323,6 +371,7 @@ export class NodeHttpHandler implements HttpHandler {
   readonly #proxy: ProxySettings | undefined;
   #tunnelAgents: Map<string, TunnelAgent> | undefined;
   readonly #warnAfter: number;
+  readonly #continueAfter: number;
   #warned = false;
 
   constructor(config: HttpHandlerConfig = {}) {
@@ -335,6 +384,7 @@ export class NodeHttpHandler implements HttpHandler {
     if (isAgent(config.httpsAgent)) this.#httpsAgent = config.httpsAgent as https.Agent;
     this.#proxy = proxySettingsFromEnv(config.env ?? process.env);
     this.#warnAfter = config.socketAcquisitionWarningTimeout ?? 2000;
+    this.#continueAfter = config.expectContinueTimeout ?? 1000;
   }
 
   /** The https agent: the configured one, or this handler's own (node-tls.js is loaded). */
@@ -417,7 +467,13 @@ export class NodeHttpHandler implements HttpHandler {
           break;
         }
       }
-      sendBody(req, request.body, ex, request.headers);
+      if (request.body !== undefined && request.headers.expect?.toLowerCase() === "100-continue") {
+        // The headers go now (node sends them at once for an Expect request); the body on 100 Continue.
+        ex.bodyPending = true;
+        req.once("continue", onContinue);
+        ex.continueTimer = setTimeout(onContinueTimeout, this.#continueAfter, req);
+        req.flushHeaders();
+      } else sendBody(req, request.body, ex, request.headers);
     });
   }
 

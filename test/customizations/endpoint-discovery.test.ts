@@ -202,7 +202,7 @@ test("discovery turned off for an operation that requires it: a ConfigError befo
     await assert.rejects(presign(tw, DescribeDatabase, { DatabaseName: "db" }), ConfigError);
   }
   const bad = new DynamoDB({ ...hermetic(s.http), session: bare({ AWS_ENDPOINT_DISCOVERY_ENABLED: "maybe" }) });
-  await assert.rejects(bad.getItem({ TableName: "t", Key: {} }), (e: unknown) => e instanceof ConfigError && /"maybe" is not true, false or auto/.test(e.message));
+  await assert.rejects(bad.getItem({ TableName: "t", Key: {} }), (e: unknown) => e instanceof ConfigError && /endpoint_discovery_enabled must be true, false or auto, not "maybe"/.test(e.message));
   assert.equal(s.http.requests.length, 0);
 });
 

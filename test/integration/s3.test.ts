@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { Readable } from "node:stream";
 import { S3, S3Client, GetObject, NoSuchKey, NoSuchBucket } from "tsaws/s3";
 import { ServiceError } from "tsaws";
+import { createHttpHandler } from "../../runtime/http/node.js";
 import { startS3rver, S3RVER_CREDENTIALS, type LocalServer, assertAllSigned } from "../support/servers.ts";
 
 let server: LocalServer;
@@ -126,6 +127,32 @@ test("NoSuchKey and NoSuchBucket are typed errors", async () => {
 test("a missing URI label fails before anything is sent", async () => {
   const e = await s3.getObject({ Bucket, Key: "" }).catch((err: unknown) => err);
   assert.equal((e as Error).name, "RequestFormError");
+});
+
+test("response checksums: GetObject asks for them (x-amz-checksum-mode: ENABLED); s3rver sends none, so every read works as it is", async () => {
+  const real = createHttpHandler();
+  const sent: Record<string, string>[] = [];
+  const client = new S3({
+    region: "us-east-1",
+    endpoint: server.endpoint,
+    forcePathStyle: true,
+    credentials: S3RVER_CREDENTIALS,
+    requestChecksumCalculation: "when_required",
+    httpHandler: { handle: (r, o) => (sent.push(r.headers), real.handle(r, o)), destroy: () => real.destroy?.() },
+  });
+  try {
+    await client.putObject({ Bucket, Key: "ck.txt", Body: "checked or not" });
+    const got = await client.getObject({ Bucket, Key: "ck.txt" });
+    assert.equal(sent.at(-1)!["x-amz-checksum-mode"], "ENABLED");
+    assert.equal(got.ChecksumCRC32, undefined);
+    assert.equal(await got.Body!.transformToString(), "checked or not");
+    const again = await client.getObject({ Bucket, Key: "ck.txt", ChecksumMode: "ENABLED" });
+    const parts: Uint8Array[] = [];
+    for await (const c of again.Body!) parts.push(c);
+    assert.equal(Buffer.concat(parts).toString(), "checked or not");
+  } finally {
+    client.destroy();
+  }
 });
 
 test("every request carried a valid SigV4 signature (checked by the verifying proxy)", () => assertAllSigned(server, 10));
