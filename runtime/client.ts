@@ -32,6 +32,7 @@ import type { DefaultsMode } from "./defaults-mode.js";
 
 export { ServiceError, errorClass } from "./errors.js";
 export { s3Settings, s3ControlSettings, stsSettings, discoverySettings } from "./service-settings.js";
+export { endpointDiscovery } from "./customizations/endpoint-discovery.js";
 export { contextPath } from "./endpoints/path.js";
 export type { ResponseMetadata } from "./errors.js";
 export type { Credentials } from "./signer/sigv4.js";
@@ -358,7 +359,7 @@ export class RuntimeClient {
       if (op.pi) input = await customizeInput(op, input, cfg);
       const serialized = this.protocol.serialize(this.service, op, input, cfg.serializeContext);
       endpoint = cfg.endpoint(op, input);
-      if (op.ed) endpoint = await op.ed(endpoint, cfg.call(op, input), cfg);
+      if (op.ed) endpoint = await op.ed(cfg.call(op, input), endpoint, cfg);
       const headers = mergeHeaders(serialized.headers, endpoint);
       headers["user-agent"] ??= cfg.userAgent;
       headers["x-amz-user-agent"] ??= cfg.userAgent;
@@ -505,8 +506,7 @@ export class RuntimeClient {
     const cfg = this.#resolved ?? (await this.#resolve());
     if (op.pi) input = await customizeInput(op, input, cfg);
     const serialized = this.protocol.serialize(this.service, op, input, cfg.serializeContext);
-    let endpoint = cfg.endpoint(op, input);
-    if (op.ed) endpoint = await op.ed(endpoint, cfg.call(op, input), cfg); // (presign.ts passes an `ed` that keeps the regular endpoint)
+    const endpoint = cfg.endpoint(op, input); // never a discovered one (presign.ts takes `ed` off the operation)
     const request = this.#request(serialized, endpoint.url, mergeHeaders(serialized.headers, endpoint), serialized.body);
     return { request, signing: this.#signingOptions(await cfg.credentials(), endpoint, cfg), sigv4a: endpoint.auth === "sigv4a" };
   }

@@ -32,4 +32,3 @@ export const acceptJson: BodyStage = (_op, _config, headers, body) => {
 export * from "./customizations/source-region.js";
 export * from "./customizations/s3.js";
 export * from "./customizations/response-checksums.js";
-export * from "./customizations/endpoint-discovery.js";

@@ -59,9 +59,12 @@ export async function presign<C extends RuntimeClient, I, O>(
   const pi = operation.pi;
   let op: OperationSchema = pi?.some((s) => s.sendOnly) ? { ...operation, pi: pi.filter((s) => !s.sendOnly) } : operation;
   // A URL is presigned for the regular endpoint, not a discovered one, as botocore presigns; the
-  // operation's `ed` still refuses one that requires discovery when it is turned off.
-  const ed = op.ed;
-  if (ed) op = { ...op, ed: (regular, call, c) => ed(regular, call, c, 1) };
+  // operation's `ed`, asked without an endpoint, still refuses one that requires discovery when
+  // it is turned off (botocore's before-parameter-build check), as an input stage.
+  if (op.ed) {
+    const { ed, ...rest } = op;
+    op = { ...rest, pi: [...(op.pi ?? []), async (input, call) => (await ed(call), input)] };
+  }
   const { request, signing, sigv4a } = await presignPreparation(client, op, (input ?? {}) as Record<string, unknown>);
   const headers = request.headers;
   for (const h of ["user-agent", "x-amz-user-agent", "content-length"]) delete headers[h];

@@ -233,14 +233,13 @@ export interface OperationSchema {
  * whether to send the call again: once, when the endpoint came from the cache). Reads
  * `endpointDiscoveryEnabled` from `call.config` (the service's settings hook, `es`, lays the
  * environment's and the profile's value in). Throws a ConfigError when discovery is off but the
- * operation requires it. `presign` (presign.ts): only that check, the regular endpoint kept.
+ * operation requires it, or the setting is not true, false or auto. Asked without `regular`
+ * (presign.ts): only those checks.
  */
-export type EndpointDiscovery = (
-  regular: ClientEndpoint,
-  call: CallContext,
-  client: DiscoveryClient,
-  presign?: 1,
-) => ClientEndpoint | Promise<ClientEndpoint>;
+export interface EndpointDiscovery {
+  (call: CallContext, regular: ClientEndpoint, client: DiscoveryClient): ClientEndpoint | Promise<ClientEndpoint>;
+  (call: CallContext): unknown;
+}
 
 /** What endpoint discovery reads of the client's resolved configuration. */
 export interface DiscoveryClient {

@@ -66,18 +66,11 @@ export function stsSettings(config: EndpointConfig, from: SettingSources): void 
 
 /**
  * Endpoint discovery (services with DescribeEndpoints: DynamoDB, Timestream): the client's
- * endpointDiscoveryEnabled, then AWS_ENDPOINT_DISCOVERY_ENABLED / endpoint_discovery_enabled;
- * true or false, or left unset for "auto" (runtime/customizations/endpoint-discovery.ts reads
- * it); anything else is a ConfigError, as botocore refuses it when the client is made.
+ * endpointDiscoveryEnabled, else AWS_ENDPOINT_DISCOVERY_ENABLED / endpoint_discovery_enabled,
+ * laid in as it is (a boolean or the setting's text); the discovery hook reads it
+ * (runtime/customizations/endpoint-discovery.ts), and discovery.ts refuses a value other than
+ * true, false or auto, so neither the parsing nor its message is in every bundle of these services.
  */
 export function discoverySettings(config: EndpointConfig, from: SettingSources): void {
-  const key = "endpointDiscoveryEnabled";
-  const name = "endpoint_discovery_enabled";
-  const raw = config[key] ?? from.setting(name);
-  const v = typeof raw === "string" ? raw.trim().toLowerCase() : raw;
-  if (v === "true" || v === "false") config[key] = v === "true";
-  else if (v === "auto") config[key] = undefined;
-  else if (v !== undefined && typeof v !== "boolean") {
-    throw new ConfigError(`${from.service}: ${key} / AWS_${name.toUpperCase()} / ${name} must be true, false or auto, not ${JSON.stringify(raw)}`);
-  }
+  config.endpointDiscoveryEnabled ??= from.setting("endpoint_discovery_enabled");
 }

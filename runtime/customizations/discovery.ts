@@ -57,22 +57,26 @@ export async function discover(
   required: 0 | 1 | undefined,
   ids: readonly string[] | undefined,
   sendIds: 0 | 1 | undefined,
-  regular: ClientEndpoint,
   call: CallContext,
-  client: DiscoveryClient,
-  presign?: 1,
-): Promise<ClientEndpoint> {
+  regular: ClientEndpoint | undefined,
+  client: DiscoveryClient | undefined,
+): Promise<ClientEndpoint | undefined> {
   const c = call.config;
-  if (c.endpoint !== undefined) return regular;
-  if (c.endpointDiscoveryEnabled === false) {
-    if (required) {
-      throw new ConfigError(
-        `${call.service.id} ${call.op.n} requires endpoint discovery, which is turned off (endpointDiscoveryEnabled, AWS_ENDPOINT_DISCOVERY_ENABLED or endpoint_discovery_enabled is false)`,
-      );
-    }
-    return regular;
+  // A boolean, or the environment's or the profile's text (service-settings.ts `discoverySettings`).
+  const raw: unknown = (c as Readonly<Record<string, unknown>>).endpointDiscoveryEnabled;
+  const v = typeof raw === "string" ? raw.trim().toLowerCase() : raw;
+  if (v !== undefined && v !== true && v !== false && v !== "true" && v !== "false" && v !== "auto") {
+    throw new ConfigError(`${call.service.id}: endpointDiscoveryEnabled / AWS_ENDPOINT_DISCOVERY_ENABLED / endpoint_discovery_enabled must be true, false or auto, not ${JSON.stringify(raw)}`);
   }
-  if (presign) return regular;
+  const on = v === "true" || (v === "false" ? false : v === "auto" ? undefined : v);
+  if (c.endpoint !== undefined) return regular;
+  if (on === false && required) {
+    throw new ConfigError(
+      `${call.service.id} ${call.op.n} requires endpoint discovery, which is turned off (endpointDiscoveryEnabled, AWS_ENDPOINT_DISCOVERY_ENABLED or endpoint_discovery_enabled is false)`,
+    );
+  }
+  // Off, or auto for an optional operation (botocore's always_discover false); presign.ts: the checks only.
+  if (on === false || (on === undefined && !required) || !regular || !client) return regular;
   const input = call.input;
   const now = call.config.clock ?? Date.now;
   const { accessKeyId } = await client.credentials();

@@ -1,11 +1,13 @@
 // Endpoint discovery (Timestream Query and Write require it; DynamoDB allows it): the hook the
 // generator puts on each operation whose model has `endpointdiscovery` (schema.ts `ed`). The
-// setting is resolved once per client by the service's settings hook (service-settings.ts
-// `discoverySettings`): true, false, or unset for "auto" (discover where it is required). An
-// optional operation (DynamoDB) without `true` keeps its regular endpoint at once; anything else
-// imports discovery.ts, which checks the rest and discovers, so a DynamoDB bundle carries only
-// this and a lazily loaded chunk.
-import type { EndpointDiscovery } from "../schema.js";
+// setting is in the call's config (the service's settings hook, service-settings.ts
+// `discoverySettings`, lays in the environment's or the profile's text): true, false, or unset
+// or "auto" (discover where it is required). An optional operation (DynamoDB) with it unset,
+// false or auto keeps its regular endpoint at once; anything else imports discovery.ts, which
+// reads the value, checks the rest and discovers, so a DynamoDB bundle carries only this and a
+// lazily loaded chunk.
+import type { ClientEndpoint } from "../endpoint.js";
+import type { CallContext, DiscoveryClient, EndpointDiscovery } from "../schema.js";
 
 /**
  * The hook of one operation: `required` when its model says so; `ids` are its input members
@@ -13,8 +15,8 @@ import type { EndpointDiscovery } from "../schema.js";
  * `sendIds`, that is when the service's DescribeEndpoints takes Operation and Identifiers).
  */
 export function endpointDiscovery(required?: 0 | 1, ids?: readonly string[], sendIds?: 0 | 1): EndpointDiscovery {
-  return (...call) =>
-    required || call[1].config.endpointDiscoveryEnabled
-      ? import("./discovery.js").then((m) => m.discover(required, ids, sendIds, ...call))
-      : call[0];
+  return ((call: CallContext, regular?: ClientEndpoint, client?: DiscoveryClient) =>
+    required || !/^\s*(false|auto)?\s*$/i.test(String((call.config as Readonly<Record<string, unknown>>).endpointDiscoveryEnabled ?? ""))
+      ? import("./discovery.js").then((m) => m.discover(required, ids, sendIds, call, regular, client))
+      : regular) as EndpointDiscovery;
 }

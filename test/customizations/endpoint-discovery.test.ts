@@ -275,3 +275,37 @@ test("while DescribeEndpoints fails, endpoints past their period are still used 
     `DescribeDatabase@${CELL}`,
   ]);
 });
+
+test("Timestream: auto (unset, or written out in the environment) and true discover; false in the profile refuses", async () => {
+  for (const env of [{}, { AWS_ENDPOINT_DISCOVERY_ENABLED: " Auto " }, { AWS_ENDPOINT_DISCOVERY_ENABLED: "true" }]) {
+    const s = service();
+    const tw = new TimestreamWrite({ ...hermetic(s.http), session: bare(env) });
+    await tw.describeDatabase({ DatabaseName: "db" });
+    assert.deepEqual(s.calls(), [`DescribeEndpoints@${REGIONAL_WRITE}`, `DescribeDatabase@${CELL}`], JSON.stringify(env));
+  }
+  const dir = mkdtempSync(join(tmpdir(), "tsaws-ed-"));
+  try {
+    const config = join(dir, "config");
+    writeFileSync(config, "[default]\nendpoint_discovery_enabled = false\n");
+    const s = service();
+    const tw = new TimestreamWrite({ ...hermetic(s.http), session: new Session({ env: {}, configFile: config, credentialsFile: [] }) });
+    await assert.rejects(tw.describeDatabase({ DatabaseName: "db" }), ConfigError);
+    assert.equal(s.http.requests.length, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the hook of an optional operation answers the regular endpoint at once (no import of the discovery module) unless discovery is on", async () => {
+  const regular = { url: new URL("https://dynamodb.us-east-1.amazonaws.com"), headers: {}, auth: "sigv4", disableDoubleEncoding: false, unsignedPayload: false } as const;
+  const client = { credentials: async () => CREDENTIALS };
+  const call = (endpointDiscoveryEnabled: unknown) =>
+    ({ client: {}, service: { id: "DynamoDB" }, op: { n: "GetItem" }, config: { endpointDiscoveryEnabled, endpoint: "http://localhost:1" }, region: "us-east-1", input: {} }) as never;
+  const optional = endpointDiscovery();
+  for (const v of [undefined, false, "false", " AUTO ", ""]) assert.equal(optional(call(v), regular, client), regular, String(v));
+  const lazy = [true, "true", "maybe"].map((v) => optional(call(v), regular, client));
+  lazy.push(endpointDiscovery(1)(call(undefined), regular, client));
+  for (const p of lazy) assert.ok(p instanceof Promise);
+  // (They end in the discovery module: the custom endpoint keeps the regular one; "maybe" is refused.)
+  assert.deepEqual((await Promise.allSettled(lazy)).map((r) => r.status), ["fulfilled", "fulfilled", "rejected", "fulfilled"]);
+});
