@@ -1332,7 +1332,8 @@ async function callOnce(c: OpContext, client: RuntimeClient, recorder: Recorder,
       if (c.op.po) {
         const copy = structuredClone(expected) as Record<string, unknown>;
         const received = { statusCode: 200, headers: {}, body: new Uint8Array(0) };
-        for (const t of c.op.po) t(copy, received, { client, service: (client as unknown as { service: ServiceSchema }).service, op: c.op, config: client.config, region: "us-east-1" }, input as Record<string, unknown>);
+        const call = { client, service: (client as unknown as { service: ServiceSchema }).service, op: c.op, config: client.config, region: "us-east-1", input };
+        for (const t of c.op.po) t(copy, received, call, sent);
         expected = copy;
       }
       assert.deepStrictEqual(comparable(output), comparable(expected));
