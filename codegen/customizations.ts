@@ -60,11 +60,36 @@ const apigateway: Customization = (model) => {
   for (const op of Object.values(model.operations)) addStages(op, "request", "acceptJson");
 };
 
+/**
+ * Glacier (botocore's add_glacier_version, add_glacier_checksums, and the accountId
+ * AutoPopulatedParam): `x-amz-glacier-version` on every request; `accountId` optional, sent as
+ * "-" (the signing credentials' account) when left out; UploadArchive and UploadMultipartPart
+ * send the payload's SHA-256 and SHA-256 tree hash.
+ */
+const glacier: Customization = (model) => {
+  const optional = new Set<string>();
+  for (const [name, op] of Object.entries(model.operations)) {
+    addStages(op, "request", ["glacierVersion", model.metadata.apiVersion]);
+    if (name === "UploadArchive" || name === "UploadMultipartPart") addStages(op, "request", "glacierChecksums");
+    const input = op.input ? model.shapes[op.input.shape] : undefined;
+    if (!op.input || !input?.members?.accountId) continue;
+    addStages(op, "input", "glacierAccountId");
+    optional.add(op.input.shape);
+  }
+  for (const name of optional) {
+    const shape = model.shapes[name]!;
+    if (shape.required) shape.required = shape.required.filter((m) => m !== "accountId");
+    const ref = shape.members!.accountId!;
+    ref.documentation = `${ref.documentation ?? ""}<p>Optional in tsaws: left out, it is sent as <code>-</code>.</p>`;
+  }
+};
+
 const CUSTOMIZATIONS: Record<string, Customization[]> = {
   s3: [s3],
   s3control: [s3control],
   route53: [route53],
   apigateway: [apigateway],
+  glacier: [glacier],
 };
 
 /** The model as the generator sees it: a customized deep copy where a customization applies. */

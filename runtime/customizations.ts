@@ -29,3 +29,4 @@ export const acceptJson: BodyStage = (_op, _config, headers, body) => {
   headers.accept ??= "application/json";
   return body;
 };
+export * from "./customizations/glacier.js";
