@@ -84,12 +84,25 @@ const glacier: Customization = (model) => {
   }
 };
 
+/**
+ * EC2 RunInstances (botocore's base64_encode_user_data): `UserData` is given as text and sent
+ * base64-encoded, as EC2's documentation says an SDK may do; its JSDoc says so.
+ */
+const ec2: Customization = (model) => {
+  const op = model.operations.RunInstances;
+  const ref = op?.input ? model.shapes[op.input.shape]?.members?.UserData : undefined;
+  if (!op || !ref) return;
+  addStages(op, "input", "ec2UserData");
+  ref.documentation = `${ref.documentation ?? ""}<p>tsaws base64-encodes this text (UTF-8) for you: pass the user data itself, not its base64 encoding.</p>`;
+};
+
 const CUSTOMIZATIONS: Record<string, Customization[]> = {
   s3: [s3],
   s3control: [s3control],
   route53: [route53],
   apigateway: [apigateway],
   glacier: [glacier],
+  ec2: [ec2],
 };
 
 /** The model as the generator sees it: a customized deep copy where a customization applies. */

@@ -30,3 +30,4 @@ export const acceptJson: BodyStage = (_op, _config, headers, body) => {
   return body;
 };
 export * from "./customizations/glacier.js";
+export * from "./customizations/ec2.js";
