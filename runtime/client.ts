@@ -185,6 +185,8 @@ interface ResolvedConfig {
   /** What serializers get (idempotency tokens), one object per client. */
   serializeContext: SerializeContext;
   userAgent: string;
+  /** The platform's per-request headers from the environment (Node: Lambda's X-Amzn-Trace-Id; LoadedDefaults.requestHeaders). */
+  rh: ((headers: Record<string, string>) => void) | undefined;
   maxResponseBodyBytes: number;
   /** The service's own scheme for this client (a bearer token, SigV2) when it replaces SigV4: what the schema's `ah` hook answered. */
   ah: Authorize | undefined;
@@ -297,6 +299,7 @@ export class RuntimeClient {
     if (!(maxResponseBodyBytes > 0)) throw new ConfigError(`${this.service.id}: maxResponseBodyBytes must be a positive number, not ${maxResponseBodyBytes}`);
     return {
       ah: await this.service.ah?.(c, d),
+      rh: d.requestHeaders,
       maxResponseBodyBytes,
       region,
       credentials,
@@ -329,6 +332,7 @@ export class RuntimeClient {
       const headers = mergeHeaders(serialized.headers, endpoint);
       headers["user-agent"] ??= cfg.userAgent;
       headers["x-amz-user-agent"] ??= cfg.userAgent;
+      cfg.rh?.(headers);
       let body = serialized.body;
       if (op.x) {
         for (const stage of op.x) {
