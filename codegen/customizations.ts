@@ -96,6 +96,21 @@ const ec2: Customization = (model) => {
   ref.documentation = `${ref.documentation ?? ""}<p>tsaws base64-encodes this text (UTF-8) for you: pass the user data itself, not its base64 encoding.</p>`;
 };
 
+/**
+ * CloudSearch Domain (botocore's change_get_to_post): Search, a GET with everything in the query
+ * string, is sent as a POST with a form body, so a long query does not overflow the URL.
+ */
+const cloudsearchdomain: Customization = (model) => {
+  const op = model.operations.Search;
+  if (op) addStages(op, "request", "searchAsPost");
+};
+
+/** Machine Learning (botocore's switch_host_machinelearning): Predict goes to the host of its `PredictEndpoint`. */
+const machinelearning: Customization = (model) => {
+  const op = model.operations.Predict;
+  if (op) addStages(op, "request", "predictEndpoint");
+};
+
 const CUSTOMIZATIONS: Record<string, Customization[]> = {
   s3: [s3],
   s3control: [s3control],
@@ -103,6 +118,8 @@ const CUSTOMIZATIONS: Record<string, Customization[]> = {
   apigateway: [apigateway],
   glacier: [glacier],
   ec2: [ec2],
+  cloudsearchdomain: [cloudsearchdomain],
+  machinelearning: [machinelearning],
 };
 
 /** The model as the generator sees it: a customized deep copy where a customization applies. */

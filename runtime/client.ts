@@ -336,11 +336,11 @@ export class RuntimeClient {
       let body = serialized.body;
       if (op.x) {
         for (const stage of op.x) {
-          const staged = stage(op, this.config as Readonly<Record<string, unknown>>, headers, body, input);
+          const staged = stage(op, this.config as Readonly<Record<string, unknown>>, headers, body, input, serialized);
           body = staged instanceof Promise ? await staged : staged;
         }
       }
-      const base = this.#request(serialized, endpoint.url, headers, body);
+      const base = this.#request(serialized, serialized.url ?? endpoint.url, headers, body);
       const invocationId = cfg.uuid();
       let retry = cfg.retry;
       let token: RetryToken | undefined = retry ? await retry.acquireToken() : undefined;

@@ -32,3 +32,5 @@ export const acceptJson: BodyStage = (_op, _config, headers, body) => {
 export * from "./customizations/glacier.js";
 export * from "./customizations/ec2.js";
 export * from "./customizations/recursion-detection.js";
+export * from "./customizations/cloudsearchdomain.js";
+export * from "./customizations/machinelearning.js";
