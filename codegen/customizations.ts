@@ -146,12 +146,6 @@ function sourceRegion(operations: readonly string[]): Customization {
   };
 }
 
-/** EC2 CopySnapshot: `PresignedUrl` (and `DestinationRegion`) made from `SourceRegion` unless given (botocore's inject_presigned_url_ec2). */
-const ec2: Customization = (model) => {
-  const op = model.operations.CopySnapshot;
-  if (op) addStages(op, "input", "ec2SourceRegion");
-};
-
 /**
  * Response checksums (botocore's httpchecksum, AWS SDK v3's flexible checksums middleware): on
  * each operation whose httpChecksum names a validation-mode member (S3 GetObject's ChecksumMode),
@@ -167,6 +161,61 @@ const responseChecksums: Customization = (model) => {
   }
 };
 
+/**
+ * Glacier (botocore's add_glacier_version, add_glacier_checksums, and the accountId
+ * AutoPopulatedParam): `x-amz-glacier-version` on every request; `accountId` optional, sent as
+ * "-" (the signing credentials' account) when left out; UploadArchive and UploadMultipartPart
+ * send the payload's SHA-256 and SHA-256 tree hash.
+ */
+const glacier: Customization = (model) => {
+  const optional = new Set<string>();
+  for (const [name, op] of Object.entries(model.operations)) {
+    addStages(op, "request", ["glacierVersion", model.metadata.apiVersion]);
+    if (name === "UploadArchive" || name === "UploadMultipartPart") addStages(op, "request", "glacierChecksums");
+    const input = op.input ? model.shapes[op.input.shape] : undefined;
+    if (!op.input || !input?.members?.accountId) continue;
+    addStages(op, "input", "glacierAccountId");
+    optional.add(op.input.shape);
+  }
+  for (const name of optional) {
+    const shape = model.shapes[name]!;
+    if (shape.required) shape.required = shape.required.filter((m) => m !== "accountId");
+    const ref = shape.members!.accountId!;
+    ref.documentation = `${ref.documentation ?? ""}<p>Optional in tsaws: left out, it is sent as <code>-</code>.</p>`;
+  }
+};
+
+/**
+ * EC2: CopySnapshot's `PresignedUrl` (and `DestinationRegion`) made from `SourceRegion` unless
+ * given (botocore's inject_presigned_url_ec2); RunInstances' `UserData` given as text and sent
+ * base64-encoded (botocore's base64_encode_user_data), as EC2's documentation says an SDK may
+ * do; its JSDoc says so.
+ */
+const ec2: Customization = (model) => {
+  const copy = model.operations.CopySnapshot;
+  if (copy) addStages(copy, "input", "ec2SourceRegion");
+  const op = model.operations.RunInstances;
+  const ref = op?.input ? model.shapes[op.input.shape]?.members?.UserData : undefined;
+  if (!op || !ref) return;
+  addStages(op, "input", "ec2UserData");
+  ref.documentation = `${ref.documentation ?? ""}<p>tsaws base64-encodes this text (UTF-8) for you: pass the user data itself, not its base64 encoding.</p>`;
+};
+
+/**
+ * CloudSearch Domain (botocore's change_get_to_post): Search, a GET with everything in the query
+ * string, is sent as a POST with a form body, so a long query does not overflow the URL.
+ */
+const cloudsearchdomain: Customization = (model) => {
+  const op = model.operations.Search;
+  if (op) addStages(op, "request", "searchAsPost");
+};
+
+/** Machine Learning (botocore's switch_host_machinelearning): Predict goes to the host of its `PredictEndpoint`. */
+const machinelearning: Customization = (model) => {
+  const op = model.operations.Predict;
+  if (op) addStages(op, "request", "predictEndpoint");
+};
+
 const CUSTOMIZATIONS: Record<string, Customization[]> = {
   s3: [s3, responseChecksums],
   s3control: [s3control],
@@ -176,6 +225,9 @@ const CUSTOMIZATIONS: Record<string, Customization[]> = {
   neptune: [sourceRegion(["CopyDBClusterSnapshot", "CreateDBCluster"])],
   docdb: [sourceRegion(["CopyDBClusterSnapshot", "CreateDBCluster"])],
   ec2: [ec2],
+  glacier: [glacier],
+  cloudsearchdomain: [cloudsearchdomain],
+  machinelearning: [machinelearning],
 };
 
 /** The model as the generator sees it: a customized deep copy where a customization applies. */

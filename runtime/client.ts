@@ -203,6 +203,8 @@ interface ResolvedConfig {
   /** What serializers get (idempotency tokens), one object per client. */
   serializeContext: SerializeContext;
   userAgent: string;
+  /** The platform's per-request headers from the environment (Node: Lambda's X-Amzn-Trace-Id; LoadedDefaults.requestHeaders). */
+  rh: ((headers: Record<string, string>) => void) | undefined;
   maxResponseBodyBytes: number;
   /** The configuration with the settings read from the environment and the profile laid in (what stages see). */
   settings: Readonly<Record<string, unknown>>;
@@ -326,6 +328,7 @@ export class RuntimeClient {
     if (!(maxResponseBodyBytes > 0)) throw new ConfigError(`${this.service.id}: maxResponseBodyBytes must be a positive number, not ${maxResponseBodyBytes}`);
     return {
       ah: await this.service.ah?.(c, d),
+      rh: d.requestHeaders,
       maxResponseBodyBytes,
       settings: endpointConfig,
       region,
@@ -363,14 +366,15 @@ export class RuntimeClient {
       const headers = mergeHeaders(serialized.headers, endpoint);
       headers["user-agent"] ??= cfg.userAgent;
       headers["x-amz-user-agent"] ??= cfg.userAgent;
+      cfg.rh?.(headers);
       let body = serialized.body;
       if (op.x) {
         for (const stage of op.x) {
-          const staged = stage(op, cfg.settings, headers, body, input);
+          const staged = stage(op, cfg.settings, headers, body, input, serialized);
           body = staged instanceof Promise ? await staged : staged;
         }
       }
-      const base = this.#request(serialized, endpoint.url, headers, body);
+      const base = this.#request(serialized, serialized.url ?? endpoint.url, headers, body);
       const invocationId = cfg.uuid();
       let retry = cfg.retry;
       let token: RetryToken | undefined = retry ? await retry.acquireToken() : undefined;

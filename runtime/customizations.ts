@@ -32,3 +32,8 @@ export const acceptJson: BodyStage = (_op, _config, headers, body) => {
 export * from "./customizations/source-region.js";
 export * from "./customizations/s3.js";
 export * from "./customizations/response-checksums.js";
+export * from "./customizations/glacier.js";
+export * from "./customizations/ec2.js";
+export * from "./customizations/recursion-detection.js";
+export * from "./customizations/cloudsearchdomain.js";
+export * from "./customizations/machinelearning.js";

@@ -8,7 +8,7 @@
 // (`() => shape`), resolved by `target()`. Everything here is data: side-effect free,
 // tree-shakable, and readable by the protocol serializers and parsers in protocols/.
 import type { HttpRequest, RequestBody } from "./http/types.js";
-import type { Protocol, ReceivedResponse } from "./protocols/types.js";
+import type { Protocol, ReceivedResponse, SerializedRequest } from "./protocols/types.js";
 import type { ResponseMetadata } from "./errors.js";
 import type { DefaultsModeValues } from "./defaults-mode-name.js";
 import type { ClientConfig } from "./client.js";
@@ -167,6 +167,9 @@ export interface ErrorClassLike {
 /**
  * A request-body stage attached to the operations that need it (compression, checksums), so
  * a bundle only carries the stages its operations use. Runs after serializing, before signing.
+ * `request` is the serialized call (the client passes it; request-body.ts's `prepareBody` does
+ * not): a service customization may change its method, path or query, or set its `url` to send
+ * the call elsewhere (CloudSearch Domain's POST Search, Machine Learning's Predict endpoint).
  */
 export type BodyStage = (
   op: OperationSchema,
@@ -174,6 +177,7 @@ export type BodyStage = (
   headers: Record<string, string>,
   body: RequestBody | undefined,
   input: Record<string, unknown>,
+  request?: SerializedRequest,
 ) => RequestBody | undefined | Promise<RequestBody | undefined>; // a promise only when it had to wait
 
 export interface OperationSchema {

@@ -14,6 +14,7 @@ import { LEGACY_DEFAULTS, resolveDefaultsModeName } from "../defaults-mode-name.
 import { ConfigError } from "../errors.js";
 import type { Session } from "../session.js";
 import type { Credentials } from "../signer/sigv4.js";
+import { addTraceIdHeader } from "../customizations/recursion-detection.js";
 import type { LoadedDefaults, SessionOptions } from "./types.js";
 
 export type { LoadedDefaults, SessionOptions } from "./types.js";
@@ -92,6 +93,8 @@ export async function loadDefaults(options: SessionOptions, session?: Session): 
       );
       return (await ssoToken)();
     },
+    // Read on every request: Lambda sets a new trace id for each invocation.
+    requestHeaders: (headers) => addTraceIdHeader(headers, env),
     regionSources,
     setting: (key) => profileString(profile, key),
     nested(section, key) {

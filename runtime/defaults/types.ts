@@ -55,6 +55,12 @@ export interface LoadedDefaults {
    * have none.
    */
   readonly ssoToken?: (() => Promise<BearerToken>) | undefined;
+  /**
+   * Node only: adds the headers every request takes from the environment as it is when the
+   * request is formed (Lambda's recursion detection, `X-Amzn-Trace-Id`), to a request's headers
+   * in place, before signing. Browsers have none.
+   */
+  readonly requestHeaders?: ((headers: Record<string, string>) => void) | undefined;
   /** Where the region was looked for, for the "no region" message (no values, only places). */
   readonly regionSources: string;
   /** A string setting of the active profile (e.g. max_attempts), or undefined. */

@@ -16,6 +16,8 @@ export interface SerializedRequest {
   body?: RequestBody;
   /** The operation's host prefix with labels filled in, e.g. "foo.bar." */
   hostPrefix?: string;
+  /** Sent to this URL instead of the endpoint's (set by a body stage: Machine Learning's Predict). */
+  url?: URL;
 }
 
 export interface SerializeContext {

@@ -227,11 +227,12 @@ test("presign: ChecksumMode is not added (as botocore), an explicit one is kept"
 
 test("a body read whole (no streaming payload) is validated when the output is parsed", async () => {
   const op = { n: "Op", h: ["GET", "/"], ck: { vm: "Mode", rs: ["CRC32"] }, o: { t: 8, m: {} } } as unknown as OperationSchema;
-  const call = { op, input: { Mode: "ENABLED" } } as unknown as CallContext;
+  const call = { op, input: {} } as unknown as CallContext;
+  const sent = { Mode: "ENABLED" };
   const received = (value: string) => ({ statusCode: 200, headers: { "x-amz-checksum-crc32": value }, body: BYTES });
-  validateResponseChecksum({}, received(await sum("CRC32")), call);
+  validateResponseChecksum({}, received(await sum("CRC32")), call, sent);
   const bad = await sum("CRC32", WRONG);
-  assert.throws(() => validateResponseChecksum({}, received(bad), call), ChecksumMismatchError);
-  // Not asked (mode unset): not validated.
-  validateResponseChecksum({}, received(bad), { op, input: {} } as unknown as CallContext);
+  assert.throws(() => validateResponseChecksum({}, received(bad), call, sent), ChecksumMismatchError);
+  // Not asked (mode unset as sent): not validated.
+  validateResponseChecksum({}, received(bad), call, {});
 });

@@ -124,6 +124,39 @@ const NO_RESPONSE_VARIANT: Record<string, string> = {
 };
 
 /**
+ * Service customizations (runtime/customizations/) that change a call after it is serialized,
+ * by `service/Operation` (input stages need no entry: see callOnce): `input` sets what the
+ * synthesized input cannot guess (a real URL); `host` is where the call must go; `unsent` checks
+ * the request as sent (its signature included) and gives it back in the shape the model
+ * describes, for the remaining checks.
+ */
+interface Customized {
+  input?: (input: Record<string, unknown>) => Record<string, unknown>;
+  host?: string;
+  unsent?: (request: HttpRequest, body: Uint8Array) => { problems: string[]; request: HttpRequest; body: Uint8Array };
+}
+const PREDICT_HOST = "realtime.machinelearning.us-east-1.amazonaws.com";
+const CUSTOMIZED: Record<string, Customized> = {
+  // Predict goes to the host of its PredictEndpoint (botocore's switch_host_machinelearning).
+  "machinelearning/Predict": { input: (i) => ({ ...i, PredictEndpoint: `https://${PREDICT_HOST}` }), host: PREDICT_HOST },
+  // Search is a POST whose form body is the modeled query string (botocore's change_get_to_post).
+  "cloudsearchdomain/Search": {
+    unsent(request, body) {
+      const problems: string[] = [];
+      const verdict = verifySigV4(
+        { method: request.method, path: request.path, query: request.query, headers: request.headers, body },
+        { secrets: { [CREDENTIALS.accessKeyId]: CREDENTIALS.secretAccessKey }, now: NOW },
+      );
+      if (!verdict.ok) problems.push(`signature: ${verdict.reason.split("\n")[0]}`);
+      if (request.method !== "POST" || request.query !== "") problems.push(`sent as ${request.method} with query ${JSON.stringify(request.query)}`);
+      if (request.headers["content-type"] !== "application/x-www-form-urlencoded") problems.push(`content-type ${request.headers["content-type"]}`);
+      const { "content-type": _t, "content-length": _l, ...headers } = request.headers;
+      return { problems, request: { ...request, method: "GET", query: new TextDecoder().decode(body), headers }, body: new Uint8Array(0) };
+    },
+  },
+};
+
+/**
  * The checksum algorithms the runtime computes (runtime/request-body.ts). S3's ChecksumAlgorithm
  * enum also names XXHASH3, XXHASH64 and XXHASH128, which the runtime refuses before sending
  * (botocore computes them only with the CRT): the full variant picks an algorithm member's value
@@ -1177,7 +1210,7 @@ function bindingProblems(c: OpContext, input: Record<string, unknown>, request: 
 }
 
 /** Problems with the recorded request (empty when it is fine). */
-function requestProblems(c: OpContext, input: Record<string, unknown>, request: HttpRequest, body: Uint8Array, variant: Variant): string[] {
+function requestProblems(c: OpContext, input: Record<string, unknown>, request: HttpRequest, body: Uint8Array, variant: Variant, verified = false): string[] {
   const problems: string[] = [];
   const h = request.headers;
   if (!/^[A-Z]+$/.test(request.method)) problems.push(`method ${JSON.stringify(request.method)}`);
@@ -1210,7 +1243,7 @@ function requestProblems(c: OpContext, input: Record<string, unknown>, request: 
     if (!verdict.ok) problems.push(`SigV2 signature: ${verdict.reason.split("\n")[0]}`);
     else if (verdict.params.get("SecurityToken") !== CREDENTIALS.sessionToken) problems.push("no SecurityToken parameter");
     for (const name of ["authorization", ...SIGV4_HEADERS]) if (h[name] !== undefined) problems.push(`a SigV2 request carries ${name}`);
-  } else {
+  } else if (!verified) {
     const verdict = verifySigV4(
       { method: request.method, path: request.path, query: request.query, headers: h, body },
       { secrets: { [CREDENTIALS.accessKeyId]: CREDENTIALS.secretAccessKey }, now: NOW },
@@ -1292,9 +1325,11 @@ async function callOnce(c: OpContext, client: RuntimeClient, recorder: Recorder,
   const builder = new InputBuilder(c.service, c.model, variant === "full" ? "full" : "required", mulberry32(fnv1a(`${key}/${variant}`)));
   let input: Record<string, unknown>;
   let rich: ReturnType<typeof richResponse> | undefined;
+  const custom = CUSTOMIZED[key];
   try {
     input = builder.input(c.op, c.mop);
     if (SOURCE_REGION[key] && input.SourceRegion !== undefined) input = { ...input, SourceRegion: SOURCE };
+    if (custom?.input) input = custom.input(input);
     if (variant === "response") rich = richResponse(c, new InputBuilder(c.service, c.model, "full", mulberry32(fnv1a(`${key}/output`)), true).output(c.op, c.mop));
   } catch (e) {
     return { kind: "failed", why: `the test could not build an input or response: ${describeError(e)}` };
@@ -1326,9 +1361,18 @@ async function callOnce(c: OpContext, client: RuntimeClient, recorder: Recorder,
   }
   // The SourceRegion operations' presigned URL is checked on its own (asSent); other input stages
   // are trusted here (each is tested in test/customizations/) and the request is checked against
-  // the input they handed on.
+  // the input they handed on; request-level customizations are undone first (CUSTOMIZED).
   const checked = SOURCE_REGION[key] ? asSent(c, input, recorder.body) : { input: sent, problems: [] };
-  const problems = [...checked.problems, ...requestProblems(c, checked.input, recorder.request, recorder.body, variant)];
+  const problems: string[] = [...checked.problems];
+  let request: HttpRequest = recorder.request;
+  let body = recorder.body;
+  if (custom?.host !== undefined && request.hostname !== custom.host) problems.push(`sent to ${request.hostname}, not ${custom.host}`);
+  if (custom?.unsent) {
+    const unsent = custom.unsent(request, body);
+    problems.push(...unsent.problems);
+    ({ request, body } = unsent);
+  }
+  problems.push(...requestProblems(c, checked.input, request, body, variant, custom?.unsent !== undefined));
   const meta = (output as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata;
   if (typeof output !== "object" || output === null) problems.push(`the output is ${typeof output}`);
   else if (meta?.httpStatusCode !== 200) problems.push(`$metadata.httpStatusCode is ${meta?.httpStatusCode}`);
@@ -1340,7 +1384,8 @@ async function callOnce(c: OpContext, client: RuntimeClient, recorder: Recorder,
       if (c.op.po) {
         const copy = structuredClone(expected) as Record<string, unknown>;
         const received = { statusCode: 200, headers: {}, body: new Uint8Array(0) };
-        for (const t of c.op.po) t(copy, received, { client, service: (client as unknown as { service: ServiceSchema }).service, op: c.op, config: client.config, region: "us-east-1" }, input as Record<string, unknown>);
+        const call = { client, service: (client as unknown as { service: ServiceSchema }).service, op: c.op, config: client.config, region: "us-east-1", input };
+        for (const t of c.op.po) t(copy, received, call, sent);
         expected = copy;
       }
       assert.deepStrictEqual(comparable(output), comparable(expected));

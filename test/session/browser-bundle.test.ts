@@ -107,6 +107,7 @@ const NODE_ONLY = [
   "runtime/defaults/node.ts",
   "runtime/http/node.ts",
   "runtime/crypto/node.ts",
+  "runtime/customizations/recursion-detection.ts",
 ];
 
 test("a browser bundle of Session + a generated client has no node: import and no node-only provider", async () => {
@@ -145,7 +146,7 @@ test("control: the same entry bundled for Node pulls in the node-only modules", 
     node.nodeImports.some((p) => p.startsWith("node:fs")),
     node.nodeImports.join(", "),
   );
-  for (const file of ["runtime/config/shared.ts", "runtime/credentials/profile.ts", "runtime/defaults/node.ts"]) {
+  for (const file of ["runtime/config/shared.ts", "runtime/credentials/profile.ts", "runtime/defaults/node.ts", "runtime/customizations/recursion-detection.ts"]) {
     assert.ok(node.inputs.includes(file), `${file} should be in the Node bundle`);
   }
 });
