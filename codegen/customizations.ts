@@ -20,7 +20,7 @@ const s3: Customization = (model) => {
   }
   s3Keys(model);
   s3Listings(model);
-  // Large uploads wait for the server's 100 Continue (botocore's add_expect_header; Node only).
+  // Large uploads wait for the server's 100 Continue (botocore's add_expect_header; the Node transport waits, fetch drops the header).
   for (const name of ["PutObject", "UploadPart"]) {
     const op = model.operations[name];
     if (op) addStages(op, "request", "s3ExpectContinue");

@@ -111,9 +111,14 @@ function isRuntimeFile(input: string): boolean {
   return input.startsWith(`${SOURCE}/`) || input.startsWith(`${GENERATED}/_root/`);
 }
 
-/** Where `#runtime…` / `#root/…` point for every condition but `node` (and `tsaws-source`). */
+/**
+ * Where `#runtime…` / `#root/…` point for every condition but `node` (and `tsaws-source`); a
+ * service's `#runtime/customizations/<module>` is served by the core's `customizations` entry,
+ * which re-exports every such module (as package.json's `node` condition has it).
+ */
 function packageImportTarget(specifier: string): string | undefined {
   if (specifier === "#runtime") return `${SOURCE}/index.js`;
+  if (specifier.startsWith("#runtime/customizations/")) return `${SOURCE}/customizations.js`;
   if (specifier.startsWith("#runtime/")) return `${SOURCE}/${specifier.slice("#runtime/".length)}.js`;
   if (specifier.startsWith("#root/")) return `${GENERATED}/_root/${specifier.slice("#root/".length)}.js`;
   return undefined;

@@ -5,30 +5,12 @@
 // client (client.ts): input stages rewrite a call's input before it is serialized or presigned,
 // returning a copy; request stages are body stages (headers and body after serializing);
 // output transforms adjust a parsed output in place.
-import type { BodyStage, InputStage } from "./schema.js";
-
-/**
- * Route 53: resource ids as its outputs give them (`/hostedzone/Z1D633PJN98FT9`,
- * `/change/C2682N5HXP0BZ4`, `/delegationset/N1PA6795SAMPLE`) are accepted where an input wants
- * the bare id; `members` are the operation's id members (those the generator found targeting
- * Route 53's ResourceId, ChangeId and DelegationSetId shapes), as botocore strips them.
- */
-export function route53Ids(members: readonly string[]): InputStage {
-  return (input) => {
-    let copy: Record<string, unknown> | undefined;
-    for (const m of members) {
-      const v = input[m];
-      if (typeof v === "string" && v.includes("/")) (copy ??= { ...input })[m] = v.slice(v.lastIndexOf("/") + 1);
-    }
-    return copy ?? input;
-  };
-}
-
-/** API Gateway answers JSON (not HAL) only when asked: `Accept: application/json`, as botocore sends. */
-export const acceptJson: BodyStage = (_op, _config, headers, body) => {
-  headers.accept ??= "application/json";
-  return body;
-};
+//
+// One module per concern in customizations/; generated code imports each stage from its own
+// module (`#runtime/customizations/<module>`: a bundler never even sees the others, nor their
+// lazily imported chunks), and this module gathers them all (the Node core serves them from here).
+export * from "./customizations/route53.js";
+export * from "./customizations/apigateway.js";
 export * from "./customizations/source-region.js";
 export * from "./customizations/s3.js";
 export * from "./customizations/response-checksums.js";

@@ -107,19 +107,16 @@ function knownLength(headers: Record<string, string>, body: unknown): number | u
 }
 
 /**
- * PutObject and UploadPart: `Expect: 100-continue` on Node for a body of 2 MiB or more, or of
- * unknown length (AWS SDK v3's rule; botocore sends it for any file-like body), so a request
- * S3 refuses (a bad signature, a missing bucket, a redirect) costs no upload. Not in browsers:
- * fetch cannot wait for a 100.
+ * PutObject and UploadPart: `Expect: 100-continue` for a body of 2 MiB or more, or of unknown
+ * length (AWS SDK v3's rule; botocore sends it for any file-like body), so a request S3 refuses
+ * (a bad signature, a missing bucket, a redirect) costs no upload. The Node transport waits for
+ * the 100 (http/node.ts); the fetch transport drops the header (fetch cannot wait for a 100), and
+ * it is never signed, so it is set whatever the platform.
  */
 export const s3ExpectContinue: BodyStage = (_op, _config, headers, body) => {
-  if (body === undefined || headers.expect !== undefined || !onNode()) return body;
+  if (body === undefined || headers.expect !== undefined) return body;
   const length = knownLength(headers, body);
   if (length === undefined || length >= EXPECT_CONTINUE_MIN_BYTES) headers.expect = "100-continue";
   return body;
 };
 
-function onNode(): boolean {
-  const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
-  return typeof p?.versions?.node === "string";
-}
