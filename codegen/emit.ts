@@ -522,7 +522,7 @@ const AUTH_HOOKS: readonly (readonly [scheme: string, hook: string])[] = [
 
 const INDEX_JS = Handlebars.compile(
   `{{{header}}}
-import { RuntimeClient, errorClass{{#if settingsHook}}, {{settingsHook}}{{/if}}{{#if contextPaths}}, contextPath{{/if}}{{#if discovery}}, endpointDiscovery{{/if}} } from "#runtime/client";
+import { RuntimeClient, errorClass{{#if settingsHook}}, {{settingsHook}}{{/if}}{{#if contextPaths}}, contextPath{{/if}} } from "#runtime/client";
 import { protocol } from "#runtime/protocols/{{protocolModule}}";
 {{#if bodyStages}}
 import { {{bodyStages}} } from "#runtime/request-body";
@@ -600,7 +600,6 @@ export function emitService(original: ServiceFiles, compactRuleSet: (ruleset: un
   const customStages = new Set<string>();
   let eventStreams = false;
   let contextPaths = false;
-  let discovery = false;
   const ops = unit.ops.map(([name, op]) => {
     const schema: OperationSchema = builder.operation(op);
     let constName = name;
@@ -642,14 +641,8 @@ export function emitService(original: ServiceFiles, compactRuleSet: (ruleset: un
     const outputStages = custom(op.stages?.output);
     if (outputStages.length) fields.push(`po: [${outputStages.join(", ")}]`);
     // Endpoint discovery (codegen/endpoint-discovery.ts), on the operations whose model has it.
-    // Its hook comes from the client module, as the settings hooks do (not the customizations
-    // module, whose other stages' lazy imports would split a DynamoDB bundle into chunks).
-    const ed = endpointDiscoveryRef(files.service, op);
-    if (ed) {
-      const [name, ...args] = typeof ed === "string" ? [ed] : ed;
-      fields.push(`ed: /*#__PURE__*/ ${name}(${args.map((a) => JSON.stringify(a)).join(", ")})`);
-      discovery = true;
-    }
+    const discovery = endpointDiscoveryRef(files.service, op);
+    if (discovery) fields.push(`ed: ${custom([discovery])[0]!}`);
     // The event-stream reader rides on the operations that need it (client.ts `op.ev`).
     if (eventStreamMember(schema.o) !== undefined) {
       fields.push("ev: readEventStreamOutput");
@@ -719,7 +712,6 @@ export function emitService(original: ServiceFiles, compactRuleSet: (ruleset: un
     eventStreams,
     settingsHook,
     contextPaths,
-    discovery,
     shapes: values.out,
     protocolModule: PROTOCOL_MODULE[svc.p] ?? svc.p,
     bodyStages: [...bodyStages].sort().join(", "),

@@ -32,7 +32,6 @@ import type { DefaultsMode } from "./defaults-mode.js";
 
 export { ServiceError, errorClass } from "./errors.js";
 export { s3Settings, s3ControlSettings, stsSettings, discoverySettings } from "./service-settings.js";
-export { endpointDiscovery } from "./customizations/endpoint-discovery.js";
 export { contextPath } from "./endpoints/path.js";
 export type { ResponseMetadata } from "./errors.js";
 export type { Credentials } from "./signer/sigv4.js";

@@ -19,3 +19,4 @@ export * from "./customizations/ec2.js";
 export * from "./customizations/recursion-detection.js";
 export * from "./customizations/cloudsearchdomain.js";
 export * from "./customizations/machinelearning.js";
+export * from "./customizations/endpoint-discovery.js";
