@@ -7,8 +7,9 @@
 // client). Concurrent calls share one DescribeEndpoints. When it fails, endpoints past their
 // period are used if there are any (botocore); otherwise an optional discovery falls back to
 // the regular endpoint, and does not ask again for a minute, and a required one fails with the
-// error. A call answered 421 or InvalidEndpointException evicts its entry; client.ts then
-// sends it once more, discovering afresh, when its endpoint came from the cache.
+// error. The setting and a custom endpoint are checked here too (see `discover`). A call
+// answered 421 or InvalidEndpointException evicts its entry; client.ts then sends it once more,
+// discovering afresh, when its endpoint came from the cache.
 import { ConfigError, ServiceError, TsawsError } from "../errors.js";
 import type { ClientEndpoint } from "../endpoint.js";
 import type { CallContext, DiscoveryClient, OperationSchema } from "../schema.js";
@@ -40,6 +41,15 @@ function describeEndpoints(name: string, sendIds: 0 | 1 | undefined): OperationS
     i: { t: 8, m: sendIds ? { Operation: 0, Identifiers: { t: 10, k: 0, v: 0 } } : {} },
     o: { t: 8, m: { Endpoints: { t: 9, m: { t: 8, m: { Address: 0, CachePeriodInMinutes: 2 } } } } },
   };
+}
+
+/** An Address as a URL: `https://<Address>` unless it names its scheme (botocore); a TsawsError when it is no host. */
+function endpointUrl(address: string, service: string): URL {
+  try {
+    return new URL(/^https?:\/\//.test(address) ? address : `https://${address}`);
+  } catch {
+    throw new TsawsError(`${service}: DescribeEndpoints named an endpoint that is not a host: ${JSON.stringify(address)}`);
+  }
 }
 
 interface DescribeEndpointsOutput {
@@ -103,7 +113,7 @@ export async function discover(
           const at = now();
           const list = (out.Endpoints ?? [])
             .filter((x) => typeof x.Address === "string" && x.Address !== "")
-            .map((x) => ({ url: new URL(/^https?:\/\//.test(x.Address!) ? x.Address! : `https://${x.Address}`), expires: at + (x.CachePeriodInMinutes ?? 0) * 60_000 }));
+            .map((x) => ({ url: endpointUrl(x.Address!, call.service.id), expires: at + (x.CachePeriodInMinutes ?? 0) * 60_000 }));
           if (!list.length) throw new TsawsError(`${call.service.id}: ${name} named no endpoint`);
           return (e.endpoints = list);
         })

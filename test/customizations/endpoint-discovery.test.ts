@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { TimestreamWrite, DescribeDatabase } from "tsaws/timestream-write";
 import { DynamoDB } from "tsaws/dynamodb";
 import { TimestreamQuery } from "tsaws/timestream-query";
-import { ConfigError, ServiceError, Session, presign } from "tsaws";
+import { ConfigError, ServiceError, Session, TsawsError, presign } from "tsaws";
 import type { HttpRequest } from "../../runtime/http/types.js";
 import type { OperationSchema } from "../../runtime/schema.js";
 import type { RuntimeClient } from "../../runtime/client.js";
@@ -138,6 +138,9 @@ test("a required discovery that fails fails the call with DescribeEndpoints' err
   fail = false;
   await assert.rejects(tw.describeDatabase({ DatabaseName: "db" }), /named no endpoint/); // `{}`: no Endpoints
   assert.equal(http.requests.length, 2);
+  const bad = recorder(() => ({ body: JSON.stringify({ Endpoints: [{ Address: "not a host", CachePeriodInMinutes: 1 }] }) }));
+  const tw2 = new TimestreamWrite({ ...hermetic(bad), session: bare() });
+  await assert.rejects(tw2.describeDatabase({ DatabaseName: "db" }), (e: unknown) => e instanceof TsawsError && /not a host: "not a host"/.test(e.message));
 });
 
 test("DynamoDB: no discovery unless enabled (auto: none of its operations require it)", async () => {
