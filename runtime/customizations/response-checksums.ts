@@ -15,7 +15,7 @@ import { target, type CallContext, type InputStage, type OutputTransform } from 
 import type { ResponseBody } from "../http/types.js";
 import { createCrc, type ChecksumAlgorithm } from "../crc.js";
 import { toBase64 } from "../encoding.js";
-import { decode } from "../http/body.js";
+import { decode, iteratorStream } from "../http/body.js";
 import { ChecksumMismatchError } from "../errors.js";
 
 /**
@@ -159,20 +159,7 @@ class ChecksummedBody implements ResponseBody {
   }
 
   transformToWebStream(): ReadableStream<Uint8Array> {
-    const it = this[Symbol.asyncIterator]();
-    return new ReadableStream<Uint8Array>(
-      {
-        async pull(controller) {
-          const next = await it.next();
-          if (next.done) controller.close();
-          else controller.enqueue(next.value);
-        },
-        async cancel() {
-          await it.return?.();
-        },
-      },
-      { highWaterMark: 0 },
-    );
+    return iteratorStream(this[Symbol.asyncIterator]());
   }
 
   cancel(): Promise<void> {

@@ -317,20 +317,7 @@ export class WebStreamBody implements ResponseBody {
     const stream = this.#take();
     if (!this.#watch) return stream;
     // Re-expose through a pull source so reads stay timed and errors mapped.
-    const iterator = this.#read(stream);
-    return new ReadableStream<Uint8Array>(
-      {
-        async pull(controller) {
-          const next = await iterator.next();
-          if (next.done) controller.close();
-          else controller.enqueue(next.value);
-        },
-        async cancel() {
-          await iterator.return();
-        },
-      },
-      { highWaterMark: 0 },
-    );
+    return iteratorStream(this.#read(stream));
   }
 
   [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
@@ -377,6 +364,23 @@ export class WebStreamBody implements ResponseBody {
     this.#watch?.finish();
     await this.#stream?.cancel().catch(() => {});
   }
+}
+
+/** A web stream pulling from `iterator`, one chunk per read (nothing read ahead); cancelling it returns the iterator. */
+export function iteratorStream(iterator: AsyncIterator<Uint8Array>): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const next = await iterator.next();
+        if (next.done) controller.close();
+        else controller.enqueue(next.value);
+      },
+      async cancel() {
+        await iterator.return?.();
+      },
+    },
+    { highWaterMark: 0 },
+  );
 }
 
 /** The chunks of a web stream; leaving the loop early cancels the stream. */
