@@ -30,6 +30,7 @@ export type {
 export type { HttpHandler, HttpRequest, HttpResponse } from "./http/types.js";
 export { Session, type SessionOptions } from "./session.js";
 export { presign, type PresignOptions, type PresignedRequest } from "./presign.js";
+export { presignPost, type PresignPostInput, type PresignedPost, type PostPolicyCondition } from "./presign-post.js";
 export type { DefaultsMode } from "./defaults-mode.js";
 export type { RetryStrategy } from "./retry/index.js";
 export { WaiterError, WaiterFailureError, WaiterTimeoutError } from "./waiter.js";

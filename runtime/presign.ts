@@ -34,7 +34,7 @@ export interface PresignedRequest {
 }
 
 /** The service a client class's `send` accepts operations of (`"S3"` for S3Client). */
-type ServiceOf<C> = C extends { send(operation: Operation<never, never, infer S>, ...rest: never[]): unknown } ? S : string;
+export type ServiceOf<C> = C extends { send(operation: Operation<never, never, infer S>, ...rest: never[]): unknown } ? S : string;
 
 /**
  * Presigns one call: `await presign(s3, GetObject, { Bucket, Key }, { expiresIn: 600 })`.
