@@ -359,8 +359,8 @@ export class RuntimeClient {
       if (signal?.aborted) throw new AbortError(`${op.n} was aborted before it was sent`, { cause: signal.reason });
       const cfg = this.#resolved ?? (await this.#resolve());
       // S3: a bucket this client found in another region goes there (op.rr, s3-region.ts).
-      const away = op.rr?.(cfg.call(op, given), options);
-      if (away) return (await away) as O;
+      let moved = op.rr?.(cfg.call(op, given), options);
+      if (moved) return moved as Promise<O>;
       if (op.pi) input = await customizeInput(op, input, cfg);
       const serialized = this.protocol.serialize(this.service, op, input, cfg.serializeContext);
       endpoint = cfg.endpoint(op, input);
@@ -384,7 +384,6 @@ export class RuntimeClient {
       let totalRetryDelay = 0;
       // A body that can only be read once (a stream) cannot be replayed: one attempt only.
       const replayable = isReplayable(base.body);
-      let moved: Promise<unknown> | undefined;
       for (;;) {
         attempts++;
         // Each attempt signs its own copy. Object.assign, not spreads: in V8 every property
@@ -420,7 +419,7 @@ export class RuntimeClient {
           }
           failure = result.error;
           // S3: the bucket is in another region: the call is sent there, once (op.rr).
-          if (op.rr && (moved = op.rr(cfg.call(op, given), options, result.error, response.headers, bytes, replayable))) break;
+          if ((moved = op.rr?.(cfg.call(op, given), options, result.error, response, bytes, replayable))) break;
           info = { error: failure, statusCode: response.statusCode, code: result.error.code, headers: response.headers };
         } catch (e) {
           if (signal?.aborted) throw new AbortError(`${op.n} was aborted`, { cause: signal.reason });
@@ -448,7 +447,7 @@ export class RuntimeClient {
         totalRetryDelay += delay;
         await sleep(delay, signal);
       }
-      return (await moved) as O;
+      return moved as Promise<O>;
     } catch (e) {
       // A discovered endpoint the service no longer accepts: evicted, and the call sent again
       // when it came from the cache (then to a freshly discovered one, which is not retried).

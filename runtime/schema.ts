@@ -239,14 +239,14 @@ export interface OperationSchema {
 
 /**
  * Sends a call elsewhere, or answers undefined to go on as usual. Asked without `error` before
- * the call is sent; with the error, the response's headers and body after a failed attempt
+ * the call is sent; with the error, the response (its headers) and body after a failed attempt
  * (`replayable`: whether the request body could be sent again).
  */
 export type RegionRedirect = (
   call: CallContext,
   options: { signal?: AbortSignal | undefined } | undefined,
   error?: ServiceError,
-  headers?: Readonly<Record<string, string>>,
+  response?: { readonly headers: Readonly<Record<string, string>> },
   body?: Uint8Array,
   replayable?: boolean,
 ) => Promise<unknown> | undefined;

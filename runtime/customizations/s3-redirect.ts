@@ -10,16 +10,19 @@
 // redirect-type error is returned as the typed error. The bucket's region is remembered for
 // the calling client's later calls; one that is then answered by a redirect-type error is
 // forgotten. No region found, or the client's own region: the original error.
-import { AbortError, ServiceError } from "../errors.js";
-import { childText, findXmlError, parseErrorDocument } from "../protocols/xml.js";
+//
+// It imports nothing at run time: a module the S3 bundle's initial part also uses would be split
+// out of it into a chunk of its own (bytes and a request more for every S3 bundle). So the
+// cache comes from the hook, and the error body's <Region> is read as text.
+import type { ServiceError } from "../errors.js";
 import type { CallContext, OperationSchema, RuntimeClientLike } from "../schema.js";
 import type { ClientConfig } from "../client.js";
-import { s3BucketRegions } from "./s3-region.js";
 
 type Options = { signal?: AbortSignal | undefined } | undefined;
 
 /** Sends the call to the bucket's region (known, or found from the error), or rejects with `error`. */
 export async function redirect(
+  s3BucketRegions: WeakMap<RuntimeClientLike, Map<string, string>>,
   call: CallContext,
   bucket: string,
   options: Options,
@@ -33,7 +36,8 @@ export async function redirect(
       return await regionalSend(call, known!.get(bucket)!, options);
     } catch (e) {
       // The bucket moved again (deleted and made elsewhere): forgotten, so the next call starts over.
-      if (e instanceof ServiceError && [301, 302, 307].includes(e.$metadata.httpStatusCode ?? 0)) known?.delete(bucket);
+      const status = (e as Partial<ServiceError>).$metadata?.httpStatusCode;
+      if (status === 301 || status === 302 || status === 307) known?.delete(bucket);
       throw e;
     }
   }
@@ -50,16 +54,13 @@ export async function redirect(
   return regionalSend(call, region, options);
 }
 
-/** The <Region> of an S3 error body (AuthorizationHeaderMalformed, PermanentRedirect...), if any. */
+/**
+ * The <Region> of an S3 error body (AuthorizationHeaderMalformed...), if any: S3's `<Error>` has
+ * flat text children without namespaces or entities, and a value is used only if it is a
+ * region name (checked by the caller), so the text is enough.
+ */
 function bodyRegion(body: Uint8Array | undefined): string | undefined {
-  if (!body) return undefined;
-  try {
-    const root = parseErrorDocument(body, 0);
-    const found = root && findXmlError(root);
-    return (found && childText(found.error, "Region")?.trim()) || undefined;
-  } catch {
-    return undefined; // a malformed body says nothing; the client already reported what it could
-  }
+  return body && /<Error>[\s\S]*?<Region>\s*([^<\s]+)\s*<\/Region>/.exec(new TextDecoder().decode(body))?.[1];
 }
 
 /** HeadBucket from the calling client: the bucket's x-amz-bucket-region, answered with success or an error. */
@@ -72,13 +73,13 @@ async function headBucket(call: CallContext, bucket: string, options: Options): 
     o: { t: 8, m: { BucketRegion: [0, { n: "x-amz-bucket-region", l: "header" }] } },
     cp: { Bucket: "Bucket" },
     // The hook sees the failed attempt's headers (and never redirects this call).
-    rr: (_call, _options, _error, headers) => ((region = headers?.["x-amz-bucket-region"]), undefined),
+    rr: (_call, _options, _error, response) => ((region = response?.headers["x-amz-bucket-region"]), undefined),
   };
   try {
     const output = await call.client.send<{ Bucket: string }, { BucketRegion?: string }>(op, { Bucket: bucket }, options);
     return output.BucketRegion;
   } catch (e) {
-    if (e instanceof AbortError) throw e;
+    if (options?.signal?.aborted) throw e; // the caller's AbortError
     return region;
   }
 }

@@ -10,15 +10,15 @@
 import type { ServiceError } from "../errors.js";
 import type { RegionRedirect, RuntimeClientLike } from "../schema.js";
 
-/** The regions of buckets found elsewhere, per client (s3-redirect.ts fills it). */
-export const s3BucketRegions = new WeakMap<RuntimeClientLike, Map<string, string>>();
+/** The regions of buckets found elsewhere, per client (s3-redirect.ts fills it, given it by the hook). */
+const s3BucketRegions = new WeakMap<RuntimeClientLike, Map<string, string>>();
 
 /** The hook: a call to a bucket known to be elsewhere, or a redirect-type error, goes to s3-redirect.ts. */
-export const s3Redirect: RegionRedirect = (call, options, error, headers, body, replayable) => {
+export const s3Redirect: RegionRedirect = (call, options, error, response, body, replayable) => {
   const bucket = call.input.Bucket;
   if (typeof bucket !== "string" || bucket.startsWith("arn:")) return undefined;
-  if (error === undefined ? !s3BucketRegions.get(call.client)?.has(bucket) : !replayable || !redirectType(call.op.n, error, headers)) return undefined;
-  return import("./s3-redirect.js").then((m) => m.redirect(call, bucket, options, error, headers, body));
+  if (error === undefined ? !s3BucketRegions.get(call.client)?.has(bucket) : !replayable || !redirectType(call.op.n, error, response!.headers)) return undefined;
+  return import("./s3-redirect.js").then((m) => m.redirect(s3BucketRegions, call, bucket, options, error, response?.headers, body));
 };
 
 function redirectType(op: string, error: ServiceError, headers: Readonly<Record<string, string>> | undefined): boolean {
