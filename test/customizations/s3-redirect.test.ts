@@ -231,3 +231,19 @@ test("S3 redirect: presign does not redirect (nothing is sent)", async () => {
   assert.equal(new URL(url).hostname, "my-bucket.s3.us-east-1.amazonaws.com");
   assert.equal(http.requests.length, 0);
 });
+
+test("S3 redirect: accelerate and dual-stack are kept; an S3 Express bucket is redirected like any other (as botocore), to that region's zonal endpoint", async () => {
+  const accel = recorder((r) => (signedRegionOf(r) === "eu-west-1" ? LISTING : permanentRedirect("eu-west-1")));
+  const fast = new S3({ ...hermetic(accel), useAccelerateEndpoint: true, useDualstackEndpoint: true });
+  assert.equal((await fast.listObjectsV2({ Bucket: "my-bucket" })).KeyCount, 1);
+  assert.equal(accel.requests.length, 2);
+  assert.equal(accel.requests[0]!.hostname, "my-bucket.s3-accelerate.dualstack.amazonaws.com");
+  assert.equal(accel.requests[1]!.hostname, "my-bucket.s3-accelerate.dualstack.amazonaws.com");
+  assert.equal(signedRegion(accel.requests[1]!), "eu-west-1");
+
+  const express = recorder((r) => (r.hostname.includes("us-west-2") ? LISTING : permanentRedirect("us-west-2", "my-bucket--usw2-az1--x-s3")));
+  const s3 = new S3(hermetic(express));
+  assert.equal((await s3.listObjectsV2({ Bucket: "my-bucket--usw2-az1--x-s3" })).KeyCount, 1);
+  assert.equal(express.requests.length, 2);
+  assert.equal(express.requests[1]!.hostname, "my-bucket--usw2-az1--x-s3.s3express-usw2-az1.us-west-2.amazonaws.com");
+});
