@@ -216,8 +216,19 @@ const machinelearning: Customization = (model) => {
   if (op) addStages(op, "request", "predictEndpoint");
 };
 
+/**
+ * S3 region redirects (botocore's S3RegionRedirectorv2): every operation with a `Bucket` gets the
+ * hook (runtime/customizations/s3-region.ts) that sends a call to a bucket in another region
+ * there, once, and later calls for that bucket straight there.
+ */
+const s3Redirects: Customization = (model) => {
+  for (const op of Object.values(model.operations)) {
+    if (op.input && model.shapes[op.input.shape]?.members?.Bucket) op.redirect = "s3Redirect";
+  }
+};
+
 const CUSTOMIZATIONS: Record<string, Customization[]> = {
-  s3: [s3, responseChecksums],
+  s3: [s3, responseChecksums, s3Redirects],
   s3control: [s3control],
   route53: [route53],
   apigateway: [apigateway],

@@ -643,6 +643,7 @@ export function emitService(original: ServiceFiles, compactRuleSet: (ruleset: un
     // Endpoint discovery (codegen/endpoint-discovery.ts), on the operations whose model has it.
     const discovery = endpointDiscoveryRef(files.service, op);
     if (discovery) fields.push(`ed: ${custom([discovery])[0]!}`);
+    if (op.redirect) fields.push(`rr: ${custom([op.redirect])[0]!}`);
     // The event-stream reader rides on the operations that need it (client.ts `op.ev`).
     if (eventStreamMember(schema.o) !== undefined) {
       fields.push("ev: readEventStreamOutput");

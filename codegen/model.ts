@@ -99,6 +99,8 @@ export interface BotoOperation {
    * for one made by a factory from JSON arguments (emitted as `factory(...args)`).
    */
   stages?: { input?: StageRef[]; request?: StageRef[]; output?: StageRef[] };
+  /** Not in the models: the region-redirect hook (schema.ts `rr`) a tsaws customization attaches (S3). */
+  redirect?: StageRef;
   endpointoperation?: boolean;
 }
 

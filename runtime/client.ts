@@ -358,6 +358,9 @@ export class RuntimeClient {
       const signal = options?.signal;
       if (signal?.aborted) throw new AbortError(`${op.n} was aborted before it was sent`, { cause: signal.reason });
       const cfg = this.#resolved ?? (await this.#resolve());
+      // S3: a bucket this client found in another region goes there (op.rr, s3-region.ts).
+      let moved = op.rr?.(cfg.call(op, given), options);
+      if (moved) return moved as Promise<O>;
       if (op.pi) input = await customizeInput(op, input, cfg);
       const serialized = this.protocol.serialize(this.service, op, input, cfg.serializeContext);
       endpoint = cfg.endpoint(op, input);
@@ -415,6 +418,8 @@ export class RuntimeClient {
             return result as O;
           }
           failure = result.error;
+          // S3: the bucket is in another region: the call is sent there, once (op.rr).
+          if ((moved = op.rr?.(cfg.call(op, given), options, result.error, response, bytes, replayable))) break;
           info = { error: failure, statusCode: response.statusCode, code: result.error.code, headers: response.headers };
         } catch (e) {
           if (signal?.aborted) throw new AbortError(`${op.n} was aborted`, { cause: signal.reason });
@@ -442,6 +447,7 @@ export class RuntimeClient {
         totalRetryDelay += delay;
         await sleep(delay, signal);
       }
+      return moved as Promise<O>;
     } catch (e) {
       // A discovered endpoint the service no longer accepts: evicted, and the call sent again
       // when it came from the cache (then to a freshly discovered one, which is not retried).

@@ -20,3 +20,4 @@ export * from "./customizations/recursion-detection.js";
 export * from "./customizations/cloudsearchdomain.js";
 export * from "./customizations/machinelearning.js";
 export * from "./customizations/endpoint-discovery.js";
+export * from "./customizations/s3-region.js";

@@ -9,7 +9,7 @@
 // tree-shakable, and readable by the protocol serializers and parsers in protocols/.
 import type { HttpRequest, RequestBody } from "./http/types.js";
 import type { Protocol, ReceivedResponse, SerializedRequest } from "./protocols/types.js";
-import type { ResponseMetadata } from "./errors.js";
+import type { ResponseMetadata, ServiceError } from "./errors.js";
 import type { DefaultsModeValues } from "./defaults-mode-name.js";
 import type { ClientConfig } from "./client.js";
 import type { LoadedDefaults } from "./defaults/types.js";
@@ -229,7 +229,27 @@ export interface OperationSchema {
    * call is sent to, the regular one or a discovered one.
    */
   readonly ed?: EndpointDiscovery;
+  /**
+   * S3's region redirects (runtime/customizations/s3-region.ts), on the operations with a
+   * `Bucket`: asked by `send` before a call (a bucket known to be elsewhere) and after a failed
+   * attempt; a promise means the call went elsewhere and this is its outcome.
+   */
+  readonly rr?: RegionRedirect;
 }
+
+/**
+ * Sends a call elsewhere, or answers undefined to go on as usual. Asked without `error` before
+ * the call is sent; with the error, the response (its headers) and body after a failed attempt
+ * (`replayable`: whether the request body could be sent again).
+ */
+export type RegionRedirect = (
+  call: CallContext,
+  options: { signal?: AbortSignal | undefined } | undefined,
+  error?: ServiceError,
+  response?: { readonly headers: Readonly<Record<string, string>> },
+  body?: Uint8Array,
+  replayable?: boolean,
+) => Promise<unknown> | undefined;
 
 /**
  * Picks the endpoint of a call to an operation with endpoint discovery: `regular` (the rule
@@ -269,7 +289,7 @@ export interface CallContext {
 /** The part of RuntimeClient a stage may use (a structural type: schema.ts imports no classes). */
 export interface RuntimeClientLike {
   readonly config: Readonly<ClientConfig>;
-  send<I, O>(operation: OperationSchema, input: I, options?: { signal?: AbortSignal }): Promise<O>;
+  send<I, O>(operation: OperationSchema, input: I, options?: { signal?: AbortSignal | undefined }): Promise<O>;
 }
 
 /**
