@@ -213,11 +213,22 @@ interface ResolvedConfig {
   call: (op: OperationSchema, input: Record<string, unknown>) => CallContext;
 }
 
-/** A call's input after its operation's input stages (service customizations; `op.pi`). */
-async function customizeInput(op: OperationSchema, input: Record<string, unknown>, cfg: ResolvedConfig): Promise<Record<string, unknown>> {
+/**
+ * A call's input after its operation's input stages (service customizations; `op.pi`): a
+ * promise only when a stage had to wait (most return the input at once).
+ */
+function customizeInput(op: OperationSchema, input: Record<string, unknown>, cfg: ResolvedConfig): Record<string, unknown> | Promise<Record<string, unknown>> {
   const call = cfg.call(op, input);
-  for (const stage of op.pi!) input = await stage(input, call);
-  return input;
+  const stages = op.pi!;
+  const from = (i: number, value: Record<string, unknown>): Record<string, unknown> | Promise<Record<string, unknown>> => {
+    for (; i < stages.length; i++) {
+      const staged = stages[i]!(value, call);
+      if (staged instanceof Promise) return staged.then((v) => from(i + 1, v));
+      value = staged;
+    }
+    return value;
+  };
+  return from(0, input);
 }
 
 /**
@@ -361,7 +372,10 @@ export class RuntimeClient {
       // S3: a bucket this client found in another region goes there (op.rr, s3-region.ts).
       let moved = op.rr?.(cfg.call(op, given), options);
       if (moved) return moved as Promise<O>;
-      if (op.pi) input = await customizeInput(op, input, cfg);
+      if (op.pi) {
+        const staged = customizeInput(op, input, cfg);
+        input = staged instanceof Promise ? await staged : staged;
+      }
       const serialized = this.protocol.serialize(this.service, op, input, cfg.serializeContext);
       endpoint = cfg.endpoint(op, input);
       if (op.ed) endpoint = await op.ed(cfg.call(op, input), endpoint, cfg);

@@ -76,19 +76,21 @@ export const enableChecksumMode: InputStage = Object.assign(
     if (member && input[member] === undefined && call.config.responseChecksumValidation !== "when_required") {
       out = { ...input, [member]: "ENABLED" };
     }
-    return member && out[member] !== undefined && !streams(call) && !cryptoModule ? loadCrypto().then(() => out) : out;
+    return !cryptoModule && member && out[member] !== undefined && !streams(call) ? loadCrypto().then(() => out) : out;
   },
   { sendOnly: 1 as const },
 );
 
 /** The algorithm and expected value to check a response against, or undefined when there is none to check. */
+/** The checksum headers, in PRIORITY's order. */
+const HEADERS = PRIORITY.map((alg) => [alg, `x-amz-checksum-${alg.toLowerCase()}`] as const);
+
 function expectedChecksum(algorithms: readonly string[], headers: Record<string, string>): [ChecksumAlgorithm, string] | undefined {
   if (headers["x-amz-checksum-type"]?.toUpperCase() === "COMPOSITE") return undefined;
-  for (const alg of PRIORITY) {
-    if (!algorithms.includes(alg)) continue;
-    const value = headers[`x-amz-checksum-${alg.toLowerCase()}`];
+  for (const [alg, name] of HEADERS) {
+    const value = headers[name];
     // A checksum of part checksums (`<base64>-<parts>`) says nothing of these bytes.
-    if (value !== undefined && !/-\d+$/.test(value)) return [alg, value];
+    if (value !== undefined && !/-\d+$/.test(value) && algorithms.some((a) => a.toUpperCase() === alg)) return [alg, value];
   }
   return undefined;
 }
@@ -98,7 +100,7 @@ export const validateResponseChecksum: OutputTransform = (output, received, call
   const ck = call.op.ck;
   const mode = ck?.vm ? sent[ck.vm] : undefined;
   if (typeof mode !== "string" || mode.toUpperCase() !== "ENABLED") return;
-  const found = expectedChecksum((ck!.rs ?? []).map((a) => a.toUpperCase()), received.headers);
+  const found = expectedChecksum(ck!.rs ?? [], received.headers);
   if (!found) return;
   const [alg, expected] = found;
   const payload = call.op.o?.p;

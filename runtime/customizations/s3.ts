@@ -43,18 +43,20 @@ function sseKeyBytes(value: unknown, member: string): Uint8Array {
  * unless given. The caller's input is not modified.
  */
 export function s3SseCustomerKeys(prefixes: readonly string[]): InputStage {
-  return async (input) => {
-    let copy: Record<string, unknown> | undefined;
-    for (const p of prefixes) {
-      const value = input[`${p}Key`];
+  const members = prefixes.map((p) => [`${p}Key`, `${p}KeyMD5`] as const);
+  const encode = async (input: Record<string, unknown>): Promise<Record<string, unknown>> => {
+    const copy = { ...input };
+    for (const [key, md5] of members) {
+      const value = input[key];
       if (value === undefined || value === null) continue;
-      const bytes = sseKeyBytes(value, `${p}Key`);
-      copy ??= { ...input };
-      copy[`${p}Key`] = bytes;
-      if (input[`${p}KeyMD5`] === undefined) copy[`${p}KeyMD5`] = toBase64(await (await import("./s3-md5.js")).md5(bytes));
+      const bytes = sseKeyBytes(value, key);
+      copy[key] = bytes;
+      if (input[md5] === undefined) copy[md5] = toBase64(await (await import("./s3-md5.js")).md5(bytes));
     }
-    return copy ?? input;
+    return copy;
   };
+  // Most calls carry no key: the input as it is, without a promise.
+  return (input) => (members.some(([key]) => input[key] !== undefined && input[key] !== null) ? encode(input) : input);
 }
 
 /** Listings: `encoding-type=url` unless the caller chose an EncodingType. */
