@@ -336,6 +336,11 @@ export class RuntimeClient {
     const uuid = c.uuid ?? randomUUID;
     const maxResponseBodyBytes = c.maxResponseBodyBytes ?? DEFAULT_MAX_RESPONSE_BODY;
     if (!(maxResponseBodyBytes > 0)) throw new ConfigError(`${this.service.id}: maxResponseBodyBytes must be a positive number, not ${maxResponseBodyBytes}`);
+    const handler = c.httpHandler ?? createHttpHandler(handlerOptions);
+    // A client a customization makes from this configuration (an S3 bucket's region, a
+    // cross-region copy's source) shares this one's connections (closed by its destroy()) and credentials.
+    endpointConfig.httpHandler = handler;
+    endpointConfig.credentials = creds ?? provider;
     return {
       ah: await this.service.ah?.(c, d),
       rh: d.requestHeaders,
@@ -344,7 +349,7 @@ export class RuntimeClient {
       region,
       credentials,
       staticCredentials,
-      handler: c.httpHandler ?? createHttpHandler(handlerOptions),
+      handler,
       retry,
       retryOptions,
       maxAttempts: retry?.maxAttempts ?? retryConfig.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,

@@ -247,3 +247,23 @@ test("S3 redirect: accelerate and dual-stack are kept; an S3 Express bucket is r
   assert.equal(express.requests.length, 2);
   assert.equal(express.requests[1]!.hostname, "my-bucket--usw2-az1--x-s3.s3express-usw2-az1.us-west-2.amazonaws.com");
 });
+
+test("the client a redirect makes shares the caller's connections and credentials (default transport, default credentials chain)", async () => {
+  const { startFaultServer } = await import("../support/fault-server.ts");
+  const { Session } = await import("tsaws");
+  const server = await startFaultServer({ script: [permanentRedirect("eu-west-1"), LISTING, LISTING] });
+  // Credentials from the session's chain (its environment), not given to the client.
+  const session = new Session({ env: { AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey } });
+  const s3 = new S3({ session, region: "us-east-1", endpoint: server.url, forcePathStyle: true, maxAttempts: 1 });
+  try {
+    await s3.listObjectsV2({ Bucket: "my-bucket" });
+    await s3.listObjectsV2({ Bucket: "my-bucket" });
+    assert.equal(server.requests.length, 3);
+    // The first request and both resends (signed for eu-west-1) came on one kept-alive connection.
+    assert.deepEqual(server.requests.map((r) => r.connection), [1, 1, 1]);
+    assert.deepEqual(server.requests.map((r) => /Credential=[^/]+\/\d+\/([^/]+)\//.exec(r.headers.authorization ?? "")?.[1]), ["us-east-1", "eu-west-1", "eu-west-1"]);
+  } finally {
+    s3.destroy();
+    await server.close();
+  }
+});
