@@ -383,7 +383,10 @@ export class RuntimeClient {
       }
       const serialized = this.protocol.serialize(this.service, op, input, cfg.serializeContext);
       endpoint = cfg.endpoint(op, input);
-      if (op.ed) endpoint = await op.ed(cfg.call(op, input), endpoint, cfg);
+      if (op.ed) {
+        const found = op.ed(cfg.call(op, input), endpoint, cfg); // a promise only when discovering
+        endpoint = found instanceof Promise ? await found : found;
+      }
       const headers = mergeHeaders(serialized.headers, endpoint);
       headers["user-agent"] ??= cfg.userAgent;
       headers["x-amz-user-agent"] ??= cfg.userAgent;
