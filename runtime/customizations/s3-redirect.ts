@@ -11,12 +11,12 @@
 // the calling client's later calls; one that is then answered by a redirect-type error is
 // forgotten. No region found, or the client's own region: the original error.
 //
-// It imports nothing at run time: a module the S3 bundle's initial part also uses would be split
-// out of it into a chunk of its own (bytes and a request more for every S3 bundle). So the
-// cache comes from the hook, and the error body's <Region> is read as text.
+// It imports no module the S3 bundle's initial part also uses (that one would be split out of
+// it into a chunk of its own: bytes and a request more for every S3 bundle), only region-client.ts.
+// So the cache comes from the hook, and the error body's <Region> is read as text.
 import type { ServiceError } from "../errors.js";
 import type { CallContext, OperationSchema, RuntimeClientLike } from "../schema.js";
-import type { ClientConfig } from "../client.js";
+import { regionClient } from "./region-client.js";
 
 type Options = { signal?: AbortSignal | undefined } | undefined;
 
@@ -84,19 +84,11 @@ async function headBucket(call: CallContext, bucket: string, options: Options): 
   }
 }
 
-/** Region clients, per calling client and region (so credentials resolve once). */
-const regionalClients = new WeakMap<RuntimeClientLike, Map<string, RuntimeClientLike>>();
 /** The operations as the region clients send them: without the hook. */
 const unhooked = new WeakMap<OperationSchema, OperationSchema>();
 
 function regionalSend(call: CallContext, region: string, options: Options): Promise<unknown> {
-  let byRegion = regionalClients.get(call.client);
-  if (!byRegion) regionalClients.set(call.client, (byRegion = new Map()));
-  let client = byRegion.get(region);
-  if (!client) {
-    const Client = call.client.constructor as new (config: ClientConfig) => RuntimeClientLike;
-    byRegion.set(region, (client = new Client({ ...call.config, region })));
-  }
+  const client = regionClient(call, region);
   let op = unhooked.get(call.op);
   if (!op) {
     const { rr: _hook, ...rest } = call.op;

@@ -12,9 +12,9 @@
 // a local mock's `http://127.0.0.1:4566` stays as it is. presign.ts is imported on first use,
 // so only calls that pass SourceRegion load it, and only the bundles of these operations carry
 // this file at all (the generator attaches the stages to them alone).
-import type { ClientConfig } from "../client.js";
+import { regionClient } from "./region-client.js";
 import { RequestFormError } from "../errors.js";
-import type { CallContext, InputStage, OperationSchema, RuntimeClientLike, StructureShape } from "../schema.js";
+import type { CallContext, InputStage, OperationSchema, StructureShape } from "../schema.js";
 
 /**
  * RDS, Neptune, DocumentDB (CopyDBSnapshot, CopyDBClusterSnapshot, CreateDBCluster,
@@ -52,22 +52,6 @@ function regionName(value: unknown): string {
   return value;
 }
 
-/** Source-region clients, per calling client and source region (so credentials resolve once). */
-const sourceClients = new WeakMap<RuntimeClientLike, Map<string, RuntimeClientLike>>();
-
-function sourceClient(call: CallContext, source: string): RuntimeClientLike {
-  let byRegion = sourceClients.get(call.client);
-  if (!byRegion) sourceClients.set(call.client, (byRegion = new Map()));
-  let client = byRegion.get(source);
-  if (!client) {
-    const config: ClientConfig = { ...call.config, region: source };
-    if (call.config.endpoint !== undefined) config.endpoint = endpointFor(call.config.endpoint, call.region, source);
-    const Client = call.client.constructor as new (config: ClientConfig) => RuntimeClientLike;
-    byRegion.set(source, (client = new Client(config)));
-  }
-  return client;
-}
-
 /** A custom endpoint with the destination region's host labels replaced by the source region. */
 function endpointFor(endpoint: string, destination: string, source: string): string {
   let url: URL;
@@ -100,7 +84,8 @@ function presignedOp(op: OperationSchema): OperationSchema {
 
 async function presignedUrl(input: Record<string, unknown>, call: CallContext, source: string): Promise<string> {
   const { presign } = await import("../presign.js");
-  const client = sourceClient(call, source) as Parameters<typeof presign>[0];
+  const endpoint = call.config.endpoint !== undefined ? endpointFor(call.config.endpoint, call.region, source) : undefined;
+  const client = regionClient(call, source, endpoint) as Parameters<typeof presign>[0];
   const signed = await presign(client, presignedOp(call.op), { ...input, DestinationRegion: call.region });
   return signed.url;
 }
