@@ -6,7 +6,7 @@
 // machinery (the error classifier, standard mode's strategy) is imported on a client's first
 // failed attempt: a call that succeeds needs none of it, and a bundle carries it as a lazily
 // loaded chunk.
-import type { Authorize, CallContext, ErrorClassLike, OperationSchema, RuntimeClientLike, ServiceSchema, SigV4aOptions, StructureShape } from "./schema.js";
+import type { Authorize, CallContext, ErrorClassLike, OperationSchema, ServiceSchema, SigV4aOptions, StructureShape } from "./schema.js";
 import { target } from "./schema.js";
 import type { ParsedError, Protocol, ReceivedResponse, SerializeContext, SerializedRequest } from "./protocols/types.js";
 import type { HttpHandler, HttpHandlerOptions, HttpRequest, HttpResponse, RequestBody, ResponseBody } from "./http/types.js";

@@ -4,7 +4,7 @@
 // body runs, so the bodies only handle valid input. Unknown names raise `unknown-function`.
 // Strings are measured and reversed by code point; sorting is stable.
 import { fail } from "./errors.js";
-import { ExpRef, equal, isObject, scalar, typeOf, type JsonObject } from "./values.js";
+import { ExpRef, equal, isObject, scalar, typeOf } from "./values.js";
 
 interface Fn {
   /** One type union per parameter; with `variadic`, the last may repeat (at least once). */

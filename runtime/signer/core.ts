@@ -10,9 +10,8 @@
 
 import { sha256, sha256Hex } from "#crypto-core";
 import { toHex } from "../encoding.js";
-import { RequestFormError } from "../errors.js";
 import type { HttpRequest, RequestBody } from "../http/types.js";
-import { canonicalHeaders, canonicalQuery, canonicalUri, uriEncode } from "./canonical.js";
+import { canonicalHeaders, canonicalQuery, canonicalUri } from "./canonical.js";
 
 export const UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
 /** Hex SHA-256 of the empty string. */
