@@ -21,6 +21,7 @@
 //   length, on Node (the Node transport then waits for the 100 before sending the body).
 import type { BodyStage, InputStage, OutputTransform } from "../schema.js";
 import { RequestFormError } from "../errors.js";
+import { bodyLength } from "../http/body.js";
 import { fromBase64, fromUtf8, toBase64, utf8 } from "../encoding.js";
 
 const CANONICAL_BASE64_32 = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
@@ -98,16 +99,6 @@ export function s3DecodeListing(top: readonly string[], nested: readonly (readon
 /** Bodies from this size up (or of unknown size) are sent after the server's 100 Continue. */
 export const EXPECT_CONTINUE_MIN_BYTES = 2 * 1024 * 1024;
 
-/** The size of a body when it is known without reading it. */
-function knownLength(headers: Record<string, string>, body: unknown): number | undefined {
-  const declared = headers["content-length"];
-  if (declared !== undefined) return Number(declared);
-  if (typeof body === "string") return utf8(body).length;
-  if (body instanceof Uint8Array) return body.length;
-  if (typeof Blob !== "undefined" && body instanceof Blob) return body.size;
-  return undefined;
-}
-
 /**
  * PutObject and UploadPart: `Expect: 100-continue` for a body of 2 MiB or more, or of unknown
  * length (AWS SDK v3's rule; botocore sends it for any file-like body), so a request S3 refuses
@@ -117,7 +108,8 @@ function knownLength(headers: Record<string, string>, body: unknown): number | u
  */
 export const s3ExpectContinue: BodyStage = (_op, _config, headers, body) => {
   if (body === undefined || headers.expect !== undefined) return body;
-  const length = knownLength(headers, body);
+  const declared = headers["content-length"];
+  const length = declared !== undefined ? Number(declared) : bodyLength(body);
   if (length === undefined || length >= EXPECT_CONTINUE_MIN_BYTES) headers.expect = "100-continue";
   return body;
 };
