@@ -8,9 +8,9 @@
 import type { BodyStage, OperationSchema } from "./schema.js";
 import type { RequestBody } from "./http/types.js";
 import { createChecksum, type ChecksumAlgorithm } from "./checksums.js";
-import { concatBytes, toBase64, utf8 } from "./encoding.js";
+import { toBase64, utf8 } from "./encoding.js";
 import { RequestFormError } from "./errors.js";
-import { webStreamChunks } from "./http/body.js";
+import { readRequestBody } from "./http/body.js";
 
 export interface BodyConfig {
   readonly requestChecksumCalculation?: "when_supported" | "when_required" | undefined;
@@ -131,7 +131,7 @@ async function checksumAsync(
   body: RequestBody,
   input: Record<string, unknown>,
 ): Promise<RequestBody> {
-  const out = needsBodyBytes(op, c, body) ? await toBytes(body) : body;
+  const out = needsBodyBytes(op, c, body) ? await readRequestBody(body) : body;
   await addChecksums(op, c, headers, out, input);
   return out;
 }
@@ -162,16 +162,5 @@ export async function prepareBody(
   let out = body;
   for (const name of bodyStageNames(op)) out = await stages[name](op, config as Readonly<Record<string, unknown>>, headers, out, input);
   return out;
-}
-
-/** Reads a stream body into memory (only done when a checksum is required over it). */
-async function toBytes(body: RequestBody): Promise<Uint8Array | string> {
-  if (isBytes(body)) return body;
-  if (typeof Blob !== "undefined" && body instanceof Blob) return new Uint8Array(await body.arrayBuffer());
-  const parts: Uint8Array[] = [];
-  const iterable: AsyncIterable<Uint8Array | string> =
-    Symbol.asyncIterator in body ? (body as AsyncIterable<Uint8Array>) : webStreamChunks(body as unknown as ReadableStream<Uint8Array>);
-  for await (const c of iterable) parts.push(typeof c === "string" ? utf8(c) : c);
-  return concatBytes(parts);
 }
 

@@ -11,7 +11,7 @@ import type { BodyStage, InputStage } from "../schema.js";
 import type { RequestBody } from "../http/types.js";
 import { sha256 } from "#crypto-core";
 import { concatBytes, toHex, utf8 } from "../encoding.js";
-import { webStreamChunks } from "../http/body.js";
+import { readRequestBody } from "../http/body.js";
 
 /** `x-amz-glacier-version: <apiVersion>` on every request (the generator passes the model's apiVersion). */
 export function glacierVersion(version: string): BodyStage {
@@ -50,14 +50,8 @@ export async function glacierTreeHash(bytes: Uint8Array): Promise<Uint8Array> {
 /** A body as bytes: text as UTF-8, a Blob or a stream (web or Node) read whole. */
 async function bodyBytes(body: RequestBody | undefined): Promise<Uint8Array> {
   if (body === undefined) return new Uint8Array(0);
-  if (typeof body === "string") return utf8(body);
-  if (body instanceof Uint8Array) return body;
-  if (typeof Blob !== "undefined" && body instanceof Blob) return new Uint8Array(await body.arrayBuffer());
-  const parts: Uint8Array[] = [];
-  const chunks: AsyncIterable<Uint8Array | string> =
-    Symbol.asyncIterator in body ? (body as AsyncIterable<Uint8Array | string>) : webStreamChunks(body as unknown as ReadableStream<Uint8Array>);
-  for await (const c of chunks) parts.push(typeof c === "string" ? utf8(c) : c);
-  return concatBytes(parts);
+  const read = await readRequestBody(body);
+  return typeof read === "string" ? utf8(read) : read;
 }
 
 /** UploadArchive, UploadMultipartPart: `x-amz-content-sha256` and (unless given) `x-amz-sha256-tree-hash`. */

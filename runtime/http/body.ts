@@ -366,6 +366,21 @@ export class WebStreamBody implements ResponseBody {
   }
 }
 
+/**
+ * A request body in memory: text and bytes as they are, a Blob or a stream (web or Node) read
+ * whole (only done where something must be computed over the whole body first: a required
+ * checksum, Glacier's hashes).
+ */
+export async function readRequestBody(body: RequestBody): Promise<Uint8Array | string> {
+  if (typeof body === "string" || body instanceof Uint8Array) return body;
+  if (typeof Blob !== "undefined" && body instanceof Blob) return new Uint8Array(await body.arrayBuffer());
+  const parts: Uint8Array[] = [];
+  const iterable: AsyncIterable<Uint8Array | string> =
+    Symbol.asyncIterator in body ? (body as AsyncIterable<Uint8Array | string>) : webStreamChunks(body as unknown as ReadableStream<Uint8Array>);
+  for await (const c of iterable) parts.push(typeof c === "string" ? utf8(c) : c);
+  return concatBytes(parts);
+}
+
 /** A web stream pulling from `iterator`, one chunk per read (nothing read ahead); cancelling it returns the iterator. */
 export function iteratorStream(iterator: AsyncIterator<Uint8Array>): ReadableStream<Uint8Array> {
   return new ReadableStream<Uint8Array>(
