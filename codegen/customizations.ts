@@ -1,6 +1,7 @@
 // Model customizations the AWS SDKs apply before generating, each with its reason. They run
 // on a copy of the model, so the committed model data stays exactly as AWS ships it.
 import type { BotoOperation, BotoServiceModel, StageRef } from "./model.ts";
+import { endpointDiscoveryRef } from "./endpoint-discovery.ts";
 
 type Customization = (model: BotoServiceModel) => void;
 
@@ -223,7 +224,7 @@ const machinelearning: Customization = (model) => {
  */
 const s3Redirects: Customization = (model) => {
   for (const op of Object.values(model.operations)) {
-    if (op.input && model.shapes[op.input.shape]?.members?.Bucket) op.redirect = "s3Redirect";
+    if (op.input && model.shapes[op.input.shape]?.members?.Bucket) (op.stages ??= {}).redirect = "s3Redirect";
   }
 };
 
@@ -241,10 +242,23 @@ const CUSTOMIZATIONS: Record<string, Customization[]> = {
   machinelearning: [machinelearning],
 };
 
+/**
+ * Endpoint discovery (any service whose model has it: DynamoDB, Timestream): the hook of each
+ * operation with `endpointdiscovery` (codegen/endpoint-discovery.ts checks the service's
+ * DescribeEndpoints and gives the hook's arguments).
+ */
+const endpointDiscovery: Customization = (model) => {
+  for (const op of Object.values(model.operations)) {
+    const ref = endpointDiscoveryRef(model, op);
+    if (ref) (op.stages ??= {}).discovery = ref;
+  }
+};
+
 /** The model as the generator sees it: a customized deep copy where a customization applies. */
 export function customize(name: string, model: BotoServiceModel): BotoServiceModel {
-  const list = CUSTOMIZATIONS[name];
-  if (!list) return model;
+  const list = [...(CUSTOMIZATIONS[name] ?? [])];
+  if (Object.values(model.operations).some((op) => op.endpointdiscovery)) list.push(endpointDiscovery);
+  if (!list.length) return model;
   const copy = structuredClone(model);
   for (const c of list) c(copy);
   return copy;

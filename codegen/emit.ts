@@ -8,7 +8,6 @@ import type { BotoMemberRef, BotoOperation, BotoShape, ServiceFiles, StageRef } 
 import { SchemaBuilder, serviceAuth, serviceSchema } from "./schema.ts";
 import { htmlToMarkdown, jsdoc } from "./docs.ts";
 import { customize } from "./customizations.ts";
-import { endpointDiscoveryRef } from "./endpoint-discovery.ts";
 import { bodyStageNames } from "../runtime/request-body.ts";
 import { eventStreamMember } from "../runtime/eventstream.ts";
 import { isMemberName } from "../runtime/endpoints/params.ts";
@@ -640,10 +639,9 @@ export function emitService(original: ServiceFiles, compactRuleSet: (ruleset: un
     if (inputStages.length) fields.push(`pi: [${inputStages.join(", ")}]`);
     const outputStages = custom(op.stages?.output);
     if (outputStages.length) fields.push(`po: [${outputStages.join(", ")}]`);
-    // Endpoint discovery (codegen/endpoint-discovery.ts), on the operations whose model has it.
-    const discovery = endpointDiscoveryRef(files.service, op);
-    if (discovery) fields.push(`ed: ${custom([discovery])[0]!}`);
-    if (op.redirect) fields.push(`rr: ${custom([op.redirect])[0]!}`);
+    // The endpoint-discovery and region-redirect hooks (customizations.ts), where attached.
+    if (op.stages?.discovery) fields.push(`ed: ${custom([op.stages.discovery])[0]!}`);
+    if (op.stages?.redirect) fields.push(`rr: ${custom([op.stages.redirect])[0]!}`);
     // The event-stream reader rides on the operations that need it (client.ts `op.ev`).
     if (eventStreamMember(schema.o) !== undefined) {
       fields.push("ev: readEventStreamOutput");

@@ -95,12 +95,11 @@ export interface BotoOperation {
    * Not in the models: the runtime stages a tsaws customization (customizations.ts) attaches, by
    * their export names in runtime/customizations.ts: `input` rewrite the call's input before it
    * is serialized (and presigned), `request` are body stages run after serializing (headers,
-   * body), `output` adjust a parsed output. A stage is an export's name, or `[factory, ...args]`
-   * for one made by a factory from JSON arguments (emitted as `factory(...args)`).
+   * body), `output` adjust a parsed output; `discovery` is the endpoint-discovery hook (schema.ts
+   * `ed`), `redirect` the region-redirect hook (schema.ts `rr`, S3). A stage is an export's name,
+   * or `[factory, ...args]` for one made by a factory from JSON arguments (emitted as `factory(...args)`).
    */
-  stages?: { input?: StageRef[]; request?: StageRef[]; output?: StageRef[] };
-  /** Not in the models: the region-redirect hook (schema.ts `rr`) a tsaws customization attaches (S3). */
-  redirect?: StageRef;
+  stages?: { input?: StageRef[]; request?: StageRef[]; output?: StageRef[]; discovery?: StageRef; redirect?: StageRef };
   endpointoperation?: boolean;
 }
 
