@@ -2,19 +2,20 @@
 // the libraries) to plain JS and starts one fresh `node` per measurement, without loaders
 // or the tsaws-source condition, so every library runs as users run it.
 //
-//   child.mjs cpu  <contender> <workload>   warm-up, then batches of iterations: CPU per call
-//                                             (process.cpuUsage, user + system) per batch, then
-//                                             heap/RSS after a full GC (needs --expose-gc)
+//   child.mjs cpu  <contender> <workload>   warm-up, then `{"ready":true}`; then, for each
+//                                             `batch` line on stdin, one batch of iterations and
+//                                             its CPU per call (process.cpuUsage, user + system);
+//                                             on `end`, heap/RSS after a full GC (needs --expose-gc)
 //   child.mjs cold <contender> <workload>   import + construct + first call, timed in-process
 //   child.mjs noop                           nothing: node's own start-up, for reference
 //
-// Endpoints come in BENCH_ENDPOINTS (JSON); counts in BENCH_WARMUP / BENCH_BATCHES /
-// BENCH_BATCH_ITERS. The result is one JSON line on stdout.
+// Endpoints come in BENCH_ENDPOINTS (JSON); counts in BENCH_WARMUP / BENCH_BATCH_ITERS.
+// Every answer is one JSON line on stdout; the last one is the result.
+import { createInterface } from "node:readline";
 import {
   CONTENDERS,
   WORKLOADS,
   envInt,
-  median,
   type Contender,
   type ContenderModule,
   type Endpoints,
@@ -28,14 +29,18 @@ import aws4fetch from "./contenders/aws4fetch.js";
 
 const MODULES: Record<Contender, ContenderModule> = { raw, tsaws, v3, "aws-lite": awsLite, aws4fetch };
 
-export interface CpuResult {
-  /** CPU µs per call (user + system), median over batches. */
-  cpuPerCall: number;
-  cpuPerCallBatches: number[];
-  userPerCall: number;
-  systemPerCall: number;
-  /** Wall µs per call (includes server time), median over batches. */
-  wallPerCall: number;
+/** One batch of iterations, as the child measured it: µs per call. */
+export interface CpuBatch {
+  /** CPU (user + system). */
+  cpu: number;
+  user: number;
+  system: number;
+  /** Wall time (includes server time). */
+  wall: number;
+}
+
+/** The child's last line, after its batches and two full GCs. */
+export interface CpuEnd {
   calls: number;
   heapUsed: number;
   rss: number;
@@ -82,39 +87,40 @@ async function main(): Promise<unknown> {
 
   if (!gc) throw new Error("bench child: run with --expose-gc");
   const warmup = envInt("BENCH_WARMUP", 500);
-  const batches = Math.max(1, envInt("BENCH_BATCHES", 5));
   const perBatch = Math.max(1, envInt("BENCH_BATCH_ITERS", 400));
   const h = await MODULES[contender][workload](endpoints);
   await h.first();
   gc();
   const heapUsedAtStart = process.memoryUsage().heapUsed;
   for (let i = 0; i < warmup; i++) await h.call();
-  const cpu: number[] = [];
-  const user: number[] = [];
-  const sys: number[] = [];
-  const wall: number[] = [];
-  for (let b = 0; b < batches; b++) {
-    const c0 = process.cpuUsage();
-    const w0 = performance.now();
-    for (let i = 0; i < perBatch; i++) await h.call();
-    const w1 = performance.now();
-    const d = process.cpuUsage(c0);
-    const calls = perBatch * 2;
-    cpu.push((d.user + d.system) / calls);
-    user.push(d.user / calls);
-    sys.push(d.system / calls);
-    wall.push(((w1 - w0) * 1000) / calls);
+  // Warm: the parent now asks for one batch at a time, taking turns with the other
+  // contenders' processes, so that every contender's batches sample the same moments.
+  process.stdout.write(JSON.stringify({ ready: true }) + "\n");
+  let batches = 0;
+  for await (const line of createInterface({ input: process.stdin })) {
+    if (line === "batch") {
+      const c0 = process.cpuUsage();
+      const w0 = performance.now();
+      for (let i = 0; i < perBatch; i++) await h.call();
+      const w1 = performance.now();
+      const d = process.cpuUsage(c0);
+      const calls = perBatch * 2;
+      const b: CpuBatch = {
+        cpu: (d.user + d.system) / calls,
+        user: d.user / calls,
+        system: d.system / calls,
+        wall: ((w1 - w0) * 1000) / calls,
+      };
+      batches++;
+      process.stdout.write(JSON.stringify(b) + "\n");
+    } else if (line === "end") break;
+    else throw new Error(`bench child: unknown command ${JSON.stringify(line)}`);
   }
   gc();
   gc();
   const mem = process.memoryUsage();
   h.close();
-  const r: CpuResult = {
-    cpuPerCall: median(cpu),
-    cpuPerCallBatches: cpu,
-    userPerCall: median(user),
-    systemPerCall: median(sys),
-    wallPerCall: median(wall),
+  const r: CpuEnd = {
     calls: 1 + 2 * (warmup + batches * perBatch),
     heapUsed: mem.heapUsed,
     rss: mem.rss,

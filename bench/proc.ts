@@ -99,3 +99,62 @@ export function startServers(root: string): Promise<ServerProcess> {
     });
   });
 }
+
+/** A long-lived child answering one JSON line per command line (bench/child.ts `cpu`). */
+export interface Worker {
+  /** The next JSON line the child writes (after sending `command`, if given). */
+  ask<T>(command?: string, timeoutMs?: number): Promise<T>;
+  kill(): void;
+}
+
+export function startWorker(
+  cmd: string,
+  args: readonly string[],
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string },
+): Worker {
+  const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ["pipe", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+  const lines: string[] = [];
+  let waiting: ((line: string | Error) => void) | undefined;
+  const deliver = (x: string | Error): void => {
+    const w = waiting;
+    waiting = undefined;
+    if (w) w(x);
+    else if (typeof x === "string") lines.push(x);
+  };
+  let exited: Error | undefined;
+  createInterface({ input: child.stdout }).on("line", deliver);
+  child.on("error", (e) => deliver((exited = e)));
+  child.on("close", (code) => {
+    const tail = stderr.trim().split("\n").slice(0, 6).join(" | ");
+    deliver((exited = new Error(`exit ${String(code)}: ${tail.slice(0, 400) || "(no output)"}`)));
+  });
+  child.stdin.on("error", () => {}); // a child that died: its close event reports it
+  return {
+    ask<T>(command?: string, timeoutMs = 240_000): Promise<T> {
+      if (command !== undefined && !exited) child.stdin.write(command + "\n");
+      return new Promise<T>((resolve, reject) => {
+        const take = (x: string | Error): void => {
+          clearTimeout(timer);
+          if (x instanceof Error) return reject(x);
+          try {
+            resolve(JSON.parse(x) as T);
+          } catch {
+            reject(new Error(`not JSON: ${x.slice(0, 200)}`));
+          }
+        };
+        const timer = setTimeout(() => {
+          waiting = undefined;
+          child.kill("SIGKILL");
+          reject(new Error(`no answer in ${timeoutMs} ms: ${stderr.slice(0, 400)}`));
+        }, timeoutMs);
+        const queued = lines.shift();
+        if (queued !== undefined) take(queued);
+        else if (exited) take(exited);
+        else waiting = take;
+      });
+    },
+    kill: () => child.kill("SIGKILL"),
+  };
+}

@@ -68,8 +68,8 @@ async function main(): Promise<void> {
   const coldWorkloads = list<Workload>("BENCH_COLD_WORKLOADS", WORKLOADS, ["dynamodb", "s3"]);
   const cpuCfg = {
     warmup: envInt("BENCH_WARMUP", QUICK ? 30 : 1500),
-    batches: envInt("BENCH_BATCHES", QUICK ? 3 : 6),
-    batchIters: envInt("BENCH_BATCH_ITERS", QUICK ? 40 : 400),
+    batches: envInt("BENCH_BATCHES", QUICK ? 3 : 8),
+    batchIters: envInt("BENCH_BATCH_ITERS", QUICK ? 40 : 300),
   };
   const cpuRounds = envInt("BENCH_ROUNDS", QUICK ? 1 : 2);
   const coldSamples = envInt("BENCH_COLD_SAMPLES", QUICK ? 2 : 9);

@@ -1,10 +1,10 @@
-// Runtime measurements: CPU per call + memory (one fresh process per contender and
-// workload), and cold start (one fresh process per sample, samples interleaved across
+// Runtime measurements: CPU per call + memory (one fresh process per contender, workload
+// and round, their batches taken in turns), and cold start (one fresh process per sample, samples interleaved across
 // contenders so drift hits everyone alike). The servers run in their own process.
 import type { Contender, Endpoints, Workload } from "./common.js";
 import { median } from "./common.js";
-import type { ColdResult, CpuResult } from "./child.js";
-import { lastJson, run } from "./proc.js";
+import type { ColdResult, CpuBatch, CpuEnd } from "./child.js";
+import { lastJson, run, startWorker, type Worker } from "./proc.js";
 
 export interface RuntimeOptions {
   root: string;
@@ -33,13 +33,29 @@ function childEnv(o: RuntimeOptions, extra: Record<string, string> = {}): NodeJS
   return env;
 }
 
-/** A CPU result: the round with the lowest CPU per call, plus every round's figure. */
-export type CpuSummary = CpuResult & { rounds: number[] };
+/**
+ * A contender's CPU figures for one workload: its batches (µs of CPU per call) in the order
+ * they were taken — round by round, batch by batch, the same order for every contender, so
+ * `batches[i]` of two contenders were taken back to back — and its memory after the last round.
+ */
+export interface CpuSummary extends CpuEnd {
+  /** Median over every batch of every round. */
+  cpuPerCall: number;
+  userPerCall: number;
+  systemPerCall: number;
+  wallPerCall: number;
+  batches: number[];
+  /** Per round, the median of its batches (their spread is the noise line of the report). */
+  rounds: number[];
+}
 
 /**
- * CPU + memory. `rounds` passes over all contenders (odd rounds in reverse order, so no one
- * always runs first or last); per contender the round with the least CPU per call is kept
- * (the one least disturbed by other load), with all rounds listed.
+ * CPU + memory, interleaved: per workload and round, one fresh process per contender does
+ * its warm-up (one at a time) and then waits; the batches are then taken in turns — batch 1
+ * of every contender, then batch 2, ..., the order rotating each time — so drift in the
+ * machine's speed (other load, the servers slowing as they fill) hits every contender alike
+ * and `batches[i]` of two contenders can be compared pairwise (report.ts takes the median
+ * of those paired ratios). Memory is read from the last round's processes.
  */
 export async function measureCpu(
   o: RuntimeOptions,
@@ -47,46 +63,88 @@ export async function measureCpu(
   rounds: number,
 ): Promise<Record<Workload, Partial<Record<Contender, Outcome<CpuSummary>>>>> {
   const out = {} as Record<Workload, Partial<Record<Contender, Outcome<CpuSummary>>>>;
-  const env = childEnv(o, {
-    BENCH_WARMUP: String(o.warmup),
-    BENCH_BATCHES: String(o.batches),
-    BENCH_BATCH_ITERS: String(o.batchIters),
-  });
+  const env = childEnv(o, { BENCH_WARMUP: String(o.warmup), BENCH_BATCH_ITERS: String(o.batchIters) });
   for (const w of workloads) {
-    const acc = new Map<Contender, CpuResult[]>();
+    const taken = new Map<Contender, { batches: CpuBatch[]; rounds: number[]; end?: CpuEnd }>();
     const failed = new Map<Contender, string>();
+    const fail = (c: Contender, e: unknown): void => {
+      const message = e instanceof Error ? e.message : String(e);
+      failed.set(c, message);
+      o.log(`  cpu ${w} ${c}: FAILED ${message}`);
+    };
     for (let round = 0; round < Math.max(1, rounds); round++) {
-      const order = round % 2 === 0 ? o.contenders : [...o.contenders].reverse();
-      for (const c of order) {
+      const workers = new Map<Contender, Worker>();
+      const started = performance.now();
+      for (const c of round % 2 === 0 ? o.contenders : [...o.contenders].reverse()) {
         if (failed.has(c)) continue;
-        const r = await run(process.execPath, ["--expose-gc", o.childPath, "cpu", c, w], {
-          env,
-          cwd: o.root,
-          timeoutMs: 240_000,
-        });
-        const v = lastJson<CpuResult>(r);
-        if (v instanceof Error) {
-          failed.set(c, v.message);
-          o.log(`  cpu ${w} ${c}: FAILED ${v.message}`);
-          continue;
+        const worker = startWorker(process.execPath, ["--expose-gc", o.childPath, "cpu", c, w], { env, cwd: o.root });
+        try {
+          await worker.ask<{ ready: true }>();
+          workers.set(c, worker);
+        } catch (e) {
+          worker.kill();
+          fail(c, e);
         }
-        acc.set(c, [...(acc.get(c) ?? []), v]);
-        o.log(
-          `  cpu ${w} ${c} (round ${round + 1}): ${v.cpuPerCall.toFixed(1)} µs/call (batches ${v.cpuPerCallBatches.map((x) => x.toFixed(0)).join(" ")}), ` +
-            `heap ${(v.heapUsed / 1048576).toFixed(1)} MiB, rss ${(v.rss / 1048576).toFixed(1)} MiB, ${(r.wall / 1000).toFixed(1)} s`,
-        );
       }
+      const roundBatches = new Map<Contender, CpuBatch[]>();
+      for (let b = 0; b < o.batches; b++) {
+        const live = [...workers.keys()];
+        const order = live.map((_, i) => live[(i + b) % live.length]!);
+        for (const c of order) {
+          try {
+            const batch = await workers.get(c)!.ask<CpuBatch>("batch");
+            roundBatches.set(c, [...(roundBatches.get(c) ?? []), batch]);
+          } catch (e) {
+            workers.get(c)!.kill();
+            workers.delete(c);
+            fail(c, e);
+          }
+        }
+      }
+      for (const [c, worker] of workers) {
+        try {
+          const end = await worker.ask<CpuEnd>("end");
+          const batches = roundBatches.get(c) ?? [];
+          const t = taken.get(c) ?? { batches: [], rounds: [] };
+          t.batches.push(...batches);
+          t.rounds.push(median(batches.map((x) => x.cpu)));
+          t.end = end;
+          taken.set(c, t);
+        } catch (e) {
+          worker.kill();
+          fail(c, e);
+        }
+      }
+      o.log(
+        `  cpu ${w} round ${round + 1} (${((performance.now() - started) / 1000).toFixed(1)} s): ` +
+          o.contenders
+            .filter((c) => !failed.has(c))
+            .map((c) => `${c} ${(roundBatches.get(c) ?? []).map((x) => x.cpu.toFixed(0)).join(" ")}`)
+            .join("; ") +
+          " µs/call",
+      );
     }
     out[w] = {};
     for (const c of o.contenders) {
       const f = failed.get(c);
-      const xs = acc.get(c) ?? [];
-      if (f !== undefined || xs.length === 0) {
+      const t = taken.get(c);
+      if (f !== undefined || !t?.end) {
         out[w][c] = { ok: false, error: f ?? "no result" };
         continue;
       }
-      const best = xs.reduce((a, b) => (b.cpuPerCall < a.cpuPerCall ? b : a));
-      out[w][c] = { ok: true, value: { ...best, rounds: xs.map((x) => x.cpuPerCall) } };
+      const pick = (k: keyof CpuBatch): number => median(t.batches.map((x) => x[k]));
+      out[w][c] = {
+        ok: true,
+        value: {
+          ...t.end,
+          cpuPerCall: pick("cpu"),
+          userPerCall: pick("user"),
+          systemPerCall: pick("system"),
+          wallPerCall: pick("wall"),
+          batches: t.batches.map((x) => x.cpu),
+          rounds: t.rounds,
+        },
+      };
     }
   }
   return out;

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
-import { startVerifyingProxy, type VerifyingProxy } from "./sigv4-verify.ts";
+import { startVerifyingProxy, type VerifyingProxy } from "./sigv4-verify.js";
 
 export interface LocalServer {
   endpoint: string;

@@ -197,6 +197,7 @@ export function verifySigV4(req: SignedRequestParts, options: VerifyOptions): Ve
   }
   const stringToSign = [V4, amzDate, `${day}/${region}/${service}/aws4_request`, sha256(canonicalRequest)].join("\n");
   if (!/^[0-9a-f]{64}$/.test(provided)) return { ok: false, reason: "SignatureDoesNotMatch: not a SigV4 signature" };
+  if (!region) return { ok: false, reason: `malformed credential scope ${credential}` }; // checked above; narrows the type
   const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, day), region), service), "aws4_request");
   const expected = createHmac("sha256", key).update(stringToSign).digest("hex");
   const same = expected.length === provided.length && timingSafeEqual(Buffer.from(expected), Buffer.from(provided));
