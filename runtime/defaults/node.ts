@@ -93,8 +93,9 @@ export async function loadDefaults(options: SessionOptions, session?: Session): 
       );
       return (await ssoToken)();
     },
-    // Read on every request: Lambda sets a new trace id for each invocation.
-    requestHeaders: (headers) => addTraceIdHeader(headers, env),
+    // Only inside a Lambda function (its name is set for the sandbox's life); the trace id is
+    // read on every request: Lambda sets a new one for each invocation.
+    requestHeaders: env.AWS_LAMBDA_FUNCTION_NAME !== undefined ? (headers) => addTraceIdHeader(headers, env) : undefined,
     regionSources,
     setting: (key) => profileString(profile, key),
     nested(section, key) {
