@@ -71,15 +71,27 @@ export interface SigningScheme {
 
 let lastSecond = NaN;
 let lastAmzDate = "";
-/** The separators and milliseconds of an ISO date: 2015-08-30T12:36:00.000Z -> 20150830T123600Z. */
-const ISO_PUNCTUATION = /[-:]|\.\d+/g;
+const two = (n: number): string => (n < 10 ? `0${n}` : String(n));
 
-/** "20150830T123600Z" from a Date. */
+/**
+ * "20150830T123600Z" from a Date, from its UTC fields (not toISOString, whose first call costs
+ * about a millisecond of a cold start). An invalid date throws toISOString's RangeError.
+ */
 export function amzDate(date: Date): string {
   const second = Math.floor(date.getTime() / 1000);
   if (second !== lastSecond) {
     // many requests share a second
-    lastAmzDate = date.toISOString().replace(ISO_PUNCTUATION, "");
+    const year = date.getUTCFullYear();
+    if (Number.isNaN(year) || year > 9999 || year < 0) return date.toISOString().replace(/[-:]|\.\d+/g, "");
+    lastAmzDate =
+      String(year).padStart(4, "0") +
+      two(date.getUTCMonth() + 1) +
+      two(date.getUTCDate()) +
+      "T" +
+      two(date.getUTCHours()) +
+      two(date.getUTCMinutes()) +
+      two(date.getUTCSeconds()) +
+      "Z";
     lastSecond = second;
   }
   return lastAmzDate;

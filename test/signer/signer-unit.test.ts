@@ -224,6 +224,14 @@ describe("SigV4", () => {
   counted("amzDate formats the clock in UTC", () => {
     assert.equal(amzDate(new Date("2024-02-29T23:59:59.999Z")), "20240229T235959Z");
     assert.equal(amzDate(new Date(0)), "19700101T000000Z");
+    assert.equal(amzDate(new Date("0987-01-02T03:04:05Z")), "09870102T030405Z");
+    // Field by field, as the ISO form with its separators and milliseconds taken out, over many seconds.
+    const iso = (d: Date): string => d.toISOString().replace(/[-:]|\.\d+/g, "");
+    for (let ms = Date.UTC(1999, 11, 31, 23, 59, 58), i = 0; i < 400; i++, ms += 86_399_937) {
+      const d = new Date(ms);
+      assert.equal(amzDate(d), iso(d));
+    }
+    assert.throws(() => amzDate(new Date(Number.NaN)), RangeError);
   });
 });
 
