@@ -7,14 +7,15 @@
 // its first call over http with credentials and region given loads no TLS and still reads the
 // shared config file (a max_attempts there applies); a service's import reads two files; and the
 // bundle's files import only each other, Node builtins, fast-xml-parser and the package's own
-// service subpaths.
+// service subpaths; a service's shape constants, loaded there as one JSON.parse, are the same
+// graph as generated/ declares.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
-import { CORE_ENTRIES, DIRECT_CORE_ENTRIES, OUTER_ENTRIES } from "../../codegen/node-bundle.js";
+import { CORE_ENTRIES, DIRECT_CORE_ENTRIES, OUTER_ENTRIES, shapesAsJson } from "../../codegen/node-bundle.js";
 
 const ROOT = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 const DIST = join(ROOT, "dist/node");
@@ -192,4 +193,65 @@ test("dist/node/ files import only each other, node: builtins, fast-xml-parser a
       assert.ok(target.startsWith(`${DIST}/`) && existsSync(target), `${relative(ROOT, file)} imports ${spec}, which is not a file of dist/node`);
     }
   }
+});
+
+/**
+ * Whether two values are the same graph: equal data, shared where the other is shared, thunks
+ * (recursive shapes) leading to the same place, and other functions (the customization stages,
+ * one copy in each runtime) of the same name.
+ */
+function sameGraph(a: unknown, b: unknown, seen = new Map<unknown, unknown>(), path = "$"): string | undefined {
+  if (typeof a === "function" || typeof b === "function") {
+    if (typeof a !== "function" || typeof b !== "function") return `${path}: a function on one side only`;
+    if (a.length === 0 && b.length === 0) return sameGraph(a(), b(), seen, `${path}()`); // a back reference
+    return a.name === b.name ? undefined : `${path}: function ${a.name} vs ${b.name}`;
+  }
+  if (a === null || b === null || typeof a !== "object" || typeof b !== "object") return Object.is(a, b) ? undefined : `${path}: ${String(a)} vs ${String(b)}`;
+  if (seen.has(a)) return seen.get(a) === b ? undefined : `${path}: shared differently`;
+  seen.set(a, b);
+  if (Array.isArray(a) !== Array.isArray(b)) return `${path}: array on one side only`;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.join() !== kb.join()) return `${path}: keys ${ka.join()} vs ${kb.join()}`;
+  for (const k of ka) {
+    const d = sameGraph((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], seen, `${path}.${k}`);
+    if (d) return d;
+  }
+  return undefined;
+}
+
+test("a service's shape constants, one JSON.parse in dist/node/, are the graph generated/ declares", async () => {
+  built();
+  for (const service of ["dynamodb", "s3", "sqs", "ec2", "glacier"]) {
+    const source = (await import(join(ROOT, "generated", service, "index.js"))) as Record<string, unknown>;
+    const bundled = (await import(join(DIST, "services", `${service}.js`))) as Record<string, unknown>;
+    assert.match(readFileSync(join(DIST, "services", `${service}.js`), "utf8"), /\$linkShapes\(JSON\.parse\(/);
+    // Every exported operation (the shapes hang from them) and error class's shape.
+    let compared = 0;
+    let errors = 0;
+    for (const [name, value] of Object.entries(source)) {
+      const other = bundled[name];
+      if (value && typeof value === "object" && "n" in value) {
+        const d = sameGraph(value, other);
+        assert.equal(d, undefined, `${service}.${name}: ${d}`);
+        compared++;
+      } else if (typeof value === "function" && "$s" in value) {
+        const d = sameGraph((value as { $s: unknown }).$s, (other as { $s?: unknown } | undefined)?.$s);
+        assert.equal(d, undefined, `${service}.${name} (error shape): ${d}`);
+        errors++;
+      }
+    }
+    assert.ok(compared > 5 && (errors > 0 || service === "ec2"), `${service}: only ${compared} operations and ${errors} error shapes compared`); // EC2 models no errors
+  }
+});
+
+test("shapesAsJson refuses shape constants that are not plain data", () => {
+  const data = 'import { f } from "x";\nconst s_A = { t: 8, m: { B: () => s_B } };\nconst s_B = { t: 9, m: s_A };\nexport const Op = { n: "Op", i: s_A };\n';
+  const out = shapesAsJson(data, "ok.js");
+  assert.match(out, /^import \{ f \} from "x";\nfunction \$linkShapes/);
+  assert.match(out, /const \[s_A, s_B\] = \$linkShapes\(JSON\.parse\(/);
+  assert.match(out, /\nexport const Op = \{ n: "Op", i: s_A \};\n$/);
+  assert.throws(() => shapesAsJson('import { f } from "x";\nconst s_A = { t: 8, x: f };\n', "bad.js"), /bad\.js are not plain data/);
+  assert.throws(() => shapesAsJson("const s_A = { t: 8, x: () => 1 };\n", "fn.js"), /fn\.js: a function in the shape data is not a back reference/);
+  assert.throws(() => shapesAsJson('const s_A = { t: 8, m: { $: 0 } };\n', "key.js"), /key\.js: shape data has a key \$/);
 });
