@@ -72,7 +72,7 @@ async function main(): Promise<void> {
     batchIters: envInt("BENCH_BATCH_ITERS", QUICK ? 40 : 300),
   };
   const cpuRounds = envInt("BENCH_ROUNDS", QUICK ? 1 : 2);
-  const coldSamples = envInt("BENCH_COLD_SAMPLES", QUICK ? 2 : 9);
+  const coldSamples = envInt("BENCH_COLD_SAMPLES", QUICK ? 2 : 15);
   const compileRuns = envInt("BENCH_COMPILE_RUNS", QUICK ? 1 : 5);
 
   const tsawsBuilt =
