@@ -29,6 +29,7 @@ import { readBody, utf8Length } from "./http/body.js";
 import { Session } from "./session.js";
 import { resolveRetryConfig, DEFAULT_MAX_ATTEMPTS } from "./retry/config.js";
 import type { DefaultsMode } from "./defaults-mode.js";
+import { lazyModule } from "./lazy-module.js";
 
 export { ServiceError, errorClass } from "./errors.js";
 export { s3Settings, s3ControlSettings, stsSettings, discoverySettings } from "./service-settings.js";
@@ -626,16 +627,8 @@ export class RuntimeClient {
 
 }
 
-type RetryModule = typeof import("./retry/standard.js");
-let retryModule: Promise<RetryModule> | undefined;
-
-/** The retry strategies and error classifier, imported once, on the first failed attempt of any client. */
-function loadRetryModule(): Promise<RetryModule> {
-  return (retryModule ??= import("./retry/standard.js").catch((e: unknown) => {
-    retryModule = undefined; // not remembered: the next failure tries again
-    throw e;
-  }));
-}
+/** The retry strategies and error classifier, imported once, on the first failed attempt of any client (again after a failed import). */
+const loadRetryModule = lazyModule(() => import("./retry/standard.js")).load;
 
 /** The provider's credentials, checked: a CredentialsError (naming the service) when it fails or gives no keys. */
 async function checkedCredentials(service: string, provider: CredentialsProvider): Promise<Credentials> {

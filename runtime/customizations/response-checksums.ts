@@ -17,6 +17,7 @@ import { createCrc, type ChecksumAlgorithm } from "../crc.js";
 import { toBase64 } from "../encoding.js";
 import { decode, iteratorStream } from "../http/body.js";
 import { ChecksumMismatchError } from "../errors.js";
+import { lazyModule } from "../lazy-module.js";
 
 /**
  * botocore's order of preference among the response algorithms (the CRCs are the cheapest),
@@ -31,18 +32,7 @@ interface Sum {
 }
 
 type CryptoModule = typeof import("#crypto");
-let cryptoModule: CryptoModule | undefined;
-let cryptoLoading: Promise<CryptoModule> | undefined;
-
-function loadCrypto(): Promise<CryptoModule> {
-  return (cryptoLoading ??= import("#crypto").then(
-    (m) => (cryptoModule = m),
-    (e: unknown) => {
-      cryptoLoading = undefined; // not remembered: the next read tries again
-      throw e;
-    },
-  ));
-}
+const hashes = lazyModule((): Promise<CryptoModule> => import("#crypto"));
 
 /** A hasher for `alg`: a CRC at once, the others once #crypto is loaded. */
 function sum(alg: ChecksumAlgorithm): Sum | Promise<Sum> {
@@ -52,7 +42,7 @@ function sum(alg: ChecksumAlgorithm): Sum | Promise<Sum> {
     const h = m.createHash(alg.toLowerCase() as "sha1" | "sha256" | "sha512" | "md5");
     return { update: (c) => h.update(c), digestNow: () => h.digest() };
   };
-  return cryptoModule ? make(cryptoModule) : loadCrypto().then(make);
+  return hashes.value ? make(hashes.value) : hashes.load().then(make);
 }
 
 /** Whether the operation's output payload is a stream (its checksum is then checked as it is read). */
@@ -76,7 +66,7 @@ export const enableChecksumMode: InputStage = Object.assign(
     if (member && input[member] === undefined && call.config.responseChecksumValidation !== "when_required") {
       out = { ...input, [member]: "ENABLED" };
     }
-    return !cryptoModule && member && out[member] !== undefined && !streams(call) ? loadCrypto().then(() => out) : out;
+    return !hashes.value && member && out[member] !== undefined && !streams(call) ? hashes.load().then(() => out) : out;
   },
   { sendOnly: 1 as const },
 );

@@ -39,6 +39,7 @@ import { NodeStreamBody, describe, errorCode, headerRecord, isWebStream, toNetwo
 import { bracketed, proxyFor, proxySettingsFromEnv, type ProxySettings } from "./proxy.js";
 import type { TunnelAgent } from "./node-tls.js";
 import type { HttpHandler, HttpHandlerOptions, HttpRequest, HttpResponse, RequestBody } from "./types.js";
+import { lazyModule } from "../lazy-module.js";
 
 export interface HttpHandlerConfig {
   /** Default `requestTimeout` (ms) for calls that do not set one: socket idle time allowed. */
@@ -67,20 +68,14 @@ export interface HttpHandlerConfig {
 
 const kExchange = Symbol("tsaws.exchange");
 
-type TlsModule = typeof import("./node-tls.js");
-
 /** node-tls.js, imported on first need and shared by every handler of the process. */
-let tlsModule: TlsModule | undefined;
-let tlsLoading: Promise<TlsModule> | undefined;
+type TlsModule = typeof import("./node-tls.js");
+const tls = lazyModule((): Promise<TlsModule> => import("./node-tls.js"));
 
-function loadTls(): Promise<TlsModule> {
-  return (tlsLoading ??= import("./node-tls.js").then(
-    (m) => (tlsModule = m),
-    (error: unknown) => {
-      tlsLoading = undefined;
-      throw new NetworkError(`Loading node:https failed: ${describe(error)}`, { cause: error });
-    },
-  ));
+function loadTls(): Promise<unknown> {
+  return tls.load().catch((error: unknown) => {
+    throw new NetworkError(`Loading node:https failed: ${describe(error)}`, { cause: error });
+  });
 }
 
 interface TrackedRequest extends http.ClientRequest {
@@ -414,7 +409,7 @@ export class NodeHttpHandler implements HttpHandler {
     if (signal?.aborted)
       return Promise.reject(new AbortError("The request was aborted before it was sent.", { cause: signal.reason }));
     const secure = request.protocol === "https:";
-    const tlsm = tlsModule;
+    const tlsm = tls.value;
     // TLS (and the tunnel agent) is imported by the first request that may need it; that
     // request waits for the import and starts over, every later one goes straight on.
     if (tlsm === undefined && (secure || this.#proxy !== undefined))

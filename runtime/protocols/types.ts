@@ -62,7 +62,7 @@ export interface Protocol {
    * protocols: the XML parser, xml.ts `loadXmlParser`); undefined when nothing is left to load.
    * The client awaits it before parsing any body but a streaming success's.
    */
-  load?(): Promise<void> | undefined;
+  load?(): Promise<unknown> | undefined;
   /**
    * Whether a 200 response's (non-empty) body is an error document: S3 reports some failures
    * of CopyObject, UploadPartCopy and CompleteMultipartUpload that way (rest-xml only).

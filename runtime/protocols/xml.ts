@@ -23,6 +23,7 @@
 // Scalars are converted to and from text by http-binding.ts's per-kind tables (strict XML
 // mode); wrapped and flattened collections are read and written by one function each.
 import { fromUtf8 } from "../encoding.js";
+import { lazyModule } from "../lazy-module.js";
 import type { ListShape, MapShape, Member, Shape, StructureShape, XmlNamespace } from "../schema.js";
 import { kind, target, traits } from "../schema.js";
 import { absent, formError, scalarFromText, scalarText as bindingText } from "./http-binding.js";
@@ -39,10 +40,8 @@ export interface XmlElement {
   readonly text: string;
 }
 
-/** Parses a whole document into its root element (xml-parser.ts, loaded by `loadXmlParser`). */
-type XmlDocumentParser = (body: Uint8Array | string, statusCode: number) => XmlElement;
-let documentParser: XmlDocumentParser | undefined;
-let loading: Promise<void> | undefined;
+/** xml-parser.ts (its parseXmlDocument parses a whole document into its root element), loaded by `loadXmlParser`. */
+const parserModule = lazyModule(() => import("#xml-parser"));
 
 /**
  * Loads the XML parser (fast-xml-parser, in xml-parser.ts) on first use: an operation whose
@@ -50,17 +49,8 @@ let loading: Promise<void> | undefined;
  * loaded chunk. Returns undefined once loaded. The protocols' `load` (protocols/types.ts),
  * which the client awaits before parsing a body, calls this.
  */
-export function loadXmlParser(): Promise<void> | undefined {
-  if (documentParser) return undefined;
-  return (loading ??= import("#xml-parser").then(
-    (m) => {
-      documentParser = m.parseXmlDocument;
-    },
-    (e: unknown) => {
-      loading = undefined; // a failed load (a chunk that did not arrive) is tried again
-      throw e;
-    },
-  ));
+export function loadXmlParser(): Promise<unknown> | undefined {
+  return parserModule.value ? undefined : parserModule.load(); // a failed load (a chunk that did not arrive) is tried again
 }
 
 /**
@@ -69,8 +59,9 @@ export function loadXmlParser(): Promise<void> | undefined {
  * must have been loaded (`await loadXmlParser()`).
  */
 export function parseXml(body: Uint8Array | string, statusCode: number): XmlElement {
-  if (!documentParser) throw new Error("the XML parser is not loaded: await loadXmlParser() first");
-  return documentParser(body, statusCode);
+  const parser = parserModule.value;
+  if (!parser) throw new Error("the XML parser is not loaded: await loadXmlParser() first");
+  return parser.parseXmlDocument(body, statusCode);
 }
 
 /** `baz:foo` -> `foo`. */
