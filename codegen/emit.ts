@@ -530,7 +530,7 @@ import { {{bodyStages}} } from "#runtime/request-body";
 import { {{names}} } from "#runtime/customizations/{{module}}";
 {{/each}}
 {{#if eventStreams}}
-import { readEventStreamOutput } from "#runtime/eventstream";
+import { readEventStreamOutput } from "#runtime/eventstream-stage";
 {{/if}}
 import partitions from "#root/partitions";
 import ruleset from "./endpoints.js";

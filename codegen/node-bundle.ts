@@ -9,27 +9,35 @@
 //
 // Layout (every runtime module is in exactly one output file, so one process never holds two
 // copies of a class or a cache, whichever subpath imported it):
-//   client.js   the core: one file with everything the CORE_ENTRIES reach through static imports
-//               (the client, paginators, waiters, event streams, request bodies and the JSON,
-//               REST-JSON, REST-XML, query and EC2 protocols: all but one service's needs) and
-//               the partitions table. `#runtime/client`, `#runtime/paginate`, `#runtime/waiter`,
-//               `#runtime/eventstream`, `#runtime/request-body` and `#runtime/customizations` resolve to it directly; it
-//               also exports each module other files import from it under an internal name
-//               (`__<module>$<export>`).
+//   client.js   the core: one file with everything CORE_FILES' first entries reach through
+//               static imports (the client, paginators, waiters, the JSON and REST-JSON
+//               protocols: all that 402 of the 429 services need) and the partitions table.
+//               `#runtime/client`, `#runtime/paginate`, `#runtime/waiter` and
+//               `#runtime/eventstream-stage` resolve to it directly; it also exports each module
+//               other files import from it under an internal name (`__<module>$<export>`).
+//   client-ext.js
+//               the rest of the core, imported (besides client.js) by the services that need it:
+//               the XML, query and EC2 protocols, request checksums and compression, the service
+//               customizations (S3, Glacier, Route 53...). Compiling source text is most of an
+//               import's cost, and client.js is ~130 KB of the ~170: DynamoDB's import and
+//               construction went from ~30 to ~25 ms on the bench machine, S3's from ~37 to
+//               ~38.5 (one more file). `#runtime/request-body` and `#runtime/customizations`
+//               (and each `#runtime/customizations/*`) resolve to it.
 //   services/<service>.js
 //               one file per generated service: its index.js with its endpoint rule set,
-//               importing the runtime from client.js (what `tsaws/<service>` resolves to).
+//               importing the runtime from client.js (and client-ext.js when it needs it): what
+//               `tsaws/<service>` resolves to.
 //   lib/*.js    the package root `tsaws`, the rest of the `#runtime/*` entries, and every module
 //               the runtime imports dynamically (the credential chain, TLS, the XML parser,
-//               JMESPath, the other retry and defaults modes...), built together with code
+//               JMESPath, the event-stream reader, the other retry and defaults modes...), built together with code
 //               splitting, so they stay separate files loaded on first use; their imports of core
-//               modules are rewritten to imports from client.js. One folder, so that every one
-//               of them reaches the core as "../client.js".
+//               modules are rewritten to imports from the core's files. One folder, so that
+//               every one of them reaches the core as "../client.js" (and "../client-ext.js").
 //   index.js, protocols/rpcv2-cbor.js, signer/sigv4a.js, signer/sigv2.js, auth/bearer.js
 //               one-line facades over their lib/ files (where package.json points).
 //   protocols/{json,rest-json,rest-xml,query,ec2}.js
-//               one-line facades over the core (each exports `protocol`), for generated/ code
-//               imported by path.
+//               one-line facades over the core's files (each exports `protocol`), for generated/
+//               code imported by path.
 //
 // The data modules (each service's endpoints.js rule set, generated/_root/*.js) become
 // `JSON.parse("…")` of the same value: V8 reads JSON several times faster than it compiles the
@@ -55,22 +63,32 @@ const SOURCE = "dist/runtime";
 const GENERATED = "generated";
 const OUT = "dist/node";
 
-/** Entry points of the core: resolved to client.js (directly, or through a facade). */
-export const CORE_ENTRIES = [
-  "client",
-  "paginate",
-  "waiter",
-  "eventstream",
-  "request-body",
-  "customizations",
-  "protocols/json",
-  "protocols/rest-json",
-  "protocols/rest-xml",
-  "protocols/query",
-  "protocols/ec2",
+/**
+ * The core's files and their entry points: a module is in the first file whose entries reach
+ * it through static imports (so client-ext.js imports client.js, never the other way round).
+ * `customizations/endpoint-discovery` is the one customization most services with one use
+ * (DynamoDB's): it stays in client.js.
+ */
+export const CORE_FILES = [
+  {
+    file: "client",
+    entries: ["client", "paginate", "waiter", "eventstream-stage", "protocols/json", "protocols/rest-json", "customizations/endpoint-discovery"],
+  },
+  { file: "client-ext", entries: ["request-body", "customizations", "protocols/rest-xml", "protocols/query", "protocols/ec2"] },
 ] as const;
-/** Entries the core file serves as is (package.json maps them to dist/node/client.js). */
-export const DIRECT_CORE_ENTRIES = ["client", "paginate", "waiter", "eventstream", "request-body", "customizations"] as const;
+/** Entry points of the core. */
+export const CORE_ENTRIES: readonly string[] = CORE_FILES.flatMap((f) => f.entries);
+/** Entries a core file serves as is (package.json maps them to dist/node/<file>.js), with that file. */
+export const DIRECT_CORE_ENTRIES: Readonly<Record<string, string>> = {
+  client: "client",
+  paginate: "client",
+  waiter: "client",
+  "eventstream-stage": "client",
+  "request-body": "client-ext",
+  customizations: "client-ext",
+};
+/** Core entries with a one-line facade of their own (dist/node/<entry>.js): the protocols. */
+const FACADE_ENTRIES = CORE_ENTRIES.filter((e) => e.startsWith("protocols/"));
 /** The other `#runtime/*` entry points and the package root (`index`): files of their own. */
 export const OUTER_ENTRIES = ["index", "protocols/rpcv2-cbor", "signer/sigv4a", "signer/sigv2", "auth/bearer"] as const;
 
@@ -115,13 +133,13 @@ function isRuntimeFile(input: string): boolean {
 }
 
 /**
- * Where `#runtime…` / `#root/…` point for every condition but `node` (and `tsaws-source`); a
- * service's `#runtime/customizations/<module>` is served by the core's `customizations` entry,
- * which re-exports every such module (as package.json's `node` condition has it).
+ * Where `#runtime…` / `#root/…` point for every condition but `node` (and `tsaws-source`). A
+ * service's `#runtime/customizations/<module>` is served by whichever core file holds that
+ * module (package.json's `node` condition maps them all to client-ext.js, whose `customizations`
+ * entry re-exports every one).
  */
 function packageImportTarget(specifier: string): string | undefined {
   if (specifier === "#runtime") return `${SOURCE}/index.js`;
-  if (specifier.startsWith("#runtime/customizations/")) return `${SOURCE}/customizations.js`;
   if (specifier.startsWith("#runtime/")) return `${SOURCE}/${specifier.slice("#runtime/".length)}.js`;
   if (specifier.startsWith("#root/")) return `${GENERATED}/_root/${specifier.slice("#root/".length)}.js`;
   return undefined;
@@ -311,79 +329,42 @@ function services(): string[] {
 
 async function main(): Promise<void> {
   const graph = await analyse();
-  const coreEntries = CORE_ENTRIES.map((e) => `${SOURCE}/${e}.js`);
-  const core = staticClosure(graph, coreEntries);
+  // Which core file holds each core module: the first whose entries reach it.
+  const fileOf = new Map<string, string>();
+  for (const { file, entries } of CORE_FILES) {
+    for (const m of staticClosure(graph, entries.map((e) => `${SOURCE}/${e}.js`))) if (!fileOf.has(m)) fileOf.set(m, file);
+  }
+  fileOf.set(PARTITIONS, "client");
+  const core = new Set(fileOf.keys());
+  const order = (m: string): number => CORE_FILES.findIndex((f) => f.file === fileOf.get(m));
   const outerEntries = new Set<string>(OUTER_ENTRIES.map((e) => `${SOURCE}/${e}.js`));
   for (const e of outerEntries) if (core.has(e)) throw new Error(`node-bundle: ${e} is an outer entry but the core imports it`);
 
-  // What the outer files import from the core (statically or dynamically), and which outer
-  // modules are imported dynamically (each becomes an entry of its own under lazy/).
-  const proxied = new Set<string>([...coreEntries, PARTITIONS]);
+  // What other files import from each core file (its entries, the partitions, the modules the
+  // outer files and the other core file import, each customization module a service may name),
+  // and which outer modules are imported dynamically (each becomes an entry of its own under lib/).
+  const proxied = new Set<string>([...CORE_ENTRIES.map((e) => `${SOURCE}/${e}.js`), PARTITIONS]);
+  for (const m of graph.inputs.get(`${SOURCE}/customizations.js`)?.static ?? []) proxied.add(m);
   const lazy = new Set<string>();
   for (const [from, node] of graph.inputs) {
     for (const to of node.dynamic) if (!core.has(to) && !outerEntries.has(to)) lazy.add(to);
-    if (core.has(from)) continue;
-    for (const to of [...node.static, ...node.dynamic]) if (core.has(to)) proxied.add(to);
+    for (const to of [...node.static, ...node.dynamic]) {
+      if (!core.has(to) || fileOf.get(from) === fileOf.get(to)) continue;
+      // A later core file imports the earlier ones anyway; the other way round would load it eagerly.
+      if (core.has(from) && order(from) < order(to)) throw new Error(`node-bundle: ${from} imports ${to}, from a later core file`);
+      proxied.add(to);
+    }
   }
   const exported = await exportNames([...proxied].sort());
 
-  // The core's entry: the direct entries' names as they are (they must not collide), and
-  // every proxied module's names under internal ones.
-  const lines: string[] = [];
-  const plain = new Map<string, string>();
-  for (const e of DIRECT_CORE_ENTRIES) {
-    const file = `${SOURCE}/${e}.js`;
-    const names = exported.get(file)!;
-    for (const n of names) {
-      const owner = plain.get(n);
-      if (owner !== undefined && owner !== e) throw new Error(`node-bundle: ${e} and ${owner} both export ${n}`);
-      plain.set(n, e);
-    }
-    lines.push(`export { ${names.filter((n) => plain.get(n) === e).join(", ")} } from ${JSON.stringify(join(ROOT, file))};`);
-  }
-  for (const m of [...proxied].sort()) {
-    const names = exported.get(m)!;
-    if (names.length === 0) continue;
-    const mod = moduleName(m);
-    lines.push(`export { ${names.map((n) => `${n} as ${internalName(mod, n)}`).join(", ")} } from ${JSON.stringify(join(ROOT, m))};`);
-  }
-  const coreSource = lines.join("\n") + "\n";
-  core.add(PARTITIONS);
-
-  const coreBuild = await esbuild.build({
-    ...common,
-    ...minify,
-    entryPoints: [{ in: "tsaws-node-core", out: "client" }],
-    outdir: OUT,
-    write: false,
-    plugins: [
-      {
-        name: "tsaws-core",
-        setup(build) {
-          jsonData(build);
-          build.onResolve({ filter: /^tsaws-node-core$/ }, () => ({ path: "tsaws-node-core", namespace: "tsaws" }));
-          build.onLoad({ filter: /.*/, namespace: "tsaws" }, () => ({ contents: coreSource, resolveDir: ROOT, loader: "js" }));
-          build.onResolve({ filter: /.*/ }, async (args) => {
-            if (isNested(args) || args.namespace === "tsaws") return undefined;
-            const r = await resolveWith(build, args);
-            if (r.errors.length || r.external) return undefined;
-            const target = relative(ROOT, r.path);
-            if (core.has(target)) return undefined;
-            if (args.kind !== "dynamic-import") throw new Error(`node-bundle: core module ${args.importer} imports ${target} statically, which is outside the core`);
-            return { path: `./lib/${libName(target)}.js`, external: true };
-          });
-        },
-      },
-    ],
-  });
-
-  // Imports of core modules become imports from the core, renamed back from the internal names.
-  const coreProxy = (build: esbuild.PluginBuild, coreSpecifier: string): void => {
-    build.onResolve({ filter: /^tsaws-core$/ }, () => ({ path: coreSpecifier, external: true }));
+  // Imports of core modules from another file become imports of that file, renamed back from
+  // the internal names (`dir`: where the importing file sits relative to the core's files).
+  const coreProxy = (build: esbuild.PluginBuild, dir: string): void => {
+    build.onResolve({ filter: /^tsaws-core:/ }, (args) => ({ path: `${dir}${args.path.slice("tsaws-core:".length)}.js`, external: true }));
     build.onLoad({ filter: /.*/, namespace: "tsaws-core-proxy" }, (args) => {
       const mod = moduleName(args.path);
       const names = exported.get(args.path) ?? [];
-      const contents = `export { ${names.map((n) => `${internalName(mod, n)} as ${n}`).join(", ")} } from "tsaws-core";\n`;
+      const contents = `export { ${names.map((n) => `${internalName(mod, n)} as ${n}`).join(", ")} } from "tsaws-core:${fileOf.get(args.path)!}";\n`;
       return { contents, resolveDir: ROOT, loader: "js" };
     });
   };
@@ -391,6 +372,61 @@ async function main(): Promise<void> {
     if (!exported.has(target)) throw new Error(`node-bundle: ${importer} imports core module ${target}, which the core does not re-export`);
     return { path: target, namespace: "tsaws-core-proxy" };
   };
+
+  // Each core file's entry: its direct entries' names as they are (they must not collide), and
+  // its proxied modules' names under internal ones.
+  const coreBuilds = await Promise.all(
+    CORE_FILES.map(({ file }) => {
+      const lines: string[] = [];
+      const plain = new Map<string, string>();
+      for (const [e, home] of Object.entries(DIRECT_CORE_ENTRIES)) {
+        if (home !== file) continue;
+        const names = exported.get(`${SOURCE}/${e}.js`)!;
+        for (const n of names) {
+          const owner = plain.get(n);
+          if (owner !== undefined && owner !== e) throw new Error(`node-bundle: ${e} and ${owner} both export ${n}`);
+          plain.set(n, e);
+        }
+        lines.push(`export { ${names.filter((n) => plain.get(n) === e).join(", ")} } from ${JSON.stringify(join(ROOT, SOURCE, `${e}.js`))};`);
+      }
+      for (const m of [...proxied].sort()) {
+        const names = exported.get(m)!;
+        if (names.length === 0 || fileOf.get(m) !== file) continue;
+        const mod = moduleName(m);
+        lines.push(`export { ${names.map((n) => `${n} as ${internalName(mod, n)}`).join(", ")} } from ${JSON.stringify(join(ROOT, m))};`);
+      }
+      const source = lines.join("\n") + "\n";
+      return esbuild.build({
+        ...common,
+        ...minify,
+        entryPoints: [{ in: `tsaws-node-core:${file}`, out: file }],
+        outdir: OUT,
+        write: false,
+        plugins: [
+          {
+            name: "tsaws-core",
+            setup(build) {
+              jsonData(build);
+              coreProxy(build, "./");
+              build.onResolve({ filter: /^tsaws-node-core:/ }, (args) => ({ path: args.path, namespace: "tsaws" }));
+              build.onLoad({ filter: /.*/, namespace: "tsaws" }, () => ({ contents: source, resolveDir: ROOT, loader: "js" }));
+              build.onResolve({ filter: /.*/ }, async (args) => {
+                if (isNested(args) || args.namespace === "tsaws" || args.namespace === "tsaws-core-proxy") return undefined;
+                const r = await resolveWith(build, args);
+                if (r.errors.length || r.external) return undefined;
+                const target = relative(ROOT, r.path);
+                const home = fileOf.get(target);
+                if (home === file) return undefined;
+                if (home !== undefined) return toCore(target, args.importer); // an earlier core file (checked above)
+                if (args.kind !== "dynamic-import") throw new Error(`node-bundle: core module ${args.importer} imports ${target} statically, which is outside the core`);
+                return { path: `./lib/${libName(target)}.js`, external: true };
+              });
+            },
+          },
+        ],
+      });
+    }),
+  );
 
   const outerBuild = await esbuild.build({
     ...common,
@@ -405,7 +441,7 @@ async function main(): Promise<void> {
         name: "tsaws-outer",
         setup(build) {
           jsonData(build);
-          coreProxy(build, "../client.js");
+          coreProxy(build, "../");
           build.onResolve({ filter: /.*/ }, async (args) => {
             if (isNested(args) || args.namespace === "tsaws-core-proxy") return undefined;
             const r = await resolveWith(build, args);
@@ -418,8 +454,8 @@ async function main(): Promise<void> {
     ],
   });
 
-  // One file per generated service: `#runtime…` and `#root/partitions` from the core (or the
-  // outer entry files), its own endpoints.js inlined.
+  // One file per generated service: `#runtime…` and `#root/partitions` from the core's files (or
+  // the outer entry files), its own endpoints.js inlined.
   const names = services();
   const serviceBuild = await esbuild.build({
     ...common,
@@ -436,7 +472,7 @@ async function main(): Promise<void> {
             contents: shapesAsJson(await readFile(args.path, "utf8"), relative(ROOT, args.path)),
             loader: "js",
           }));
-          coreProxy(build, "../client.js");
+          coreProxy(build, "../");
           build.onResolve({ filter: /^#/ }, (args) => {
             const target = packageImportTarget(args.path);
             if (target === undefined) throw new Error(`node-bundle: ${args.importer} imports ${args.path}, which a service may not`);
@@ -453,7 +489,6 @@ async function main(): Promise<void> {
   const staging = `${OUT}.tmp`;
   rmSync(join(ROOT, staging), { recursive: true, force: true });
   const outDir = join(ROOT, OUT);
-  const coreFile = join(outDir, "client.js");
   const written = new Set<string>();
   const write = (file: string, text: string | Uint8Array): void => {
     const staged = join(ROOT, staging, relative(outDir, file));
@@ -462,17 +497,17 @@ async function main(): Promise<void> {
     written.add(relative(outDir, file));
   };
   let bytes = 0;
-  for (const f of [...coreBuild.outputFiles, ...outerBuild.outputFiles, ...serviceBuild.outputFiles]) {
+  for (const f of [...coreBuilds.flatMap((b) => b.outputFiles), ...outerBuild.outputFiles, ...serviceBuild.outputFiles]) {
     if (!f.path.endsWith(".map")) bytes += f.contents.byteLength;
     write(f.path, f.contents);
   }
-  for (const e of CORE_ENTRIES) {
-    if ((DIRECT_CORE_ENTRIES as readonly string[]).includes(e)) continue;
+  for (const e of FACADE_ENTRIES) {
     const file = join(outDir, `${e}.js`);
-    const exports = exported.get(`${SOURCE}/${e}.js`)!;
+    const module = `${SOURCE}/${e}.js`;
+    const exports = exported.get(module)!;
     write(
       file,
-      `// ${e}: a facade over the core (codegen/node-bundle.ts).\nexport { ${exports.map((n) => `${internalName(e, n)} as ${n}`).join(", ")} } from ${JSON.stringify(importPath(file, coreFile))};\n`,
+      `// ${e}: a facade over the core (codegen/node-bundle.ts).\nexport { ${exports.map((n) => `${internalName(e, n)} as ${n}`).join(", ")} } from ${JSON.stringify(importPath(file, join(outDir, `${fileOf.get(module)!}.js`)))};\n`,
     );
   }
   for (const e of outerEntries) {
@@ -480,14 +515,15 @@ async function main(): Promise<void> {
     const lib = join(outDir, "lib", `${libName(e)}.js`);
     write(file, `// ${moduleName(e)}: a facade over lib/ (codegen/node-bundle.ts).\nexport * from ${JSON.stringify(importPath(file, lib))};\n`);
   }
-  for (const out of [...[...lazy, ...outerEntries].map((m) => `lib/${libName(m)}`), ...names.map((n) => `services/${n}`)]) {
+  for (const out of [...CORE_FILES.map((f) => f.file), ...[...lazy, ...outerEntries].map((m) => `lib/${libName(m)}`), ...names.map((n) => `services/${n}`)]) {
     if (!written.has(`${out}.js`)) throw new Error(`node-bundle: no output for ${out}`);
   }
   rmSync(outDir, { recursive: true, force: true });
   renameSync(join(ROOT, staging), outDir);
   const files = [...written].filter((f) => f.endsWith(".js")).length;
+  const sizes = CORE_FILES.map(({ file }) => `${file}.js ${[...fileOf.values()].filter((f) => f === file).length} modules`).join(", ");
   console.log(
-    `node-bundle: ${files} files in ${OUT}/ (${Math.round(bytes / 1024)} KiB): the core (${core.size} modules), ${names.length} services, ` +
+    `node-bundle: ${files} files in ${OUT}/ (${Math.round(bytes / 1024)} KiB): the core (${sizes}), ${names.length} services, ` +
       `${OUTER_ENTRIES.length} other entries and ${lazy.size} lazily loaded modules`,
   );
 }

@@ -5,7 +5,8 @@
 // an instance of the root's ServiceError; the lazily loaded credential chain throws the root's
 // CredentialsError); importing and constructing a client loads neither TLS nor the file system;
 // its first call over http with credentials and region given loads no TLS and still reads the
-// shared config file (a max_attempts there applies); a service's import reads two files; and the
+// shared config file (a max_attempts there applies); DynamoDB's import reads two files (S3's three,
+// and its event-stream reader is loaded by the first event-stream call); and the
 // bundle's files import only each other, Node builtins, fast-xml-parser and the package's own
 // service subpaths; a service's shape constants, loaded there as one JSON.parse, are the same
 // graph as generated/ declares.
@@ -63,7 +64,7 @@ test("under `node`, the root and every #runtime specifier of the generated code 
   const specifiers = generatedSpecifiers();
   assert.ok(specifiers.includes("#runtime/client") && specifiers.includes("#runtime/protocols/json"), specifiers.join(" "));
   // The bundle's entry lists cover them all (each customization module through the core's
-  // `customizations` entry, which re-exports them).
+  // `customizations` entry, which re-exports them; package.json maps them all to client-ext.js).
   const entries = new Set<string>([...CORE_ENTRIES, ...OUTER_ENTRIES].map((e) => `#runtime/${e}`));
   const entryOf = (s: string): string => (s.startsWith("#runtime/customizations/") ? "#runtime/customizations" : s);
   assert.ok(specifiers.some((s) => s.startsWith("#runtime/customizations/")), "no service imports a customization module");
@@ -77,7 +78,8 @@ test("under `node`, the root and every #runtime specifier of the generated code 
   assert.equal(file("#runtime"), "dist/node/index.js");
   for (const s of specifiers) {
     const e = entryOf(s).slice("#runtime/".length);
-    const expected = (DIRECT_CORE_ENTRIES as readonly string[]).includes(e) ? "dist/node/client.js" : `dist/node/${e}.js`;
+    const home = DIRECT_CORE_ENTRIES[e];
+    const expected = home !== undefined ? `dist/node/${home}.js` : `dist/node/${e}.js`;
     assert.equal(file(s), expected, s);
     assert.ok(existsSync(join(ROOT, expected)), `${expected} does not exist`);
   }
@@ -149,8 +151,8 @@ test("one runtime: root and service share classes; no TLS or file system at impo
   }
 });
 
-test("`import(\"tsaws/dynamodb\")` reads two files: the service and the runtime core", () => {
-  built();
+/** Runs `script` with plain `node` and a module hook that reports each file it loads; returns those (relative paths) and the script's stderr lines. */
+function loadedFiles(script: string): { loaded: string[]; lines: string[] } {
   // A module hook (on the loader thread) reports every file it loads on stderr.
   const hook = `export async function load(url, context, next) {
     if (url.startsWith("file:")) process._rawDebug("loaded " + url);
@@ -163,13 +165,61 @@ test("`import(\"tsaws/dynamodb\")` reads two files: the service and the runtime 
       "-e",
       `import { register } from "node:module";
        register("data:text/javascript," + encodeURIComponent(${JSON.stringify(hook)}));
-       await import("tsaws/dynamodb");`,
+       ${script}`,
     ],
     { cwd: ROOT, encoding: "utf8", timeout: 60_000, env: cleanEnv() },
   );
   assert.equal(run.status, 0, run.stderr);
-  const loaded = [...run.stderr.matchAll(/^loaded (file:\S+)$/gm)].map((m) => relative(ROOT, new URL(m[1]!).pathname));
+  const lines = run.stderr.split("\n").filter((l) => l !== "");
+  const loaded = lines.flatMap((l) => (l.startsWith("loaded file:") ? [relative(ROOT, new URL(l.slice("loaded ".length)).pathname)] : []));
+  return { loaded, lines };
+}
+
+test("`import(\"tsaws/dynamodb\")` reads two files: the service and the runtime core", () => {
+  built();
+  const { loaded } = loadedFiles(`await import("tsaws/dynamodb");`);
   assert.deepEqual(loaded.sort(), ["dist/node/client.js", "dist/node/services/dynamodb.js"]);
+});
+
+test("S3 reads the core's second file too; its event-stream reader loads on the first event-stream call", async () => {
+  built();
+  const { encodeMessage } = await import("../../runtime/eventstream.ts");
+  const event = (type: string, body: string): Promise<Uint8Array> =>
+    encodeMessage({
+      headers: { ":message-type": { type: "string", value: "event" }, ":event-type": { type: "string", value: type } },
+      body: new TextEncoder().encode(body),
+    });
+  const frames = Buffer.concat([await event("Records", "a,1\n"), await event("End", "")]).toString("base64");
+  const { loaded, lines } = loadedFiles(
+    `const { S3 } = await import("tsaws/s3");
+     process._rawDebug("imported");
+     const http = await import("node:http");
+     const server = http.createServer((req, res) => {
+       req.resume();
+       req.on("end", () => res.writeHead(200, { "x-amz-request-id": "r1" }).end(Buffer.from(${JSON.stringify(frames)}, "base64")));
+     });
+     await new Promise((r) => server.listen(0, "127.0.0.1", r));
+     const s3 = new S3({
+       region: "us-east-1",
+       endpoint: "http://127.0.0.1:" + server.address().port,
+       forcePathStyle: true,
+       credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "not-a-secret" },
+     });
+     const out = await s3.selectObjectContent({
+       Bucket: "b", Key: "k", Expression: "SELECT * FROM S3Object", ExpressionType: "SQL",
+       InputSerialization: { CSV: {} }, OutputSerialization: { CSV: {} },
+     });
+     const events = [];
+     for await (const e of out.Payload) events.push(Object.keys(e)[0] + (e.Records ? ":" + new TextDecoder().decode(e.Records.Payload) : ""));
+     s3.destroy();
+     server.close();
+     process._rawDebug("events " + JSON.stringify(events));`,
+  );
+  const mark = lines.indexOf("imported");
+  const before = lines.slice(0, mark).filter((l) => l.startsWith("loaded ")).length;
+  assert.deepEqual(loaded.slice(0, before).sort(), ["dist/node/client-ext.js", "dist/node/client.js", "dist/node/services/s3.js"]);
+  assert.ok(loaded.slice(before).includes("dist/node/lib/eventstream.js"), loaded.join(" "));
+  assert.ok(lines.includes(`events ${JSON.stringify(["Records:a,1\n", "End"])}`), lines.join("\n"));
 });
 
 test("dist/node/ files import only each other, node: builtins, fast-xml-parser and tsaws/<service>", () => {
