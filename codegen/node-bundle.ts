@@ -29,10 +29,11 @@
 //               `tsaws/<service>` resolves to.
 //   lib/*.js    the package root `tsaws`, the rest of the `#runtime/*` entries, and every module
 //               the runtime imports dynamically (the credential chain, TLS, the XML parser,
-//               JMESPath, the event-stream reader, the other retry and defaults modes...), built together with code
-//               splitting, so they stay separate files loaded on first use; their imports of core
-//               modules are rewritten to imports from the core's files. One folder, so that
-//               every one of them reaches the core as "../client.js" (and "../client-ext.js").
+//               JMESPath, the event-stream reader, the other retry and defaults modes...), built
+//               together with code splitting, so they stay separate files loaded on first use;
+//               their imports of core modules are rewritten to imports from the core's files. One
+//               folder, so that every one of them reaches the core as "../client.js" (and
+//               "../client-ext.js").
 //   index.js, protocols/rpcv2-cbor.js, signer/sigv4a.js, signer/sigv2.js, auth/bearer.js
 //               one-line facades over their lib/ files (where package.json points).
 //   protocols/{json,rest-json,rest-xml,query,ec2}.js
@@ -66,8 +67,8 @@ const OUT = "dist/node";
 /**
  * The core's files and their entry points: a module is in the first file whose entries reach
  * it through static imports (so client-ext.js imports client.js, never the other way round).
- * `customizations/endpoint-discovery` is the one customization most services with one use
- * (DynamoDB's): it stays in client.js.
+ * `customizations/endpoint-discovery` (DynamoDB's, and that of the other services that discover
+ * endpoints) is in client.js, so those services need only that file.
  */
 export const CORE_FILES = [
   {
