@@ -79,15 +79,12 @@ export const CORE_FILES = [
 ] as const;
 /** Entry points of the core. */
 export const CORE_ENTRIES: readonly string[] = CORE_FILES.flatMap((f) => f.entries);
-/** Entries a core file serves as is (package.json maps them to dist/node/<file>.js), with that file. */
-export const DIRECT_CORE_ENTRIES: Readonly<Record<string, string>> = {
-  client: "client",
-  paginate: "client",
-  waiter: "client",
-  "eventstream-stage": "client",
-  "request-body": "client-ext",
-  customizations: "client-ext",
-};
+/** Entries a core file serves as is (package.json maps them to dist/node/<that file>.js). */
+export const DIRECT_CORE_ENTRIES = ["client", "paginate", "waiter", "eventstream-stage", "request-body", "customizations"] as const;
+/** The core file ("client", "client-ext") whose entries list `entry`, if any. */
+export function coreFileOf(entry: string): string | undefined {
+  return CORE_FILES.find((f) => (f.entries as readonly string[]).includes(entry))?.file;
+}
 /** Core entries with a one-line facade of their own (dist/node/<entry>.js): the protocols. */
 const FACADE_ENTRIES = CORE_ENTRIES.filter((e) => e.startsWith("protocols/"));
 /** The other `#runtime/*` entry points and the package root (`index`): files of their own. */
@@ -380,8 +377,8 @@ async function main(): Promise<void> {
     CORE_FILES.map(({ file }) => {
       const lines: string[] = [];
       const plain = new Map<string, string>();
-      for (const [e, home] of Object.entries(DIRECT_CORE_ENTRIES)) {
-        if (home !== file) continue;
+      for (const e of DIRECT_CORE_ENTRIES) {
+        if (coreFileOf(e) !== file) continue;
         const names = exported.get(`${SOURCE}/${e}.js`)!;
         for (const n of names) {
           const owner = plain.get(n);

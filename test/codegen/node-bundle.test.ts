@@ -16,7 +16,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
-import { CORE_ENTRIES, DIRECT_CORE_ENTRIES, OUTER_ENTRIES, shapesAsJson } from "../../codegen/node-bundle.js";
+import { CORE_ENTRIES, DIRECT_CORE_ENTRIES, OUTER_ENTRIES, coreFileOf, shapesAsJson } from "../../codegen/node-bundle.js";
 
 const ROOT = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 const DIST = join(ROOT, "dist/node");
@@ -78,8 +78,7 @@ test("under `node`, the root and every #runtime specifier of the generated code 
   assert.equal(file("#runtime"), "dist/node/index.js");
   for (const s of specifiers) {
     const e = entryOf(s).slice("#runtime/".length);
-    const home = DIRECT_CORE_ENTRIES[e];
-    const expected = home !== undefined ? `dist/node/${home}.js` : `dist/node/${e}.js`;
+    const expected = (DIRECT_CORE_ENTRIES as readonly string[]).includes(e) ? `dist/node/${coreFileOf(e)!}.js` : `dist/node/${e}.js`;
     assert.equal(file(s), expected, s);
     assert.ok(existsSync(join(ROOT, expected)), `${expected} does not exist`);
   }
