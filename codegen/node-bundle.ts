@@ -42,9 +42,11 @@
 //
 // The data modules (each service's endpoints.js rule set, generated/_root/*.js) become
 // `JSON.parse("…")` of the same value: V8 reads JSON several times faster than it compiles the
-// equivalent object literal (S3's rule set is 22 KB). So do a service's shape constants, with a
-// small link step for the references between them (shapesAsJson; S3's import: ~27 -> ~22 ms).
-// Browsers keep them as constants, which their bundlers tree-shake one by one.
+// equivalent object literal (S3's rule set is 22 KB). A service's shape constants become one JSON
+// text per shape, parsed and linked when a call first needs that shape (shapesAsJson): an
+// import no longer builds the ~400 KiB of S3's shapes that one call does not use (S3's import
+// and construction: ~38 -> ~30 ms; it was ~43 as object literals). Browsers keep them as
+// constants, which their bundlers tree-shake one by one.
 //
 // The output is minified (whitespace and syntax; names are kept, so stack traces and
 // `util.inspect` name the same functions and classes as before) with linked source maps onto
@@ -207,11 +209,15 @@ function jsonData(build: esbuild.PluginBuild): void {
 
 /**
  * A service's shape constants (`const s_X = …;`, codegen/emit.ts ValueEmitter: pure data whose
- * only identifiers are earlier shape constants and `() => s_X` back references) as one
- * `JSON.parse` of all of them and a link step, which is what most of the time of importing a
- * large service went to (S3: 420 constants, ~150 KB). References become `{"$":i}`, back
- * references `{"$t":i}` (a thunk again after linking). The linked values are checked against
- * the constants as written, graph for graph, before the text is replaced.
+ * only identifiers are earlier shape constants and `() => s_X` back references) as one JSON text
+ * per shape, parsed and linked when a call first needs it: importing a large service went
+ * mostly to building all of its shapes (S3: 420 constants, ~100 KB of JSON, ~400 KiB of objects,
+ * ~5 ms), of which one call needs a few. References become `{"$":i}` (always to an earlier
+ * shape, so materializing one never meets itself), back references `{"$t":i}` (a thunk again).
+ * An operation's `i: s_X` / `o: s_X` become getters (`get i() { return $shape(i); }`), so a
+ * shape is built on the first call that serializes or parses it; any other reference (the error
+ * classes' shapes) is built at import. The materialized values are checked against the
+ * constants as written, graph for graph, before the text is replaced.
  */
 export function shapesAsJson(source: string, file: string): string {
   // Top-level statements: prettier starts each at column 0 (a closing bracket continues one).
@@ -251,39 +257,59 @@ export function shapesAsJson(source: string, file: string): string {
     }
     return out;
   };
-  const json = JSON.stringify(values.map((v) => encode(v, true)));
-  const linked = linkShapes(JSON.parse(json) as unknown[]);
-  if (!sameGraph(linked, values)) throw new Error(`node-bundle: ${file}: the linked shape data differs from the constants`);
-  const replacement = `${LINK_SOURCE}\nconst [${names.join(", ")}] = $linkShapes(JSON.parse(${JSON.stringify(json)}));`;
+  const texts = values.map((v) => JSON.stringify(encode(v, true)));
+  const shape = lazyShapes(texts);
+  if (!sameGraph(texts.map((_, i) => shape(i)), values)) throw new Error(`node-bundle: ${file}: the linked shape data differs from the constants`);
+
+  // The rest of the module: operations' shapes become getters, other references constants.
+  const at = new Map(names.map((name, i) => [name, i]));
   const drop = new Set(shapes.flatMap((x) => Array.from({ length: x.to - x.from + 1 }, (_, i) => x.from + i)));
+  const rest = lines.map((l, i) =>
+    drop.has(i)
+      ? undefined
+      : l.replace(/^(\s+)([io]): (s_[A-Za-z0-9_$]+)(,?)$/, (whole, indent: string, key: string, name: string, comma: string) =>
+          at.has(name) ? `${indent}get ${key}() { return $shape(${at.get(name)!}); }${comma}` : whole,
+        ),
+  );
+  const used = new Set(rest.flatMap((l) => (l === undefined ? [] : (l.match(/(?<![A-Za-z0-9_$])s_[A-Za-z0-9_$]+/g) ?? []))));
+  const eager = names.flatMap((name, i) => (used.has(name) ? [`${name} = $shape(${i})`] : []));
+  const replacement = `${LAZY_SOURCE}\nconst $shape = $lazyShapes(${JSON.stringify(texts)});${eager.length ? `\nconst ${eager.join(", ")};` : ""}`;
   const out: string[] = [];
-  lines.forEach((l, i) => {
+  rest.forEach((l, i) => {
     if (i === shapes[0]!.from) out.push(replacement);
-    if (!drop.has(i)) out.push(l);
+    if (l !== undefined) out.push(l);
   });
   return out.join("\n");
 }
 
-/** The link step, as it runs in the service file (and here, to check it). */
-const LINK_SOURCE = `function $linkShapes(a) {
+/** The shape materializer, as it runs in the service file (and here, to check it). */
+const LAZY_SOURCE = `function $lazyShapes(texts) {
+  const built = new Array(texts.length);
   const fix = (v) => {
     if (v === null || typeof v !== "object") return v;
     if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) v[i] = fix(v[i]);
       return v;
     }
-    if (v.$ !== undefined) return a[v.$];
+    if (v.$ !== undefined) return shape(v.$);
     if (v.$t !== undefined) {
       const i = v.$t;
-      return () => a[i];
+      return () => shape(i);
     }
     for (const k in v) v[k] = fix(v[k]);
     return v;
   };
-  for (const o of a) for (const k in o) o[k] = fix(o[k]);
-  return a;
+  const shape = (i) => {
+    let s = built[i];
+    if (s === undefined) {
+      s = built[i] = JSON.parse(texts[i]);
+      if (s !== null && typeof s === "object") for (const k in s) s[k] = fix(s[k]);
+    }
+    return s;
+  };
+  return shape;
 }`;
-const linkShapes = new Function(`${LINK_SOURCE}\nreturn $linkShapes;`)() as (a: unknown[]) => unknown[];
+const lazyShapes = new Function(`${LAZY_SOURCE}\nreturn $lazyShapes;`)() as (texts: string[]) => (i: number) => unknown;
 
 /** Whether two shape graphs are the same: equal data, shared where the other is shared, thunks to the same place. */
 function sameGraph(a: unknown, b: unknown, seen = new Map<unknown, unknown>()): boolean {
