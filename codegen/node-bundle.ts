@@ -212,8 +212,9 @@ function jsonData(build: esbuild.PluginBuild): void {
  * only identifiers are earlier shape constants and `() => s_X` back references) as one JSON text
  * per shape, parsed and linked when a call first needs it: importing a large service went
  * mostly to building all of its shapes (S3: 420 constants, ~100 KB of JSON, ~400 KiB of objects,
- * ~5 ms), of which one call needs a few. References become `{"$":i}` (always to an earlier
- * shape, so materializing one never meets itself), back references `{"$t":i}` (a thunk again).
+ * ~5 ms), of which one call needs a few. References become `{"$":i}` (to an earlier shape: a
+ * constant can only name those; a shape is stored before its references are linked, all the
+ * same), back references `{"$t":i}` (a thunk again).
  * An operation's `i: s_X` / `o: s_X` become getters (`get i() { return $shape(i); }`), so a
  * shape is built on the first call that serializes or parses it; any other reference (the error
  * classes' shapes) is built at import. The materialized values are checked against the
