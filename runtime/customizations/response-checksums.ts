@@ -71,10 +71,10 @@ export const enableChecksumMode: InputStage = Object.assign(
   { sendOnly: 1 as const },
 );
 
-/** The algorithm and expected value to check a response against, or undefined when there is none to check. */
 /** The checksum headers, in PRIORITY's order. */
 const HEADERS = PRIORITY.map((alg) => [alg, `x-amz-checksum-${alg.toLowerCase()}`] as const);
 
+/** The algorithm and expected value to check a response against, or undefined when there is none to check. */
 function expectedChecksum(algorithms: readonly string[], headers: Record<string, string>): [ChecksumAlgorithm, string] | undefined {
   if (headers["x-amz-checksum-type"]?.toUpperCase() === "COMPOSITE") return undefined;
   for (const [alg, name] of HEADERS) {
